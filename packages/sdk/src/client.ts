@@ -1,0 +1,204 @@
+import { Emitter } from '@socket.io/component-emitter';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { ChatError } from './errors.js';
+import { randomId } from './ids.js';
+import {
+  ErrorCode,
+  normalizeRoomCode,
+  type Ack,
+  type ClientToServerEvents,
+  type JoinOptions,
+  type RoomSnapshot,
+  type ServerToClientEvents,
+} from './protocol.js';
+import { Room, type RoomTransport } from './room.js';
+import { uploadImage, type UploadOptions, type UploadSource } from './upload.js';
+import type { ImageInfo } from './protocol.js';
+
+/** Connection state: a small state machine driven by socket.io-client's Manager. */
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected';
+
+export interface ChatClientOptions {
+  /** The server's URL, e.g. `https://chat.example.com`. */
+  url: string;
+  /** How long a request waits for the server's answer before rejecting with TIMEOUT. Default 10 s. */
+  requestTimeoutMs?: number;
+  /**
+   * Passed through to socket.io-client: `reconnectionDelay`, `reconnectionDelayMax`,
+   * `transports`, `path`, `auth`, ... Reconnection with backoff is socket.io's own.
+   */
+  socket?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * The member id this client joins rooms as. Connections sharing it count as one member; keep it
+   * for a visitor's session (e.g. in sessionStorage) so a reload is not shown as leave + join.
+   * Default: random per client.
+   */
+  memberId?: string;
+}
+
+export interface ClientEvents {
+  /** The connection state changed. */
+  state: (state: ConnectionState) => void;
+  /** A background operation failed (e.g. re-joining a room after a reconnect). */
+  error: (error: ChatError) => void;
+}
+
+type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** emitWithAck over a union of event names is beyond TypeScript's inference; #request types it. */
+type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack> };
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A connection to a Roomchat server. Create or join rooms through it; it reconnects by itself and
+ * re-joins its rooms after a reconnect.
+ *
+ * @example
+ * const client = new ChatClient({ url: 'http://localhost:3000' });
+ * const room = await client.createRoom({ name: 'Alice' });
+ * room.on('message', (m) => console.log(m.author, m.text));
+ * await room.send('Hello!');
+ */
+export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
+  readonly url: string;
+  readonly memberId: string;
+  readonly requestTimeoutMs: number;
+  #state: ConnectionState = 'disconnected';
+  #socket: ChatSocket;
+  #rooms = new Map<string, Room>();
+  #closed = false;
+  #transport: RoomTransport;
+
+  constructor(options: ChatClientOptions) {
+    super();
+    this.url = options.url.replace(/\/+$/, '');
+    this.memberId = options.memberId ?? randomId();
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#socket = io(this.url, { autoConnect: false, ...options.socket });
+    this.#transport = {
+      request: (event, payload) => this.#request(event, payload),
+      upload: (code, source, uploadOptions) => this.#upload(code, source, uploadOptions),
+      resolveUrl: (path) => new URL(path, this.url + '/').toString(),
+      forget: (room) => {
+        if (this.#rooms.get(room.code) === room) this.#rooms.delete(room.code);
+      },
+    };
+    this.#wireSocket();
+    this.#setState('connecting');
+    this.#socket.connect();
+  }
+
+  /** The current connection state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The rooms this client has joined and not left. */
+  get rooms(): Room[] {
+    return [...this.#rooms.values()];
+  }
+
+  /** Creates a room and joins it. */
+  async createRoom(options: JoinOptions): Promise<Room> {
+    const res = await this.#request('room:create', { name: options.name, memberId: options.memberId ?? this.memberId });
+    return this.#adopt(res.room);
+  }
+
+  /** Joins a room by its code (case and dashes do not matter). Joining a room again returns the same Room. */
+  async joinRoom(code: string, options: JoinOptions): Promise<Room> {
+    const normalized = normalizeRoomCode(code);
+    const res = await this.#request('room:join', {
+      code: normalized,
+      name: options.name,
+      memberId: options.memberId ?? this.memberId,
+    });
+    return this.#adopt(res.room);
+  }
+
+  /** Leaves every room and closes the connection. The client cannot be used afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const room of this.#rooms.values()) room._closed();
+    this.#rooms.clear();
+    this.#socket.disconnect();
+    this.#setState('disconnected');
+  }
+
+  #adopt(snapshot: RoomSnapshot): Room {
+    const existing = this.#rooms.get(snapshot.code);
+    if (existing) {
+      existing._resync(snapshot);
+      return existing;
+    }
+    const room = new Room(this.#transport, snapshot);
+    this.#rooms.set(room.code, room);
+    return room;
+  }
+
+  #wireSocket(): void {
+    const socket = this.#socket;
+    socket.on('connect', () => {
+      this.#setState('connected');
+      // socket.io restores room membership only through connection state recovery, which is an
+      // optimisation; re-joining is what makes membership and history correct after any outage.
+      if (!socket.recovered) void this.#rejoinAll();
+    });
+    socket.on('disconnect', (reason) => {
+      // 'io client disconnect' is our own close(); every other reason is followed by socket.io's
+      // reconnection, except a server-side kick, which we answer by reconnecting ourselves.
+      if (this.#closed) return;
+      this.#setState('connecting');
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('message:created', (message) => this.#rooms.get(message.roomCode)?._receive(message));
+    socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
+    socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
+  }
+
+  async #rejoinAll(): Promise<void> {
+    for (const room of [...this.#rooms.values()]) {
+      try {
+        const res = await this.#request('room:join', { code: room.code, name: room.self.name, memberId: room.self.id });
+        room._resync(res.room);
+      } catch (cause) {
+        const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+        this.emit('error', error);
+      }
+    }
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  async #request<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<AckData<E>> {
+    if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
+    let res: Ack;
+    try {
+      // socket.io-client buffers emits made while disconnected and sends them on reconnect; the
+      // timeout bounds the wait either way.
+      const timed = this.#socket.timeout(this.requestTimeoutMs) as unknown as UntypedSocket;
+      res = await timed.emitWithAck(event, payload);
+    } catch (cause) {
+      if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client was closed', { cause });
+      throw new ChatError(ErrorCode.TIMEOUT, `No answer to ${event} within ${this.requestTimeoutMs} ms`, { cause });
+    }
+    if (!res.ok) throw ChatError.fromPayload(res.error);
+    return res as AckData<E>;
+  }
+
+  #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
+    if (this.#closed) return Promise.reject(new ChatError(ErrorCode.DISCONNECTED, 'The client is closed'));
+    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options });
+  }
+}
+
+/** The success shape of an event's ack. */
+type AckData<E extends keyof ClientToServerEvents> =
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? Extract<A, { ok: true }> : never;

@@ -1,0 +1,17 @@
+export { ChatClient, type ChatClientOptions, type ClientEvents, type ConnectionState } from './client.js';
+export { Room, type RoomEvents, type SendOptions } from './room.js';
+export { ChatError } from './errors.js';
+export { randomId } from './ids.js';
+export type { UploadOptions, UploadSource } from './upload.js';
+export {
+  DEFAULT_LIMITS,
+  ErrorCode,
+  IMAGE_TYPES,
+  normalizeRoomCode,
+  type ChatMessage,
+  type ImageInfo,
+  type Limits,
+  type Member,
+  type MessageKind,
+  type RoomSnapshot,
+} from './protocol.js';

@@ -1,0 +1,219 @@
+/**
+ * The Roomchat wire protocol, defined once: Socket.IO event maps, payloads, acks, error codes and
+ * default limits. The server imports this module too, so a change here is a change on both sides.
+ *
+ * Events are `domain:verb`; each takes one object and, from client to server, answers through a
+ * Socket.IO acknowledgement with an {@link Ack}.
+ */
+
+/** Stable error codes. Clients branch on these; the `message` beside them is for people. */
+export const ErrorCode = {
+  /** The payload does not match the event's or route's schema. */
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  /** No room has that code (also the answer for a malformed code: there is no oracle). */
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** The display name is empty, too long, or holds control or bidi override characters. */
+  NAME_INVALID: 'NAME_INVALID',
+  /** The message text is longer than the server's limit. */
+  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
+  /** The message text is empty or only white space. */
+  MESSAGE_EMPTY: 'MESSAGE_EMPTY',
+  /** The upload is not a PNG, JPEG, GIF or WebP image (decided by its bytes, not its label). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The upload is larger than the byte or pixel limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Too many attempts; retry after `retryAfterMs` when given. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The connection has not joined the room it is acting on. */
+  NOT_A_MEMBER: 'NOT_A_MEMBER',
+  /** The image does not exist or belongs to another room. */
+  IMAGE_NOT_FOUND: 'IMAGE_NOT_FOUND',
+  /** The event name is not part of this protocol. */
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
+  /** The HTTP route does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The server cannot serve the request now (storage unavailable, shutting down). */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** An unexpected server error; details are logged, never sent. */
+  INTERNAL: 'INTERNAL',
+  /** Client side: the server did not answer in time. */
+  TIMEOUT: 'TIMEOUT',
+  /** Client side: the client is closed or the connection was lost before an answer. */
+  DISCONNECTED: 'DISCONNECTED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The error part of a failed ack or HTTP response. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  /** With RATE_LIMITED: how long to wait before trying again. */
+  retryAfterMs?: number;
+}
+
+/** Every acknowledgement: `{ ok: true, ...data }` or `{ ok: false, error }`. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+
+/** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
+export const DEFAULT_LIMITS = {
+  /** Display name length, in characters after trimming. */
+  nameMaxLength: 40,
+  /** Message text length, in characters (Unicode code points). */
+  messageMaxLength: 4000,
+  /** Client message id length. */
+  clientIdMaxLength: 64,
+  /** History page size when none is asked for. */
+  historyPageSize: 50,
+  /** Largest history page a client may ask for. */
+  historyMaxPageSize: 200,
+  /** Largest image upload, in bytes. */
+  imageMaxBytes: 10 * 1024 * 1024,
+  /** Largest decoded image, in pixels (width x height x frames); beyond it the upload is refused. */
+  imageMaxPixels: 50_000_000,
+} as const;
+
+/** The limits a server enforces, as sent to clients. */
+export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** Room codes use this alphabet: no 0/O, 1/I/L, so a code read aloud or copied by hand survives. */
+export const ROOM_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+/** Default room code length: 31^8 ≈ 8.5e11 codes. */
+export const DEFAULT_ROOM_CODE_LENGTH = 8;
+
+/** The image types the server accepts, by MIME type. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** A stored image, as referenced by an image message. URLs are paths on the server. */
+export interface ImageInfo {
+  id: string;
+  mime: ImageType;
+  width: number;
+  height: number;
+  /** Bytes of the re-encoded original. */
+  size: number;
+  /** Path of the full-size image, e.g. `/v1/images/abc`. The SDK makes it absolute. */
+  url: string;
+  /** Path of the thumbnail (WebP, at most 320 px on its long side). */
+  thumbUrl: string;
+}
+
+/** What a message is: something someone said, an image, or a system line for a join or leave. */
+export type MessageKind = 'text' | 'image' | 'join' | 'leave';
+
+/** A stored message. `seq` increases by one per message within a room, with no gaps. */
+export interface ChatMessage {
+  /** Server id, unique across rooms. */
+  id: string;
+  roomCode: string;
+  seq: number;
+  kind: MessageKind;
+  /** Display name of the author (for join/leave: of the member who came or went). */
+  author: string;
+  /** The text of a `text` message; absent for others. */
+  text?: string;
+  /** The image of an `image` message; absent for others. */
+  image?: ImageInfo;
+  /** The sender's own id for the message, used to deduplicate re-sends. */
+  clientId?: string;
+  /** Server time, ISO 8601. */
+  createdAt: string;
+}
+
+/** Someone present in a room. One member may have several connections (tabs). */
+export interface Member {
+  /** Stable for the member's session (the SDK's `memberId`), not a secret. */
+  id: string;
+  name: string;
+}
+
+/** What joining or creating a room answers with. */
+export interface RoomSnapshot {
+  code: string;
+  createdAt: string;
+  /** The member this connection joined as. */
+  self: Member;
+  members: Member[];
+  /** The newest page of history, oldest first. */
+  messages: ChatMessage[];
+  /** Whether older messages than `messages[0]` exist. */
+  hasMore: boolean;
+  limits: Limits;
+}
+
+/** A page of history, oldest first. */
+export interface HistoryPage {
+  messages: ChatMessage[];
+  /** Whether there are older messages than the first of this page. */
+  hasMore: boolean;
+}
+
+export interface JoinOptions {
+  /** Display name, 1..40 characters. */
+  name: string;
+  /**
+   * The member's session id (random, chosen by the client). Several connections with the same id
+   * count as one member, and a reconnect within the grace period is not shown as leave + join.
+   */
+  memberId?: string;
+}
+
+export interface RoomCreatePayload extends JoinOptions {}
+export interface RoomJoinPayload extends JoinOptions {
+  code: string;
+}
+export interface RoomLeavePayload {
+  code: string;
+}
+interface SendBase {
+  code: string;
+  /** The client's id for this message; re-sending the same id returns the stored original. */
+  clientId: string;
+}
+export type MessageSendPayload = (SendBase & { text: string }) | (SendBase & { imageId: string });
+export interface MessageHistoryPayload {
+  code: string;
+  /** Return messages with `seq` lower than this (older); omit for the newest page. */
+  before?: number;
+  limit?: number;
+}
+
+export interface MemberEvent {
+  roomCode: string;
+  member: Member;
+}
+
+/** Events the client emits. Each ends with an ack callback. */
+export interface ClientToServerEvents {
+  'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
+  'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+  'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
+}
+
+/** Events the server emits to the members of a room. */
+export interface ServerToClientEvents {
+  /** A message was stored in a room this connection joined (its own ones included). */
+  'message:created': (message: ChatMessage) => void;
+  'member:joined': (event: MemberEvent) => void;
+  'member:left': (event: MemberEvent) => void;
+}
+
+/** HTTP routes, relative to the server URL. */
+export const HTTP_PATHS = {
+  rooms: '/v1/rooms',
+  room: (code: string) => `/v1/rooms/${encodeURIComponent(code)}`,
+  roomMessages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/messages`,
+  roomImages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/images`,
+  image: (id: string) => `/v1/images/${encodeURIComponent(id)}`,
+  thumbnail: (id: string) => `/v1/images/${encodeURIComponent(id)}/thumbnail`,
+} as const;
+
+/**
+ * Canonical form of a typed room code: upper case, with spaces and dashes removed, so
+ * "abcd-efgh" and "ABCDEFGH" name the same room.
+ */
+export function normalizeRoomCode(input: string): string {
+  return input.replace(/[\s-]+/g, '').toUpperCase();
+}

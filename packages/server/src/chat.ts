@@ -1,0 +1,150 @@
+import type { ChatMessage, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot } from '@roomchat/sdk/protocol';
+import type { ChatServerConfig } from './config.js';
+import type { Database } from './db.js';
+import { Images, processImage } from './images.js';
+import { Messages, type NewMessage } from './messages.js';
+import { Presence } from './presence.js';
+import { createRateLimits, type RateLimits } from './rate-limits.js';
+import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
+
+/** Where committed changes go out to the room's connections (Socket.IO, in practice). */
+export interface Publisher {
+  messageCreated(room: RoomRecord, message: ChatMessage): void;
+  memberJoined(room: RoomRecord, member: Member): void;
+  memberLeft(room: RoomRecord, member: Member): void;
+}
+
+export interface ChatLogger {
+  error(obj: object, msg: string): void;
+}
+
+/** A message as a member sends it: text or an uploaded image of the room. */
+export interface OutgoingMessage {
+  author: string;
+  text?: string | undefined;
+  imageId?: string | undefined;
+  clientId?: string | undefined;
+}
+
+/**
+ * The chat's use cases, shared by the REST routes and the socket handlers: open or create a room,
+ * join and leave it, send, read history, upload images. Stores first, publishes only what was
+ * committed, and keeps track of writes in flight so that shutdown can wait for them.
+ */
+export class Chat {
+  readonly rooms: Rooms;
+  readonly messages: Messages;
+  readonly images: Images;
+  readonly presence: Presence;
+  readonly rateLimits: RateLimits;
+  readonly limits: Limits;
+  readonly #config: ChatServerConfig;
+  readonly #publisher: Publisher;
+  readonly #log: ChatLogger;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: ChatLogger) {
+    this.#config = config;
+    this.#publisher = publisher;
+    this.#log = log;
+    this.rooms = new Rooms(db, config.roomCodeLength);
+    this.messages = new Messages(db);
+    this.images = new Images(db);
+    this.rateLimits = createRateLimits(config);
+    this.presence = new Presence(config.presenceGraceMs, (room, member) => {
+      this.#track(this.#recordLeave(room, member)).catch((err) => this.#log.error({ err }, 'could not record a leave'));
+    });
+    this.limits = {
+      nameMaxLength: config.nameMaxLength,
+      messageMaxLength: config.messageMaxLength,
+      clientIdMaxLength: 64,
+      historyPageSize: config.historyPageSize,
+      historyMaxPageSize: config.historyMaxPageSize,
+      imageMaxBytes: config.imageMaxBytes,
+      imageMaxPixels: config.imageMaxPixels,
+    };
+  }
+
+  /**
+   * Looks a room up by the code a client gave. Unknown and malformed codes get the same
+   * ROOM_NOT_FOUND and spend the address's failure budget, so codes cannot be enumerated.
+   */
+  async openRoom(code: string, clientAddress: string): Promise<RoomRecord> {
+    await this.rateLimits.joinFailures.check(clientAddress);
+    const room = await this.rooms.find(code);
+    if (room) return room;
+    await this.rateLimits.joinFailures.consume(clientAddress);
+    throw roomNotFound();
+  }
+
+  async createRoom(clientAddress: string): Promise<RoomRecord> {
+    await this.rateLimits.roomCreates.consume(clientAddress);
+    return this.#track(this.rooms.create());
+  }
+
+  /** Adds a connection as a member; a member new to the room is recorded and announced. */
+  async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
+    const { member: self, arrived } = this.presence.join(room, member, connectionId);
+    if (arrived) {
+      this.#publisher.memberJoined(room, self);
+      await this.#record(room, { kind: 'join', author: self.name });
+    }
+    const page = await this.messages.page(room, { limit: this.#config.historyPageSize });
+    return {
+      code: room.code,
+      createdAt: room.createdAt,
+      self,
+      members: this.presence.members(room.id),
+      messages: page.messages,
+      hasMore: page.hasMore,
+      limits: this.limits,
+    };
+  }
+
+  /** Removes a connection; `graceful` for an explicit leave, else after the presence grace period. */
+  async leave(room: RoomRecord, memberId: string, connectionId: string, graceful: boolean): Promise<void> {
+    const gone = this.presence.leave(room.id, memberId, connectionId, graceful);
+    if (gone) await this.#track(this.#recordLeave(room, gone));
+  }
+
+  /** Stores a text or image message (once per client id) and publishes it if it is new. */
+  async send(room: RoomRecord, message: OutgoingMessage): Promise<ChatMessage> {
+    if (message.imageId !== undefined) {
+      await this.images.infoInRoom(room, message.imageId);
+      return this.#record(room, { kind: 'image', author: message.author, imageId: message.imageId, clientId: message.clientId });
+    }
+    return this.#record(room, { kind: 'text', author: message.author, text: message.text, clientId: message.clientId });
+  }
+
+  history(room: RoomRecord, options: { before?: number | undefined; limit?: number | undefined }): Promise<HistoryPage> {
+    return this.messages.page(room, { before: options.before, limit: options.limit ?? this.#config.historyPageSize });
+  }
+
+  async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
+    const processed = await processImage(bytes, { maxPixels: this.#config.imageMaxPixels, thumbnailSize: this.#config.thumbnailSize });
+    return this.#track(this.images.store(room, processed));
+  }
+
+  /** Resolves when every write started so far has settled. */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #record(room: RoomRecord, message: NewMessage): Promise<ChatMessage> {
+    const { message: stored, created } = await this.#track(this.messages.append(room, message));
+    if (created) this.#publisher.messageCreated(room, stored);
+    return stored;
+  }
+
+  async #recordLeave(room: RoomRecord, member: Member): Promise<void> {
+    this.#publisher.memberLeft(room, member);
+    await this.#record(room, { kind: 'leave', author: member.name });
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#inFlight.add(promise);
+    const done = () => this.#inFlight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG, type ChatServerConfig } from './config.js';
+import { migrate, openDatabase } from './db.js';
+import { createChatServer } from './index.js';
+
+const HELP = `Usage: roomchat-server [start|migrate] [options]
+
+Commands:
+  start (default)        migrate the database, then serve HTTP and Socket.IO
+  migrate                bring the database schema up to date and exit
+
+Options:
+  -p, --port <n>         port to listen on (env PORT, default 3000)
+      --host <addr>      address to bind (env HOST, default all interfaces)
+      --data-dir <dir>   where the SQLite file lives (env DATA_DIR, default ./data)
+      --database-url <u> postgres://... to use PostgreSQL (env DATABASE_URL)
+      --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)
+  -h, --help             show this help
+
+Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
+ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
+See the README's settings table.`;
+
+/** camelCase config key -> ROOMCHAT_SNAKE_CASE environment variable. */
+export function envName(key: string): string {
+  return 'ROOMCHAT_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** Reads the ROOMCHAT_* variables into config overrides, typed after the defaults. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ChatServerConfig> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(DEFAULT_CONFIG)) {
+    const raw = env[envName(key)];
+    if (raw === undefined || raw === '') continue;
+    if (typeof fallback === 'number') {
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < 0) throw new Error(`${envName(key)} must be a non-negative number, got "${raw}"`);
+      settings[key] = value;
+    } else if (typeof fallback === 'boolean') {
+      settings[key] = /^(1|true|yes|on)$/i.test(raw);
+    } else if (Array.isArray(fallback)) {
+      settings[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    } else {
+      settings[key] = raw;
+    }
+  }
+  return settings;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const command = positionals[0] ?? 'start';
+  const env = process.env;
+  const settings: Partial<ChatServerConfig> = {
+    ...settingsFromEnv(env),
+    dataDir: values['data-dir'] ?? env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
+    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
+  };
+
+  if (command === 'migrate') {
+    const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir! });
+    try {
+      const applied = await migrate(db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  if (command !== 'start') throw new Error(`Unknown command "${command}"\n\n${HELP}`);
+
+  const port = Number(values.port ?? env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? env.PORT}`);
+  const host = values.host ?? env.HOST;
+  const server = createChatServer(settings);
+  const { url } = await server.listen({ port, ...(host ? { host } : {}) });
+  server.log.info(`Open ${url}/ for the demo; embed with <script src="${url}/widget.js" defer></script>`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      server.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    server.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

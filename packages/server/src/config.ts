@@ -1,0 +1,98 @@
+import { DEFAULT_LIMITS, DEFAULT_ROOM_CODE_LENGTH } from '@roomchat/sdk/protocol';
+
+/**
+ * Every setting and limit of the server, with its default. The README's "Settings" table mirrors
+ * this object; the CLI maps flags and environment variables onto it.
+ */
+export interface ChatServerConfig {
+  /** Where the SQLite file lives when no `databaseUrl` is given. */
+  dataDir: string;
+  /** A `postgres://` URL selects PostgreSQL; unset means SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
+  /** Origins allowed by CORS and Socket.IO; `['*']` allows every origin (the demo default). */
+  corsOrigins: string[];
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+
+  /** Length of new room codes (alphabet of 31 symbols). */
+  roomCodeLength: number;
+  nameMaxLength: number;
+  messageMaxLength: number;
+  historyPageSize: number;
+  historyMaxPageSize: number;
+  imageMaxBytes: number;
+  imageMaxPixels: number;
+  /** Longest side of a thumbnail, in pixels. */
+  thumbnailSize: number;
+  /** Largest Socket.IO packet; images travel over HTTP, so this only has to fit text. */
+  socketMaxPayloadBytes: number;
+  /** Largest JSON body on the REST API. */
+  httpJsonMaxBytes: number;
+
+  /** Failed join-by-code attempts (and unknown-code lookups) allowed per client address... */
+  joinFailuresPerWindow: number;
+  /** ...in this window, after which that address gets RATE_LIMITED until the window ends. */
+  joinFailureWindowMs: number;
+  /** Rooms one client address may create per window. */
+  roomCreatesPerWindow: number;
+  roomCreateWindowMs: number;
+  /** Messages one connection (or REST client address) may send per window. */
+  messagesPerWindow: number;
+  messageWindowMs: number;
+  /** Image uploads one client address may make per window. */
+  uploadsPerWindow: number;
+  uploadWindowMs: number;
+
+  /** How long a member whose last connection dropped stays present before a leave is recorded. */
+  presenceGraceMs: number;
+  /** How long shutdown waits for in-flight requests before closing connections anyway. */
+  shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_CONFIG: ChatServerConfig = {
+  dataDir: './data',
+  databaseUrl: undefined,
+  logLevel: 'info',
+  corsOrigins: ['*'],
+  trustProxy: false,
+
+  roomCodeLength: DEFAULT_ROOM_CODE_LENGTH,
+  nameMaxLength: DEFAULT_LIMITS.nameMaxLength,
+  messageMaxLength: DEFAULT_LIMITS.messageMaxLength,
+  historyPageSize: DEFAULT_LIMITS.historyPageSize,
+  historyMaxPageSize: DEFAULT_LIMITS.historyMaxPageSize,
+  imageMaxBytes: DEFAULT_LIMITS.imageMaxBytes,
+  imageMaxPixels: DEFAULT_LIMITS.imageMaxPixels,
+  thumbnailSize: 320,
+  socketMaxPayloadBytes: 64 * 1024,
+  httpJsonMaxBytes: 64 * 1024,
+
+  joinFailuresPerWindow: 20,
+  joinFailureWindowMs: 10 * 60_000,
+  roomCreatesPerWindow: 30,
+  roomCreateWindowMs: 10 * 60_000,
+  messagesPerWindow: 30,
+  messageWindowMs: 10_000,
+  uploadsPerWindow: 20,
+  uploadWindowMs: 60_000,
+
+  presenceGraceMs: 15_000,
+  shutdownTimeoutMs: 10_000,
+};
+
+/** Fills in defaults and rejects settings that cannot work together. */
+export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatServerConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const config: ChatServerConfig = { ...DEFAULT_CONFIG, ...defined };
+  // A text message is at most messageMaxLength code points; JSON may escape each into 12 bytes
+  // (a surrogate pair as two \uXXXX), plus the envelope.
+  const neededPayload = config.messageMaxLength * 12 + 1024;
+  if (config.socketMaxPayloadBytes < neededPayload) {
+    throw new Error(`socketMaxPayloadBytes (${config.socketMaxPayloadBytes}) must be at least ${neededPayload} for messageMaxLength ${config.messageMaxLength}`);
+  }
+  if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
+  if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
+  return config;
+}

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import * as initial from '../migrations/20261125000000_initial.js';
+
+/** Row shapes, as the database returns them (bigint columns come back as strings from pg). */
+export interface RoomRow {
+  id: number;
+  app_id: string;
+  code: string;
+  last_seq: number | string;
+  created_at: number | string;
+}
+export interface MessageRow {
+  id: number | string;
+  room_id: number;
+  seq: number | string;
+  kind: string;
+  author: string;
+  text: string | null;
+  image_id: string | null;
+  client_id: string | null;
+  created_at: number | string;
+}
+export interface ImageRow {
+  id: string;
+  room_id: number;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+  etag: string;
+  data: Buffer;
+  thumbnail: Buffer;
+  thumbnail_etag: string;
+  created_at: number | string;
+}
+
+export type Database = Knex;
+
+/** Migrations are imported, not read from a folder, so they work the same compiled or bundled. */
+const MIGRATIONS: Record<string, Knex.Migration> = {
+  '20261125000000_initial': initial,
+};
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};
+
+export const SQLITE_FILE_NAME = 'roomchat.sqlite';
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** PostgreSQL schema to use (tests isolate runs with it). */
+  searchPath?: string;
+}
+
+/**
+ * Opens the database: PostgreSQL when `databaseUrl` is a postgres URL, else one SQLite file in
+ * `dataDir`, created on first use.
+ */
+export function openDatabase(options: DatabaseOptions): Database {
+  const url = options.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    return knex({
+      client: 'pg',
+      connection: url,
+      pool: { min: 0, max: 10 },
+      ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
+    });
+  }
+  if (url) throw new Error(`Unsupported DATABASE_URL (expected postgres://...): ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+  mkdirSync(options.dataDir, { recursive: true });
+  return knex({
+    client: 'sqlite3',
+    connection: { filename: path.join(options.dataDir, SQLITE_FILE_NAME) },
+    useNullAsDefault: true,
+    // One connection: SQLite has one writer anyway, and knex then queues statements for us.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) => {
+        // WAL: readers do not block the writer. synchronous=NORMAL in WAL mode keeps every
+        // committed transaction through a process crash (SIGKILL); only an OS crash or power loss
+        // may drop the last few, which FULL would prevent at a fsync per commit.
+        // busy_timeout: wait for another process's lock (e.g. `migrate` run alongside) instead of failing.
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;', (err) =>
+          done(err, conn),
+        );
+      },
+    },
+  });
+}
+
+interface SqliteConnection {
+  exec(sql: string, callback: (err: Error | null) => void): void;
+}
+
+/** Brings the schema up to date. Safe to run from several processes at once (knex's migration lock). */
+export async function migrate(db: Database): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}
+
+/** Whether the error is a unique-constraint violation, in either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number } | undefined;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT' || (e?.code?.startsWith('SQLITE_CONSTRAINT') ?? false);
+}
+
+/** Whether the database is reachable and answering. */
+export async function pingDatabase(db: Database): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Middleware } from 'koa';
+import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ChatError, toChatError, toErrorPayload } from '../errors.js';
+
+interface Logger {
+  error(obj: object, msg: string): void;
+}
+
+/** Client errors raised by koa and body parsers, by HTTP status. */
+const CODE_FOR_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.INVALID_PAYLOAD,
+  404: ErrorCode.NOT_FOUND,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+};
+
+/**
+ * The one place errors become HTTP responses: `{ error: { code, message } }` with the status that
+ * fits the code. 5xx details are logged, never sent.
+ */
+export function errorResponses(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new ChatError(ErrorCode.NOT_FOUND, `No route for ${ctx.method} ${ctx.path}`);
+    } catch (thrown) {
+      const error = fromHttpError(thrown) ?? toChatError(thrown, log);
+      ctx.status = error.status;
+      if (error.retryAfterMs !== undefined) ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+      ctx.body = { error: toErrorPayload(error) };
+    }
+  };
+}
+
+/** Errors from koa's ctx.throw, raw-body and the JSON parser carry an exposable 4xx status. */
+function fromHttpError(thrown: unknown): ChatError | undefined {
+  const e = thrown as { status?: number; expose?: boolean; message?: string; type?: string } | undefined;
+  if (!e || thrown instanceof ChatError || typeof e.status !== 'number' || e.status >= 500 || !e.expose) return undefined;
+  const code = CODE_FOR_STATUS[e.status] ?? ErrorCode.INVALID_PAYLOAD;
+  const message = code === ErrorCode.PAYLOAD_TOO_LARGE ? 'The request body is too large' : (e.message ?? 'Bad request');
+  return new ChatError(code, message);
+}

@@ -1,0 +1,48 @@
+import Router, { type RouterContext } from '@koa/router';
+import getRawBody from 'raw-body';
+import { ErrorCode } from '@roomchat/sdk/protocol';
+import type { Chat } from '../chat.js';
+import type { ChatServerConfig } from '../config.js';
+import { ChatError } from '../errors.js';
+
+interface Deps {
+  chat: Chat;
+  config: ChatServerConfig;
+}
+
+/** Uploading images to a room (raw bytes as the body) and serving them back. */
+export function imagesRouter({ chat, config }: Deps): Router {
+  const router = new Router();
+
+  router.post('/v1/rooms/:code/images', async (ctx) => {
+    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    await chat.rateLimits.uploads.consume(`ip:${ctx.ip}`);
+    // raw-body refuses a declared Content-Length over the limit before reading, and stops
+    // reading at the limit otherwise (413 either way).
+    const length = ctx.request.length;
+    const bytes = await getRawBody(ctx.req, { limit: config.imageMaxBytes, ...(length === undefined ? {} : { length }) });
+    if (bytes.length === 0) throw new ChatError(ErrorCode.INVALID_PAYLOAD, 'The upload is empty');
+    ctx.status = 201;
+    ctx.body = { image: await chat.uploadImage(room, bytes) };
+  });
+
+  const serve = (variant: 'original' | 'thumbnail') => async (ctx: RouterContext) => {
+    const content = await chat.images.content(ctx.params.id!, variant);
+    if (!content) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    // An image never changes under its id.
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+    ctx.etag = content.etag;
+    ctx.type = content.mime;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.body = content.data;
+  };
+  router.get('/v1/images/:id', serve('original'));
+  router.get('/v1/images/:id/thumbnail', serve('thumbnail'));
+
+  return router;
+}

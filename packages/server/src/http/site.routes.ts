@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ChatError } from '../errors.js';
+import type { Database } from '../db.js';
+import { pingDatabase } from '../db.js';
+
+/** The demo page is served with this policy, which the widget is built to work under. */
+export const DEMO_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+
+const DEMO_PAGE = new URL('../../../public/index.html', import.meta.url);
+
+interface StaticFile {
+  body: Buffer;
+  etag: string;
+}
+
+/** Reads a file once, on first request; a missing file is retried on the next request. */
+function cachedFile(locate: () => string | URL): () => Promise<StaticFile | undefined> {
+  let file: StaticFile | undefined;
+  return async () => {
+    if (file) return file;
+    try {
+      const body = await readFile(locate());
+      file = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+      return file;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function send(ctx: Context, file: StaticFile, type: string, cacheControl: string): void {
+  ctx.type = type;
+  ctx.etag = file.etag;
+  ctx.set('Cache-Control', cacheControl);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  if (ctx.fresh) ctx.status = 304;
+  else ctx.body = file.body;
+}
+
+/** GET /healthz, the widget bundle at /widget.js and the demo page at /. */
+export function siteRouter({ db }: { db: Database }): Router {
+  const router = new Router();
+  const widget = cachedFile(() => createRequire(import.meta.url).resolve('@roomchat/widget/widget.js'));
+  const demo = cachedFile(() => DEMO_PAGE);
+
+  router.get('/healthz', async (ctx) => {
+    const database = await pingDatabase(db);
+    ctx.status = database ? 200 : 503;
+    ctx.body = { status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable' };
+  });
+
+  router.get('/widget.js', async (ctx) => {
+    const file = await widget();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The widget bundle is not built: run `npm run build`');
+    // Short max-age: the URL is not versioned, and the ETag makes revalidation cheap.
+    send(ctx, file, 'application/javascript; charset=utf-8', 'public, max-age=300');
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
+
+  router.get('/', async (ctx) => {
+    const file = await demo();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The demo page is missing');
+    send(ctx, file, 'text/html; charset=utf-8', 'no-cache');
+    ctx.set('Content-Security-Policy', DEMO_PAGE_CSP);
+  });
+
+  return router;
+}

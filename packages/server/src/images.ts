@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { nanoid } from 'nanoid';
+import sharp, { type Metadata } from 'sharp';
+import { ErrorCode, HTTP_PATHS, IMAGE_TYPES, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
+import type { Database, ImageRow } from './db.js';
+import { ChatError } from './errors.js';
+import type { RoomRecord } from './rooms.js';
+
+/** sharp's format names for the accepted types. Anything else (SVG, TIFF, HEIF...) is refused. */
+const ACCEPTED_FORMATS: Record<string, ImageType> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+export interface ImageLimits {
+  maxPixels: number;
+  thumbnailSize: number;
+}
+
+export interface ProcessedImage {
+  mime: ImageType;
+  width: number;
+  height: number;
+  data: Buffer;
+  thumbnail: Buffer;
+}
+
+/**
+ * Decides the type from the bytes (libvips sniffs magic bytes; the upload's label is ignored),
+ * refuses pixel bombs before decoding, and re-encodes, which drops EXIF/GPS and other metadata.
+ */
+export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<ProcessedImage> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (cause) {
+    throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image', { cause });
+  }
+  const mime = meta.format ? ACCEPTED_FORMATS[meta.format] : undefined;
+  if (!mime || !IMAGE_TYPES.includes(mime)) {
+    throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image');
+  }
+  const frames = meta.pages ?? 1;
+  const pixels = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0) * frames;
+  if (pixels > limits.maxPixels) {
+    throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The image has more than ${limits.maxPixels} pixels`);
+  }
+  const animated = frames > 1;
+  try {
+    // limitInputPixels guards the decoder too, in case the header understated the size.
+    let pipeline = sharp(bytes, { animated, limitInputPixels: limits.maxPixels, failOn: 'error' });
+    if (!animated) pipeline = pipeline.rotate(); // apply EXIF orientation before it is stripped
+    const encoded =
+      mime === 'image/png' ? pipeline.png() : mime === 'image/jpeg' ? pipeline.jpeg({ quality: 85, mozjpeg: true }) : mime === 'image/gif' ? pipeline.gif() : pipeline.webp({ quality: 85 });
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    const thumbnail = await sharp(data, { limitInputPixels: limits.maxPixels })
+      .resize(limits.thumbnailSize, limits.thumbnailSize, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+    return { mime, width: info.width, height: info.pageHeight ?? info.height, data, thumbnail };
+  } catch (cause) {
+    if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
+      throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The image has more than ${limits.maxPixels} pixels`, { cause });
+    }
+    throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The image could not be decoded', { cause });
+  }
+}
+
+/** Stored images: original and thumbnail as blobs, served by id. */
+export class Images {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  async store(room: RoomRecord, image: ProcessedImage): Promise<ImageInfo> {
+    const row: ImageRow = {
+      // 21 random characters: image URLs are capabilities, unguessable like the room code.
+      id: nanoid(),
+      room_id: room.id,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+      size: image.data.length,
+      etag: etag(image.data),
+      data: image.data,
+      thumbnail: image.thumbnail,
+      thumbnail_etag: etag(image.thumbnail),
+      created_at: Date.now(),
+    };
+    await this.#db('images').insert(row);
+    return imageInfo(row);
+  }
+
+  /** The image's description if it belongs to the room, else IMAGE_NOT_FOUND (same answer either way). */
+  async infoInRoom(room: RoomRecord, id: string): Promise<ImageInfo> {
+    const row = await this.#db<ImageRow>('images').where({ id, room_id: room.id }).first('id', 'mime', 'width', 'height', 'size');
+    if (!row) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id in this room');
+    return imageInfo(row);
+  }
+
+  /** The bytes to serve, with their type and ETag. */
+  async content(id: string, variant: 'original' | 'thumbnail'): Promise<{ mime: string; etag: string; data: Buffer } | undefined> {
+    const columns = variant === 'original' ? (['mime', 'etag', 'data'] as const) : (['thumbnail_etag', 'thumbnail'] as const);
+    const row = await this.#db<ImageRow>('images').where({ id }).first(...columns);
+    if (!row) return undefined;
+    return variant === 'original'
+      ? { mime: row.mime, etag: row.etag, data: row.data }
+      : { mime: 'image/webp', etag: row.thumbnail_etag, data: row.thumbnail };
+  }
+}
+
+/** The public description of a stored image. */
+export function imageInfo(row: Pick<ImageRow, 'id' | 'mime' | 'width' | 'height' | 'size'>): ImageInfo {
+  return {
+    id: row.id,
+    mime: row.mime as ImageType,
+    width: row.width,
+    height: row.height,
+    size: row.size,
+    url: HTTP_PATHS.image(row.id),
+    thumbUrl: HTTP_PATHS.thumbnail(row.id),
+  };
+}
+
+function etag(data: Buffer): string {
+  return `"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`;
+}

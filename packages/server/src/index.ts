@@ -1,0 +1,140 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from '@koa/cors';
+import Koa from 'koa';
+import { pino, type Logger } from 'pino';
+import { Server as SocketServer } from 'socket.io';
+import { Chat } from './chat.js';
+import { resolveConfig, type ChatServerConfig } from './config.js';
+import { migrate, openDatabase, type Database } from './db.js';
+import { errorResponses } from './http/errors.middleware.js';
+import { imagesRouter } from './http/images.routes.js';
+import { roomsRouter } from './http/rooms.routes.js';
+import { siteRouter } from './http/site.routes.js';
+import { handleConnection } from './realtime/connection.js';
+import { socketPublisher } from './realtime/publisher.js';
+import type { ChatIo } from './realtime/socket-types.js';
+import { createSchemas } from './schemas.js';
+
+export interface ChatServerOptions extends Partial<ChatServerConfig> {
+  /** A pino logger to use instead of one built from `logLevel`. */
+  logger?: Logger;
+  /** PostgreSQL schema to work in (tests isolate runs with it); default `public`. */
+  searchPath?: string;
+}
+
+export interface ChatServer {
+  readonly config: ChatServerConfig;
+  readonly app: Koa;
+  readonly io: ChatIo;
+  readonly httpServer: HttpServer;
+  readonly db: Database;
+  readonly chat: Chat;
+  readonly log: Logger;
+  /** Migrates the database, then listens. Resolves with the URL clients use. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
+  /** Stops accepting, waits for writes in flight, closes connections and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Roomchat server: Koa for HTTP and Socket.IO on one HTTP server. Nothing happens
+ * until `listen()`, so tests can create one on port 0 with a temporary data directory.
+ *
+ * @example
+ * const server = createChatServer({ dataDir: './data' });
+ * const { url } = await server.listen({ port: 3000 });
+ */
+export function createChatServer(options: ChatServerOptions = {}): ChatServer {
+  const { logger, searchPath, ...overrides } = options;
+  const config = resolveConfig(overrides);
+  const log = logger ?? pino({ level: config.logLevel });
+  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...(searchPath ? { searchPath } : {}) });
+  const schemas = createSchemas(config);
+  const allowsAnyOrigin = config.corsOrigins.includes('*');
+
+  const app = new Koa({ proxy: config.trustProxy });
+  // Koa composes its middleware when callback() is called, so the request handler is bound once
+  // the middleware below is in place; Socket.IO needs the HTTP server before that.
+  let handleRequest: ReturnType<Koa['callback']> | undefined;
+  const httpServer = createServer((req, res) => handleRequest!(req, res));
+  const io: ChatIo = new SocketServer(httpServer, {
+    maxHttpBufferSize: config.socketMaxPayloadBytes,
+    // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
+    perMessageDeflate: false,
+    cors: { origin: allowsAnyOrigin ? '*' : config.corsOrigins },
+    // Browsers do not apply CORS to WebSocket upgrades, so the allowlist is checked here too.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, allowsAnyOrigin || origin === undefined || config.corsOrigins.includes(origin));
+    },
+  });
+  const chat = new Chat(db, config, socketPublisher(io), log);
+
+  app.use(errorResponses(log));
+  app.use(
+    cors({
+      origin: (ctx) => {
+        const origin = ctx.get('Origin');
+        return allowsAnyOrigin ? '*' : config.corsOrigins.includes(origin) ? origin : '';
+      },
+    }),
+  );
+  for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  app.on('error', (err) => log.debug({ err }, 'http error'));
+  handleRequest = app.callback();
+
+  io.on('connection', (socket) => {
+    const forwarded = config.trustProxy ? String(socket.handshake.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+    socket.data.address = forwarded || socket.handshake.address;
+    handleConnection(socket, { chat, schemas, log });
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    app,
+    io,
+    httpServer,
+    db,
+    chat,
+    log,
+    async listen({ port = 3000, host } = {}) {
+      await migrate(db);
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host === undefined || address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : shownHost}:${address.port}`;
+      log.info({ url, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'roomchat server listening');
+      return { url, port: address.port };
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+        await Promise.race([chat.settled(), deadline]);
+        chat.presence.clear();
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        httpServer.closeAllConnections();
+        await stopped;
+        await chat.settled();
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { DEFAULT_CONFIG, resolveConfig, type ChatServerConfig } from './config.js';
+export { migrate, openDatabase } from './db.js';
+export { ChatError } from './errors.js';

@@ -1,0 +1,53 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ErrorCode } from '@roomchat/sdk/protocol';
+import type { ChatServerConfig } from './config.js';
+import { ChatError } from './errors.js';
+
+/** A budget of `points` actions per `windowMs` for each key (a client address or a connection). */
+class Budget {
+  readonly #limiter: RateLimiterMemory;
+  readonly #what: string;
+
+  constructor(points: number, windowMs: number, what: string) {
+    this.#limiter = new RateLimiterMemory({ points, duration: Math.max(1, Math.ceil(windowMs / 1000)) });
+    this.#what = what;
+  }
+
+  /** Spends one point; throws RATE_LIMITED when none is left. */
+  async consume(key: string): Promise<void> {
+    try {
+      await this.#limiter.consume(key);
+    } catch (result) {
+      if (result instanceof RateLimiterRes) throw this.#limited(result.msBeforeNext);
+      throw result;
+    }
+  }
+
+  /** Throws RATE_LIMITED if the budget is spent, without spending. */
+  async check(key: string): Promise<void> {
+    const result = await this.#limiter.get(key);
+    if (result && result.remainingPoints <= 0) throw this.#limited(result.msBeforeNext);
+  }
+
+  #limited(retryAfterMs: number): ChatError {
+    return new ChatError(ErrorCode.RATE_LIMITED, `Too many ${this.#what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
+  }
+}
+
+/** The server's rate limits, each a named setting in the config. */
+export interface RateLimits {
+  /** Failed join-by-code attempts per client address: what makes guessing codes slow. */
+  joinFailures: Budget;
+  roomCreates: Budget;
+  messages: Budget;
+  uploads: Budget;
+}
+
+export function createRateLimits(config: ChatServerConfig): RateLimits {
+  return {
+    joinFailures: new Budget(config.joinFailuresPerWindow, config.joinFailureWindowMs, 'failed attempts to open a room'),
+    roomCreates: new Budget(config.roomCreatesPerWindow, config.roomCreateWindowMs, 'rooms created'),
+    messages: new Budget(config.messagesPerWindow, config.messageWindowMs, 'messages'),
+    uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads'),
+  };
+}

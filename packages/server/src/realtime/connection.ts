@@ -1,0 +1,72 @@
+import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
+import type { Chat } from '../chat.js';
+import { ChatError } from '../errors.js';
+import type { RoomRecord } from '../rooms.js';
+import type { Schemas } from '../schemas.js';
+import { answerUnknownEvents, handle } from './handle.js';
+import { channelOf, type ChatSocket } from './socket-types.js';
+
+interface Deps {
+  chat: Chat;
+  schemas: Schemas;
+  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+}
+
+/** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
+export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Deps): void {
+  socket.data.memberships = new Map();
+
+  const enter = async (room: RoomRecord, name: string, memberId: string | undefined) => {
+    // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
+    const id = socket.data.memberships.get(room.code)?.member.id ?? memberId ?? socket.id;
+    await socket.join(channelOf(room));
+    const snapshot = await chat.join(room, { id, name }, socket.id);
+    socket.data.memberships.set(room.code, { room, member: snapshot.self });
+    return { room: snapshot };
+  };
+
+  const membership = (code: string) => {
+    const joined = socket.data.memberships.get(normalizeRoomCode(code));
+    if (!joined) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'Join the room first');
+    return joined;
+  };
+
+  handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
+    const room = await chat.createRoom(socket.data.address);
+    return enter(room, name, memberId);
+  }, log);
+
+  handle(socket, 'room:join', schemas.roomJoin, async ({ code, name, memberId }) => {
+    const room = await chat.openRoom(code, socket.data.address);
+    return enter(room, name, memberId);
+  }, log);
+
+  handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {
+    const { room, member } = membership(code);
+    socket.data.memberships.delete(room.code);
+    await socket.leave(channelOf(room));
+    await chat.leave(room, member.id, socket.id, true);
+    return {};
+  }, log);
+
+  handle(socket, 'message:send', schemas.messageSend, async ({ code, clientId, text, imageId }) => {
+    const { room, member } = membership(code);
+    await chat.rateLimits.messages.consume(`socket:${socket.id}`);
+    const message = await chat.send(room, { author: member.name, clientId, text, imageId });
+    return { message };
+  }, log);
+
+  handle(socket, 'message:history', schemas.messageHistory, async ({ code, before, limit }) => {
+    const { room } = membership(code);
+    return chat.history(room, { before, limit });
+  }, log);
+
+  answerUnknownEvents(socket);
+
+  socket.on('disconnect', () => {
+    for (const { room, member } of socket.data.memberships.values()) {
+      chat.leave(room, member.id, socket.id, false).catch((err) => log.error({ err }, 'leave after disconnect failed'));
+    }
+    socket.data.memberships.clear();
+  });
+}

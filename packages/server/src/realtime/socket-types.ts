@@ -1,0 +1,17 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, Member, ServerToClientEvents } from '@roomchat/sdk/protocol';
+import type { RoomRecord } from '../rooms.js';
+
+/** What the server remembers per connection. */
+export interface SocketData {
+  /** The rooms this connection joined, by code, with the member it joined as. */
+  memberships: Map<string, { room: RoomRecord; member: Member }>;
+  /** The client's address, for rate limits. */
+  address: string;
+}
+
+export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The Socket.IO room that carries a chat room's broadcasts. */
+export const channelOf = (room: RoomRecord) => `room:${room.id}`;

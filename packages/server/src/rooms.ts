@@ -1,0 +1,67 @@
+import { customAlphabet } from 'nanoid';
+import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/sdk/protocol';
+import { isUniqueViolation, type Database, type RoomRow } from './db.js';
+import { ChatError } from './errors.js';
+
+/** Every room belongs to an app (an embedding site); until apps are managed, all use this one. */
+export const DEFAULT_APP_ID = 'default';
+
+export interface RoomRecord {
+  id: number;
+  appId: string;
+  code: string;
+  createdAt: string;
+}
+
+const VALID_CODE = new RegExp(`^[${ROOM_CODE_ALPHABET}]{1,32}$`);
+
+/** Rooms and their codes. Knows nothing of HTTP or sockets. */
+export class Rooms {
+  readonly #db: Database;
+  readonly #newCode: () => string;
+
+  constructor(db: Database, codeLength: number) {
+    this.#db = db;
+    // nanoid draws from crypto.getRandomValues, with rejection sampling for an unbiased alphabet.
+    this.#newCode = customAlphabet(ROOM_CODE_ALPHABET, codeLength);
+  }
+
+  /** Creates a room with a fresh random code. */
+  async create(appId = DEFAULT_APP_ID): Promise<RoomRecord> {
+    // At 8 characters a collision needs ~10^6 rooms to become likely at all; retrying a few
+    // times covers it without a read-before-write race.
+    for (let attempt = 0; ; attempt++) {
+      const row = { app_id: appId, code: this.#newCode(), last_seq: 0, created_at: Date.now() };
+      try {
+        const [inserted] = await this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id');
+        return toRoom({ ...row, id: inserted!.id });
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 4) throw error;
+      }
+    }
+  }
+
+  /** The room with this code, or undefined for an unknown or malformed code. */
+  async find(code: string, appId = DEFAULT_APP_ID): Promise<RoomRecord | undefined> {
+    const normalized = normalizeRoomCode(code);
+    if (!VALID_CODE.test(normalized)) return undefined;
+    const row = await this.#db<RoomRow>('rooms').where({ app_id: appId, code: normalized }).first();
+    return row && toRoom(row);
+  }
+
+  /** Like find, but throws ROOM_NOT_FOUND. */
+  async get(code: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
+    const room = await this.find(code, appId);
+    if (!room) throw roomNotFound();
+    return room;
+  }
+}
+
+/** The one answer for every code that does not open a room, whatever the reason. */
+export function roomNotFound(): ChatError {
+  return new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that code');
+}
+
+function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
+  return { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: new Date(Number(row.created_at)).toISOString() };
+}

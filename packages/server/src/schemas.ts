@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { ErrorCode, type MessageHistoryPayload, type MessageSendPayload, type RoomCreatePayload, type RoomJoinPayload, type RoomLeavePayload } from '@roomchat/sdk/protocol';
+import type { ChatServerConfig } from './config.js';
+import { ChatError } from './errors.js';
+
+/**
+ * Control characters and the bidirectional embedding/override/isolate marks, which let a name
+ * display as something it is not ("Trojan Source", CVE-2021-42574).
+ */
+const FORBIDDEN_IN_NAMES = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Control characters other than tab and newlines have no place in a chat message. */
+const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+const codePoints = (s: string) => [...s].length;
+const hasTextXorImage = (p: { text?: string | undefined; imageId?: string | undefined }) =>
+  (p.text === undefined) !== (p.imageId === undefined);
+
+/** Which error code a failed field maps to; anything else is INVALID_PAYLOAD. */
+const FIELD_CODES: Record<string, ErrorCode> = {
+  name: ErrorCode.NAME_INVALID,
+};
+const TEXT_TOO_LONG = 'MESSAGE_TOO_LONG';
+const TEXT_EMPTY = 'MESSAGE_EMPTY';
+
+/** The schemas of every inbound payload, built from the configured limits. */
+export function createSchemas(config: ChatServerConfig) {
+  const id = z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'Use letters, digits and _ . : -');
+  // Codes are normalised and looked up later; a malformed one gets ROOM_NOT_FOUND like any other
+  // unknown code, so the schema only bounds its size.
+  const code = z.string().max(64);
+  const name = z
+    .string()
+    .trim()
+    .min(1, 'Pick a name')
+    .refine((s) => codePoints(s) <= config.nameMaxLength, `Names are at most ${config.nameMaxLength} characters`)
+    .refine((s) => !FORBIDDEN_IN_NAMES.test(s), 'Names cannot contain control or text-direction characters');
+  const text = z
+    .string()
+    .refine((s) => codePoints(s) <= config.messageMaxLength, { message: `Messages are at most ${config.messageMaxLength} characters`, params: { code: TEXT_TOO_LONG } })
+    .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
+    .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
+  const join = { name, memberId: id.optional() };
+
+  return {
+    roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
+    roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
+    roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
+    messageSend: z
+      .object({ code, clientId: id, text: text.optional(), imageId: id.optional() })
+      .refine(hasTextXorImage, 'Send either text or imageId') satisfies z.ZodType<Partial<MessageSendPayload>>,
+    messageHistory: z.object({
+      code,
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(config.historyMaxPageSize).optional(),
+    }) satisfies z.ZodType<MessageHistoryPayload>,
+    /** REST: post a message without a socket, naming the author. */
+    restMessage: z
+      .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional() })
+      .refine(hasTextXorImage, 'Send either text or imageId'),
+    /** REST: history query string. */
+    historyQuery: z.object({
+      before: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(config.historyMaxPageSize).optional(),
+    }),
+  };
+}
+
+export type Schemas = ReturnType<typeof createSchemas>;
+
+/**
+ * Validates a payload, throwing a ChatError whose code names what was wrong: NAME_INVALID,
+ * MESSAGE_TOO_LONG, MESSAGE_EMPTY, or INVALID_PAYLOAD for anything else.
+ */
+export function parsePayload<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = String(issue?.path[0] ?? '');
+  const custom = issue?.code === 'custom' ? (issue.params as { code?: ErrorCode } | undefined)?.code : undefined;
+  const code = custom ?? FIELD_CODES[field] ?? ErrorCode.INVALID_PAYLOAD;
+  const where = field && code === ErrorCode.INVALID_PAYLOAD ? ` (${issue?.path.join('.')})` : '';
+  throw new ChatError(code, `${issue?.message ?? 'Invalid payload'}${where}`);
+}

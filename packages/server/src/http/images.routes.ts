@@ -35,6 +35,7 @@ export function imagesRouter({ chat, config }: Deps): Router {
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.etag = content.etag;
     ctx.type = content.mime;
+    ctx.status = 200; // koa judges freshness only for a 2xx response
     if (ctx.fresh) {
       ctx.status = 304;
       return;

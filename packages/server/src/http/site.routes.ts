@@ -39,6 +39,7 @@ function send(ctx: Context, file: StaticFile, type: string, cacheControl: string
   ctx.etag = file.etag;
   ctx.set('Cache-Control', cacheControl);
   ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.status = 200; // koa judges freshness only for a 2xx response
   if (ctx.fresh) ctx.status = 304;
   else ctx.body = file.body;
 }

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import type { ChatClient, ChatMessage, Room } from '@roomchat/sdk';
+import { conditionalGet, connect, createStorage, engines, eventually, startServer, type RunningServer, type TestStorage } from './testing.js';
+
+const texts = (room: Room) => room.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+
+for (const engine of engines()) {
+  describe(`room chat on ${engine}`, () => {
+    let storage: TestStorage;
+    let running: RunningServer;
+    const clients: ChatClient[] = [];
+    const client = (options?: Parameters<typeof connect>[1]) => {
+      const c = connect(running.url, options);
+      clients.push(c);
+      return c;
+    };
+
+    before(async () => {
+      storage = await createStorage(engine);
+      // History paging sends more than the default per-connection rate allows.
+      storage.options.messagesPerWindow = 1000;
+      running = await startServer(storage.options);
+    });
+    after(async () => {
+      for (const c of clients) c.close();
+      await running.server.close();
+      await storage.dispose();
+    });
+
+    test('two people create and join a room by code, see each other arrive, and talk both ways', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      assert.match(alice.code, /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
+      const bob = await client().joinRoom(alice.code.toLowerCase(), { name: '  Bob  ' });
+      assert.equal(bob.code, alice.code);
+      assert.equal(bob.self.name, 'Bob', 'names are trimmed');
+      assert.deepEqual(bob.members.map((m) => m.name), ['Alice', 'Bob']);
+      await eventually(() => alice.members.length === 2, 'Alice to see Bob');
+
+      const sent = await alice.send('Hi Bob <b>!</b>');
+      assert.equal(sent.author, 'Alice');
+      assert.equal(sent.text, 'Hi Bob <b>!</b>', 'text is stored as given, never interpreted');
+      await bob.send('Hi Alice');
+      await eventually(() => texts(alice).length === 2 && texts(bob).length === 2, 'both messages on both sides');
+      assert.deepEqual(texts(alice), ['Hi Bob <b>!</b>', 'Hi Alice']);
+      assert.deepEqual(texts(bob), texts(alice));
+
+      // Everyone sees the same gap-free sequence, with system lines for arrivals.
+      const kinds = alice.messages.map((m) => `${m.seq}:${m.kind}:${m.author}`);
+      assert.deepEqual(kinds, ['1:join:Alice', '2:join:Bob', '3:text:Alice', '4:text:Bob']);
+      assert.deepEqual(bob.messages.map((m) => m.seq), [1, 2, 3, 4]);
+      for (const m of alice.messages) assert.ok(Math.abs(Date.parse(m.createdAt) - Date.now()) < 60_000, 'server timestamps');
+    });
+
+    test('leaving is shown to those who stay, as a system line and in the member list', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      const bobClient = client();
+      const bob = await bobClient.joinRoom(alice.code, { name: 'Bob' });
+      await eventually(() => alice.members.length === 2, 'Bob to arrive');
+      const left = new Promise<string>((resolve) => alice.on('member-left', (m) => resolve(m.name)));
+      await bob.leave();
+      assert.equal(await left, 'Bob');
+      assert.deepEqual(alice.members.map((m) => m.name), ['Alice']);
+      await eventually(() => alice.messages.some((m) => m.kind === 'leave' && m.author === 'Bob'), 'the leave line');
+      await assert.rejects(bob.send('still here?'), { code: 'NOT_A_MEMBER' });
+    });
+
+    test('two connections of one member count once, and a dropped connection leaves only after the grace period', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      const tab1 = client({ memberId: 'carol-session' });
+      const tab2 = client({ memberId: 'carol-session' });
+      await tab1.joinRoom(alice.code, { name: 'Carol' });
+      await tab2.joinRoom(alice.code, { name: 'Carol' });
+      await eventually(() => alice.members.length === 2, 'Carol to arrive');
+      tab1.close();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(alice.members.map((m) => m.name), ['Alice', 'Carol'], 'Carol is still present in her other tab');
+      assert.equal(alice.messages.filter((m) => m.kind === 'join' && m.author === 'Carol').length, 1);
+    });
+
+    test('history pages back through every message with a keyset cursor', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      for (let i = 1; i <= 130; i++) await alice.send(`message ${i}`, { clientId: `m-${i}` });
+      const reader = await client().joinRoom(alice.code, { name: 'Reader' });
+      assert.equal(reader.messages.length, 50, 'joining returns the latest page of 50');
+      assert.equal(reader.hasMore, true);
+      while (reader.hasMore) await reader.loadOlder();
+      const seqs = reader.messages.map((m) => m.seq);
+      assert.deepEqual(seqs, Array.from({ length: 132 }, (_, i) => i + 1), 'every seq once, in order, no gaps');
+      assert.deepEqual(texts(reader), Array.from({ length: 130 }, (_, i) => `message ${i + 1}`));
+
+      const page = await reader.history({ before: 20, limit: 5 });
+      assert.deepEqual(page.messages.map((m) => m.seq), [15, 16, 17, 18, 19]);
+      assert.equal(page.hasMore, true);
+      await assert.rejects(reader.history({ limit: 201 }), { code: 'INVALID_PAYLOAD' });
+
+      const res = await fetch(`${running.url}/v1/rooms/${alice.code}/messages?before=3&limit=200`);
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { messages: ChatMessage[]; hasMore: boolean };
+      assert.deepEqual(body.messages.map((m) => m.seq), [1, 2]);
+      assert.equal(body.hasMore, false);
+    });
+
+    test('re-sending a client id returns the stored original instead of a duplicate', async () => {
+      const room = await client().createRoom({ name: 'Alice' });
+      const first = await room.send('only once', { clientId: 'retry-me' });
+      const again = await room.send('only once', { clientId: 'retry-me' });
+      assert.equal(again.id, first.id);
+      assert.equal(again.seq, first.seq);
+      const concurrent = await Promise.all([1, 2, 3].map(() => room.send('racing', { clientId: 'race' })));
+      assert.equal(new Set(concurrent.map((m) => m.id)).size, 1, 'concurrent retries store one message');
+      const page = await room.history();
+      assert.equal(page.messages.filter((m) => m.clientId === 'retry-me').length, 1);
+      assert.equal(page.messages.filter((m) => m.clientId === 'race').length, 1);
+    });
+
+    test('an image is re-encoded without its metadata, sent as a message, and served with caching headers', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      const bob = await client().joinRoom(alice.code, { name: 'Bob' });
+      const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3366cc' } })
+        .jpeg()
+        .withExif({ IFD0: { Copyright: 'secret-owner', ImageDescription: 'GPS 51.5,-0.1' } })
+        .toBuffer();
+      assert.ok((await sharp(jpeg).metadata()).exif, 'the fixture does carry EXIF');
+      let progress = 0;
+      const message = await alice.sendImage(new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), { onProgress: (f) => (progress = f) });
+      assert.equal(progress, 1);
+      assert.equal(message.kind, 'image');
+      assert.equal(message.image?.mime, 'image/jpeg');
+      assert.deepEqual([message.image?.width, message.image?.height], [800, 600]);
+      await eventually(() => bob.messages.some((m) => m.image?.id === message.image?.id), 'Bob to get the image');
+
+      const res = await fetch(message.image!.url);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'image/jpeg');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(res.headers.get('cache-control') ?? '', /immutable/);
+      const served = Buffer.from(await res.arrayBuffer());
+      const meta = await sharp(served).metadata();
+      assert.equal(meta.exif, undefined, 'EXIF is stripped');
+      assert.ok(!served.includes('secret-owner'), 'no trace of the metadata in the bytes');
+      const etag = res.headers.get('etag')!;
+      assert.equal(await conditionalGet(message.image!.url, etag), 304);
+
+      const thumb = await fetch(message.image!.thumbUrl);
+      assert.equal(thumb.headers.get('content-type'), 'image/webp');
+      const thumbMeta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+      assert.equal(Math.max(thumbMeta.width!, thumbMeta.height!), 320);
+    });
+
+    test('rooms, messages and images are still there after the server restarts', async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      await alice.send('before restart');
+      const png = await sharp({ create: { width: 40, height: 30, channels: 4, background: '#ff000080' } }).png().toBuffer();
+      const image = await alice.sendImage(png);
+      const code = alice.code;
+
+      await running.server.close();
+      running = await startServer(storage.options);
+
+      const later = await client().joinRoom(code, { name: 'Later' });
+      assert.deepEqual(texts(later), ['before restart']);
+      const restored = later.messages.find((m) => m.kind === 'image');
+      assert.equal(restored?.image?.id, image.image?.id);
+      const res = await fetch(restored!.image!.url);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      assert.equal((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width, 40);
+      const seqs = later.messages.map((m) => m.seq);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'sequence continues without gaps');
+    });
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Test support: real servers on 127.0.0.1 port 0 with a temporary SQLite file, or a fresh
+ * PostgreSQL schema when TEST_DATABASE_URL is set, and real SDK clients connected to them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import knex from 'knex';
+import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
+import { createChatServer, type ChatServer, type ChatServerOptions } from './index.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The engines to run storage tests on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function engines(): Engine[] {
+  return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A place for one test's data that survives server restarts and is removed by `dispose`. */
+export interface TestStorage {
+  engine: Engine;
+  options: ChatServerOptions;
+  dispose(): Promise<void>;
+}
+
+export async function createStorage(engine: Engine): Promise<TestStorage> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'roomchat-test-'));
+  if (engine === 'sqlite') {
+    return { engine, options: { dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const databaseUrl = process.env.TEST_DATABASE_URL!;
+  // Each test gets its own schema, so runs (and parallel test files) never see each other's rows.
+  const schema = `roomchat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = knex({ client: 'pg', connection: databaseUrl });
+  try {
+    await admin.raw('create schema ??', [schema]);
+  } finally {
+    await admin.destroy();
+  }
+  return {
+    engine,
+    options: { dataDir, databaseUrl, searchPath: schema },
+    async dispose() {
+      const cleanup = knex({ client: 'pg', connection: databaseUrl });
+      try {
+        await cleanup.raw('drop schema if exists ?? cascade', [schema]);
+      } finally {
+        await cleanup.destroy();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export interface RunningServer {
+  server: ChatServer;
+  url: string;
+}
+
+/** Starts a server on 127.0.0.1 with an ephemeral port. */
+export async function startServer(options: ChatServerOptions): Promise<RunningServer> {
+  const server = createChatServer({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...options });
+  const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
+  return { server, url };
+}
+
+/** An SDK client with short timeouts and fast reconnects, closed by the returned disposer list. */
+export function connect(url: string, options: Partial<ChatClientOptions> = {}): ChatClient {
+  return new ChatClient({
+    url,
+    requestTimeoutMs: 5000,
+    ...options,
+    socket: { reconnectionDelay: 50, reconnectionDelayMax: 200, transports: ['websocket'], ...options.socket },
+  });
+}
+
+/** Resolves when `check` returns true, polling; rejects after `timeoutMs` with `what`. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * GET with If-None-Match, returning the status. Not fetch: fetch adds `Cache-Control: no-cache`
+ * to conditional requests, which (rightly) makes a server answer in full.
+ */
+export function conditionalGet(url: string, etag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'if-none-match': etag } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}

@@ -32,10 +32,13 @@ export function errorResponses(log: Logger): Middleware {
   };
 }
 
-/** Errors from koa's ctx.throw, raw-body and the JSON parser carry an exposable 4xx status. */
+/**
+ * Errors from koa's ctx.throw, raw-body and the JSON parser carry a 4xx status: the client's fault,
+ * and safe to describe (co-body does not set `expose` on its parse errors, so the status decides).
+ */
 function fromHttpError(thrown: unknown): ChatError | undefined {
-  const e = thrown as { status?: number; expose?: boolean; message?: string; type?: string } | undefined;
-  if (!e || thrown instanceof ChatError || typeof e.status !== 'number' || e.status >= 500 || !e.expose) return undefined;
+  const e = thrown as { status?: number; message?: string } | undefined;
+  if (!e || thrown instanceof ChatError || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
   const code = CODE_FOR_STATUS[e.status] ?? ErrorCode.INVALID_PAYLOAD;
   const message = code === ErrorCode.PAYLOAD_TOO_LARGE ? 'The request body is too large' : (e.message ?? 'Bad request');
   return new ChatError(code, message);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, type ChatServerConfig } from './config.js';
+import { DEFAULT_CONFIG, settingsFromEnv, type ChatServerConfig } from './config.js';
 import { migrate, openDatabase } from './db.js';
 import { createChatServer } from './index.js';
 
@@ -21,32 +21,6 @@ Options:
 Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
 ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
 See the README's settings table.`;
-
-/** camelCase config key -> ROOMCHAT_SNAKE_CASE environment variable. */
-export function envName(key: string): string {
-  return 'ROOMCHAT_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
-}
-
-/** Reads the ROOMCHAT_* variables into config overrides, typed after the defaults. */
-export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ChatServerConfig> {
-  const settings: Record<string, unknown> = {};
-  for (const [key, fallback] of Object.entries(DEFAULT_CONFIG)) {
-    const raw = env[envName(key)];
-    if (raw === undefined || raw === '') continue;
-    if (typeof fallback === 'number') {
-      const value = Number(raw);
-      if (!Number.isFinite(value) || value < 0) throw new Error(`${envName(key)} must be a non-negative number, got "${raw}"`);
-      settings[key] = value;
-    } else if (typeof fallback === 'boolean') {
-      settings[key] = /^(1|true|yes|on)$/i.test(raw);
-    } else if (Array.isArray(fallback)) {
-      settings[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    } else {
-      settings[key] = raw;
-    }
-  }
-  return settings;
-}
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

@@ -96,3 +96,29 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }
+
+/** camelCase config key -> ROOMCHAT_SNAKE_CASE environment variable. */
+export function envName(key: string): string {
+  return 'ROOMCHAT_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** Reads the ROOMCHAT_* variables into config overrides, typed after the defaults. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ChatServerConfig> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(DEFAULT_CONFIG)) {
+    const raw = env[envName(key)];
+    if (raw === undefined || raw === '') continue;
+    if (typeof fallback === 'number') {
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < 0) throw new Error(`${envName(key)} must be a non-negative number, got "${raw}"`);
+      settings[key] = value;
+    } else if (typeof fallback === 'boolean') {
+      settings[key] = /^(1|true|yes|on)$/i.test(raw);
+    } else if (Array.isArray(fallback)) {
+      settings[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    } else {
+      settings[key] = raw;
+    }
+  }
+  return settings;
+}

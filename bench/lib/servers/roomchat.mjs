@@ -1,0 +1,53 @@
+// Roomchat, as users run it: createChatServer with a temporary data directory (or a PostgreSQL
+// schema), silent logs, and rate limits lifted so that the load is not refused.
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createChatServer } from '@roomchat/server';
+import { processStats, serveCalls } from '../proc.mjs';
+
+const opts = JSON.parse(process.env.BENCH_SERVER_OPTS ?? '{}');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'roomchat-bench-'));
+
+/** The overrides the benchmark runs with (reported in the results). */
+export const BENCH_OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
+
+const server = createChatServer({
+  dataDir,
+  logLevel: 'silent',
+  ...BENCH_OVERRIDES,
+  ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, searchPath: opts.searchPath } : {}),
+});
+const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
+
+serveCalls({
+  stats: ({ gc }) => ({ ...processStats({ gc }), sockets: server.io.engine.clientsCount }),
+  async createRooms({ count }) {
+    const codes = [];
+    for (let i = 0; i < count; i++) codes.push((await server.chat.createRoom('127.0.0.1')).code);
+    return codes;
+  },
+  /** Inserts `count` text messages into a new room directly (batched multi-row inserts), for history. */
+  async seedHistory({ count, batch = 500 }) {
+    const started = performance.now();
+    const room = await server.chat.createRoom('127.0.0.1');
+    const db = server.db;
+    const now = Date.now() - count;
+    for (let seq = 1; seq <= count; ) {
+      const rows = [];
+      for (let i = 0; i < batch && seq <= count; i++, seq++) {
+        rows.push({ room_id: room.id, seq, kind: 'text', author: `user${seq % 50}`, text: `history message number ${seq}, some words to give it a realistic length`, client_id: null, image_id: null, created_at: now + seq });
+      }
+      await db.transaction(async (trx) => {
+        await trx('messages').insert(rows);
+      });
+    }
+    await db('rooms').where({ id: room.id }).update({ last_seq: count });
+    return { code: room.code, count, seconds: (performance.now() - started) / 1000 };
+  },
+  async close() {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+process.send({ event: 'ready', port });

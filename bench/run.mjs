@@ -1,0 +1,452 @@
+#!/usr/bin/env node
+// Roomchat benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (small sizes, < 3 min).
+// Options: --only=fanout,persistence,connections,history,bundle  --repeats=N
+// Every server and load generator is a child process over 127.0.0.1, pinned with taskset when
+// available (servers on CPU 0, generator and this harness on CPU 1). Results: bench/results/*.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { bundleSizes } from './lib/bundle.mjs';
+import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
+import { formatTable, kb, markdownTable, mb, pct } from './lib/table.mjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? true];
+  }),
+);
+const QUICK = Boolean(args.quick);
+const ONLY = args.only ? String(args.only).split(',') : ['fanout', 'persistence', 'connections', 'history', 'bundle'];
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const SERVER_CPU = 0;
+const GENERATOR_CPU = 1;
+/** Passed to createChatServer so that the load is not refused; reported with the results. */
+const OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
+const P99_LIMIT_MS = 50;
+
+const SIZES = QUICK
+  ? {
+      repeats: Number(args.repeats ?? 1),
+      fanout: [{ rooms: 20, members: 25 }],
+      fanoutSteps: [1_000, 2_500, 5_000, 10_000, 25_000, 40_000, 60_000, 80_000],
+      warmupMs: 500,
+      measureMs: 1_500,
+      persistence: { senders: 32, warmupMs: 500, durationMs: 2_000 },
+      pingPong: 300,
+      connections: [1_000],
+      history: 100_000,
+      historyRequests: 200,
+    }
+  : {
+      repeats: Number(args.repeats ?? 3),
+      fanout: [
+        { rooms: 100, members: 10 },
+        { rooms: 10, members: 100 },
+      ],
+      fanoutSteps: [1_000, 2_500, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000, 60_000, 70_000, 80_000, 100_000, 120_000],
+      warmupMs: 1_000,
+      measureMs: 3_000,
+      persistence: { senders: 64, warmupMs: 1_000, durationMs: 5_000 },
+      pingPong: 2_000,
+      connections: [1_000, 5_000, 10_000],
+      history: 1_000_000,
+      historyRequests: 1_000,
+    };
+
+const SERVERS = {
+  roomchat: { script: 'servers/roomchat.mjs', label: 'Roomchat (SQLite)' },
+  'roomchat-pg': { script: 'servers/roomchat.mjs', label: 'Roomchat (PostgreSQL)' },
+  socketio: { script: 'servers/socketio.mjs', label: 'bare Socket.IO' },
+  ws: { script: 'servers/ws.mjs', label: 'raw ws (floor)' },
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (...a) => console.error('  ·', ...a);
+
+if (HAS_TASKSET) execFileSync('taskset', ['-a', '-p', '-c', String(GENERATOR_CPU), String(process.pid)], { stdio: 'ignore' });
+
+const machine = {
+  cpu: os.cpus()[0]?.model,
+  cpus: os.cpus().length,
+  memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+  node: process.version,
+  platform: `${os.type()} ${os.release()}`,
+  pinned: HAS_TASKSET ? `servers on CPU ${SERVER_CPU}, generator and harness on CPU ${GENERATOR_CPU}` : 'not pinned (no taskset)',
+};
+
+// ---------------------------------------------------------------- processes
+
+async function startServer(kind, extra = {}) {
+  const env = { BENCH_SERVER_OPTS: JSON.stringify(extra) };
+  const proc = startProcess(SERVERS[kind].script, { cpu: SERVER_CPU, env, nodeArgs: ['--expose-gc'] });
+  const { port } = await proc.ready;
+  return Object.assign(proc, { url: `http://127.0.0.1:${port}`, kind });
+}
+
+async function startGenerator() {
+  const proc = startProcess('generator.mjs', { cpu: GENERATOR_CPU, nodeArgs: ['--max-old-space-size=4096'] });
+  await proc.ready;
+  return proc;
+}
+
+/** Samples the server's CPU and RSS at the generator's measure-start and measure-end. */
+function sampleWindow(server, gen) {
+  let start;
+  let end;
+  const onStart = () => (start = server.call('stats'));
+  const onEnd = () => (end = server.call('stats'));
+  gen.on('measure-start', onStart);
+  gen.on('measure-end', onEnd);
+  return async () => {
+    const [a, b] = await Promise.all([start, end]);
+    gen.on('measure-start', () => {});
+    return a && b ? { serverCpu: (b.cpuMs - a.cpuMs) / (b.wallMs - a.wallMs), serverRss: b.rss } : {};
+  };
+}
+
+/** Runs `fn(server, gen)` with a fresh server of `kind` and a fresh generator, then stops both. */
+async function withServer(kind, extra, fn) {
+  const server = await startServer(kind, extra);
+  const gen = await startGenerator();
+  try {
+    return await fn(server, gen);
+  } finally {
+    await gen.stop();
+    await server.stop();
+  }
+}
+
+async function postgresAvailable() {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A fresh PostgreSQL schema for one server run, dropped afterwards. */
+async function withPgSchema(fn) {
+  const schema = `bench_${process.pid}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  try {
+    return await fn({ databaseUrl: PG_URL, searchPath: schema });
+  } finally {
+    await client.query(`drop schema ${schema} cascade`);
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+const markdown = [];
+function report(name, title, columns, rows, extra = {}) {
+  console.log(formatTable(title, columns, rows));
+  markdown.push(markdownTable(title, columns, rows));
+  const json = { scenario: name, title, mode: QUICK ? 'quick' : 'full', date: new Date().toISOString(), machine, loadAverage1m: os.loadavg()[0], overrides: OVERRIDES, ...extra, rows };
+  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(json, null, 1)}\n`);
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => v !== undefined && v !== null).sort((a, b) => a - b);
+  if (!sorted.length) return undefined;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+// ---------------------------------------------------------------- scenarios
+
+/** 1 + 2: fan-out, stepping the send rate up until p99 >= 50 ms or deliveries fall behind. */
+async function fanout() {
+  const stepRows = [];
+  const summaryRows = [];
+  const kinds = args.servers ? String(args.servers).split(',') : ['roomchat', 'socketio', 'ws'];
+  for (const { rooms, members } of SIZES.fanout) {
+    const sustained = Object.fromEntries(kinds.map((k) => [k, []]));
+    const at25k = Object.fromEntries(kinds.map((k) => [k, []]));
+    for (let repeat = 1; repeat <= SIZES.repeats; repeat++) {
+      // Interleaved, so that drift of the machine affects every server alike.
+      for (const kind of kinds) {
+        await withServer(kind, {}, async (server, gen) => {
+          const codes = await server.call('createRooms', { count: rooms });
+          const conn = await gen.call('connect', { url: server.url, rooms: codes, members });
+          if (conn.errorCount) throw new Error(`${kind}: ${conn.errorCount} connections failed: ${conn.errors.join('; ')}`);
+          let best = 0;
+          for (const deliveries of SIZES.fanoutSteps) {
+            const window = sampleWindow(server, gen);
+            const res = await gen.call('fanout', { rate: deliveries / members, warmupMs: SIZES.warmupMs, measureMs: SIZES.measureMs });
+            const usage = await window();
+            const pass = res.errors === 0 && res.deliveredRatio >= 0.99 && res.latencyMs.p99 < P99_LIMIT_MS;
+            const row = {
+              shape: `${rooms}x${members}`,
+              server: SERVERS[kind].label,
+              repeat,
+              target: deliveries,
+              msgsPerSec: res.sentInWindow / (SIZES.measureMs / 1000),
+              deliveriesPerSec: res.deliveriesPerSec,
+              delivered: res.deliveredRatio,
+              p50: res.latencyMs.p50,
+              p99: res.latencyMs.p99,
+              p999: res.latencyMs.p999,
+              ackP50: res.ackMs.p50,
+              ackP99: res.ackMs.p99,
+              serverCpu: usage.serverCpu,
+              serverRss: usage.serverRss,
+              generatorCpu: res.generatorCpu,
+              errors: res.errors,
+              firstErrors: res.firstErrors,
+              ok: pass ? 'yes' : 'NO',
+            };
+            stepRows.push(row);
+            log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
+            if (deliveries === 25_000) at25k[kind].push(row.p99);
+            if (!pass) break;
+            best = Math.max(best, res.deliveriesPerSec);
+            await sleep(300);
+          }
+          sustained[kind].push(best);
+        });
+      }
+    }
+    for (const kind of kinds) {
+      summaryRows.push({
+        shape: `${rooms}x${members}`,
+        server: SERVERS[kind].label,
+        sustained: median(sustained[kind]),
+        runs: sustained[kind].map((v) => Math.round(v)).join(' / '),
+        ratio: sustained.socketio ? median(sustained[kind]) / median(sustained.socketio) : undefined,
+        p99at25k: median(at25k[kind]),
+      });
+    }
+  }
+  const stepColumns = [
+    { key: 'shape', label: 'rooms x members', align: 'left' },
+    { key: 'server', label: 'server', align: 'left' },
+    { key: 'repeat', label: 'run', digits: 0 },
+    { key: 'target', label: 'target deliv/s', digits: 0 },
+    { key: 'msgsPerSec', label: 'msgs/s', digits: 0 },
+    { key: 'deliveriesPerSec', label: 'deliv/s', digits: 0 },
+    { key: 'delivered', label: 'delivered', format: pct },
+    { key: 'p50', label: 'p50 ms' },
+    { key: 'p99', label: 'p99 ms' },
+    { key: 'p999', label: 'p99.9 ms' },
+    { key: 'ackP99', label: 'ack p99 ms' },
+    { key: 'serverCpu', label: 'server CPU', format: pct },
+    { key: 'serverRss', label: 'server RSS MB', format: mb },
+    { key: 'generatorCpu', label: 'gen CPU', format: pct },
+    { key: 'ok', label: `p99<${P99_LIMIT_MS}`, align: 'left' },
+  ];
+  const summaryColumns = [
+    { key: 'shape', label: 'rooms x members', align: 'left' },
+    { key: 'server', label: 'server', align: 'left' },
+    { key: 'sustained', label: `sustained deliv/s (p99<${P99_LIMIT_MS}ms, median)`, digits: 0 },
+    { key: 'runs', label: 'per run', align: 'left' },
+    { key: 'ratio', label: 'vs bare Socket.IO', format: (v) => `${v.toFixed(2)}x` },
+    { key: 'p99at25k', label: 'p99 ms at 25k deliv/s' },
+  ];
+  report('fanout-steps', 'Fan-out steps (send-to-delivery latency at the receivers)', stepColumns, stepRows);
+  report('fanout', 'Fan-out: highest sustained deliveries/s with p99 < 50 ms', summaryColumns, summaryRows, {
+    steps: SIZES.fanoutSteps,
+    warmupMs: SIZES.warmupMs,
+    measureMs: SIZES.measureMs,
+    repeats: SIZES.repeats,
+  });
+}
+
+/** 3: acknowledged (committed) messages per second, many senders; and idle send-to-ack. */
+async function persistence() {
+  const rows = [];
+  const pgUp = await postgresAvailable();
+  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['socketio', {}], ['ws', {}]];
+  for (const [kind, extra] of targets) {
+    const run = async (opts) =>
+      withServer(kind, opts, async (server, gen) => {
+        // Closed loop: N senders, each in its own room, one message in flight each.
+        const codes = await server.call('createRooms', { count: SIZES.persistence.senders });
+        await gen.call('connect', { url: server.url, rooms: codes, members: 1 });
+        const window = sampleWindow(server, gen);
+        const res = await gen.call('closedLoop', { warmupMs: SIZES.persistence.warmupMs, durationMs: SIZES.persistence.durationMs });
+        const usage = await window();
+        await gen.call('disconnect');
+        // Idle: one sender, one message at a time.
+        const [one] = await server.call('createRooms', { count: 1 });
+        await gen.call('connect', { url: server.url, rooms: [one], members: 1 });
+        const idle = await gen.call('pingPong', { count: SIZES.pingPong });
+        const row = {
+          server: SERVERS[kind].label,
+          senders: res.senders,
+          ackedPerSec: res.ackedPerSec,
+          ackP50: res.ackMs.p50,
+          ackP99: res.ackMs.p99,
+          serverCpu: usage.serverCpu,
+          generatorCpu: res.generatorCpu,
+          idleP50: idle.ackMs.p50,
+          idleP99: idle.ackMs.p99,
+          errors: res.errors + idle.errors,
+          firstErrors: [...res.firstErrors, ...idle.firstErrors],
+          persists: kind.startsWith('roomchat') ? 'yes' : 'no',
+        };
+        log(`${kind}: ${Math.round(row.ackedPerSec)} acked/s, ack p50 ${row.ackP50} p99 ${row.ackP99} ms; idle p50 ${row.idleP50} ms`);
+        rows.push(row);
+      });
+    if (extra === 'pg') await withPgSchema(run);
+    else await run(extra);
+  }
+  if (!pgUp) log(`PostgreSQL not reachable at ${PG_URL}: skipped`);
+  report(
+    'persistence',
+    `Persistence: ${SIZES.persistence.senders} senders (one room each, 1 in flight), acked messages/s; idle send-to-ack`,
+    [
+      { key: 'server', label: 'server', align: 'left' },
+      { key: 'persists', label: 'stores', align: 'left' },
+      { key: 'ackedPerSec', label: 'acked msgs/s', digits: 0 },
+      { key: 'ackP50', label: 'ack p50 ms' },
+      { key: 'ackP99', label: 'ack p99 ms' },
+      { key: 'serverCpu', label: 'server CPU', format: pct },
+      { key: 'generatorCpu', label: 'gen CPU', format: pct },
+      { key: 'idleP50', label: 'idle ack p50 ms', digits: 3 },
+      { key: 'idleP99', label: 'idle ack p99 ms', digits: 3 },
+      { key: 'errors', label: 'errors', digits: 0 },
+    ],
+    rows,
+    { postgres: pgUp ? PG_URL : 'unreachable' },
+  );
+}
+
+/** 4: N idle connections, each joined to a room of 10; RSS per connection and connect rate. */
+async function connections() {
+  const rows = [];
+  for (const n of SIZES.connections) {
+    for (const kind of ['roomchat', 'socketio', 'ws']) {
+      await withServer(kind, {}, async (server, gen) => {
+        const roomSize = 10;
+        const codes = await server.call('createRooms', { count: Math.ceil(n / roomSize) });
+        await sleep(200);
+        const before = await server.call('stats', { gc: true });
+        const conn = await gen.call('connect', { url: server.url, rooms: codes, members: roomSize });
+        await sleep(500);
+        const after = await server.call('stats', { gc: true });
+        rows.push({
+          connections: conn.connections,
+          server: SERVERS[kind].label,
+          connectPerSec: conn.perSecond,
+          rssBefore: before.rss,
+          rssAfter: after.rss,
+          rssPerConn: (after.rss - before.rss) / conn.connections,
+          heapPerConn: (after.heapUsed - before.heapUsed) / conn.connections,
+          errors: conn.errorCount,
+        });
+        log(`${kind} ${n}: ${Math.round(conn.perSecond)} connects+joins/s, ${kb((after.rss - before.rss) / conn.connections)} KB RSS/conn`);
+      });
+    }
+  }
+  for (const row of rows) {
+    const bare = rows.find((r) => r.connections === row.connections && r.server === SERVERS.socketio.label);
+    row.ratio = bare ? row.rssPerConn / bare.rssPerConn : undefined;
+  }
+  report(
+    'connections',
+    'Connections: idle clients joined to rooms of 10 (RSS after GC)',
+    [
+      { key: 'connections', label: 'connections', digits: 0 },
+      { key: 'server', label: 'server', align: 'left' },
+      { key: 'connectPerSec', label: 'connect+join/s', digits: 0 },
+      { key: 'rssAfter', label: 'server RSS MB', format: mb },
+      { key: 'rssPerConn', label: 'RSS KB/conn', format: kb },
+      { key: 'heapPerConn', label: 'heap KB/conn', format: kb },
+      { key: 'ratio', label: 'vs bare Socket.IO', format: (v) => `${v.toFixed(2)}x` },
+      { key: 'errors', label: 'errors', digits: 0 },
+    ],
+    rows,
+  );
+}
+
+/** 5: a room with many stored messages; newest page and a deep keyset page over HTTP. */
+async function history() {
+  const rows = [];
+  const pgUp = await postgresAvailable();
+  const targets = [['roomchat', null], ...(pgUp && !QUICK ? [['roomchat-pg', 'pg']] : [])];
+  for (const [kind, extra] of targets) {
+    const run = (opts) =>
+      withServer(kind, opts, async (server, gen) => {
+        const n = SIZES.history;
+        const seeded = await server.call('seedHistory', { count: n }, 1_800_000);
+        log(`${kind}: seeded ${n} messages in ${seeded.seconds.toFixed(1)} s`);
+        const base = `/v1/rooms/${seeded.code}/messages`;
+        const pages = [
+          ['newest', `${base}?limit=50`],
+          ['middle (keyset)', `${base}?before=${Math.floor(n / 2)}&limit=50`],
+          ['oldest (keyset)', `${base}?before=51&limit=50`],
+        ];
+        for (const [page, path] of pages) {
+          const res = await gen.call('httpLatency', { url: server.url, path, count: SIZES.historyRequests });
+          rows.push({ server: SERVERS[kind].label, stored: n, page, seqs: `${res.firstSeq}..${res.lastSeq}`, p50: res.latencyMs.p50, p99: res.latencyMs.p99, bytes: res.bytes, seedSeconds: seeded.seconds });
+          log(`${kind} ${page}: p50 ${res.latencyMs.p50} ms p99 ${res.latencyMs.p99} ms`);
+        }
+      });
+    if (extra === 'pg') await withPgSchema(run);
+    else await run({});
+  }
+  report(
+    'history',
+    `History over HTTP: GET /v1/rooms/:code/messages?before=&limit=50, ${SIZES.historyRequests} sequential requests each`,
+    [
+      { key: 'server', label: 'server', align: 'left' },
+      { key: 'stored', label: 'stored msgs', digits: 0 },
+      { key: 'page', label: 'page', align: 'left' },
+      { key: 'seqs', label: 'seq range', align: 'left' },
+      { key: 'p50', label: 'p50 ms', digits: 3 },
+      { key: 'p99', label: 'p99 ms', digits: 3 },
+      { key: 'bytes', label: 'body bytes', digits: 0 },
+    ],
+    rows,
+  );
+}
+
+/** 6: shipped JavaScript, minified and gzipped. */
+async function bundle() {
+  const rows = await bundleSizes();
+  report(
+    'bundle',
+    'Bundles (minified with terser, gzip -9)',
+    [
+      { key: 'name', label: 'bundle', align: 'left' },
+      { key: 'min', label: 'min KB', format: kb },
+      { key: 'gzip', label: 'min+gz KB', format: kb },
+      { key: 'target', label: 'target min+gz KB', align: 'left' },
+      { key: 'note', label: 'note', align: 'left' },
+    ],
+    rows,
+  );
+}
+
+// ---------------------------------------------------------------- main
+
+mkdirSync(RESULTS, { recursive: true });
+const started = performance.now();
+console.log(`Roomchat benchmarks (${QUICK ? 'quick' : 'full'}): ${machine.cpus} x ${machine.cpu}, Node ${machine.node}, ${machine.pinned}`);
+console.log(`Roomchat runs with ${JSON.stringify(OVERRIDES)} so that rate limits do not refuse the load.`);
+const scenarios = { fanout, persistence, connections, history, bundle };
+for (const name of ONLY) {
+  if (!scenarios[name]) throw new Error(`unknown scenario ${name}`);
+  const t = performance.now();
+  const load = os.loadavg()[0];
+  await scenarios[name]();
+  log(`${name} took ${((performance.now() - t) / 1000).toFixed(0)} s (load average before ${load.toFixed(2)}, after ${os.loadavg()[0].toFixed(2)})`);
+}
+const total = (performance.now() - started) / 1000;
+console.log(`\nTotal ${total.toFixed(0)} s`);
+writeFileSync(
+  new URL('./results/latest.md', import.meta.url),
+  [`Mode: ${QUICK ? 'quick' : 'full'} (\`npm run bench${QUICK ? ' -- --quick' : ''}\`), ${new Date().toISOString()}, ${total.toFixed(0)} s`, `Machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}; ${machine.pinned}`, '', ...markdown].join('\n'),
+);

@@ -1,0 +1,426 @@
+// Browser tests of <chat-room> in real Chromium against a real Roomchat server (started by
+// web-test-runner.config.js). The other participants are SDK clients in the same page.
+import { sendKeys } from '@web/test-runner-commands';
+import { ChatError, ErrorCode, type Room } from '@roomchat/sdk';
+import { ChatRoomElement } from './define.js';
+import {
+  $,
+  $$,
+  afterEach,
+  assert,
+  cleanup,
+  createRoomIn,
+  describe,
+  equal,
+  it,
+  messageTexts,
+  mount,
+  nextEvent,
+  pngFile,
+  sdkClient,
+  serverUrl,
+  shadow,
+  type,
+  waitFor,
+} from './testing.js';
+
+type AxeApi = typeof import('axe-core');
+const axe = (globalThis as unknown as { axe: AxeApi }).axe;
+
+/** Runs axe-core on the element (its shadow tree included) and fails on any violation. */
+async function expectAccessible(el: ChatRoomElement): Promise<void> {
+  const results = await axe.run(el, { resultTypes: ['violations'] });
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert(summary.length === 0, `axe-core violations:\n${summary.join('\n')}`);
+}
+
+/** Creates a room with an SDK client and returns it, for the widget to join. */
+async function roomByBob(): Promise<Room> {
+  return sdkClient().createRoom({ name: 'Bob' });
+}
+
+afterEach(() => cleanup());
+
+describe('<chat-room> registration', () => {
+  it('is registered once, even when the script-tag bundle is loaded twice next to the ESM build', async () => {
+    const errors: string[] = [];
+    const onError = (e: ErrorEvent) => errors.push(e.message);
+    window.addEventListener('error', onError);
+    for (let i = 0; i < 2; i++) {
+      const script = document.createElement('script');
+      script.src = `${serverUrl}/widget.js`;
+      const loaded = new Promise((resolve, reject) => {
+        script.onload = resolve;
+        script.onerror = () => reject(new Error('widget.js did not load'));
+      });
+      document.head.append(script);
+      await loaded;
+    }
+    window.removeEventListener('error', onError);
+    equal(errors.length, 0, `errors: ${errors.join('; ')}`);
+    equal(customElements.get('chat-room'), ChatRoomElement, 'the first definition stays');
+    assert(document.createElement('chat-room') instanceof ChatRoomElement);
+  });
+});
+
+describe('<chat-room> home view', () => {
+  it('asks for a name and a room code, with labelled fields, and passes axe-core', async () => {
+    const el = await mount();
+    equal($<HTMLInputElement>(el, '#name').placeholder, 'Pick a name!');
+    equal($(el, 'label[for="name"]').textContent, 'Your name');
+    equal($(el, 'label[for="code"]').textContent, 'Room code');
+    equal($(el, '.join').textContent?.trim(), 'Join a room');
+    equal($(el, '.create').textContent?.trim(), 'Create a room');
+    await expectAccessible(el);
+  });
+
+  it('shows an inline error and marks the field when the name is missing', async () => {
+    const el = await mount();
+    $<HTMLButtonElement>(el, '.create').click();
+    await waitFor(() => !$(el, '.form-error').hidden, 'the error shows');
+    equal($(el, '.form-error').textContent?.trim(), 'Pick a name first.');
+    equal($(el, '#name').getAttribute('aria-invalid'), 'true');
+    equal(shadow(el).activeElement, $(el, '#name'), 'focus moves to the field');
+  });
+
+  it('explains an unknown room code from the server error code, and emits chat-error', async () => {
+    const el = await mount();
+    type($<HTMLInputElement>(el, '#name'), 'Ada');
+    type($<HTMLInputElement>(el, '#code'), 'ZZZZ-ZZZZ');
+    const error = nextEvent(el, 'chat-error');
+    $<HTMLButtonElement>(el, '.join').click();
+    const event = await error;
+    equal(event.detail.code, ErrorCode.ROOM_NOT_FOUND);
+    equal(event.detail.action, 'join');
+    assert(event.bubbles && event.composed, 'chat-* events bubble and are composed');
+    await el.updateComplete;
+    equal($(el, '.form-error').textContent?.trim(), 'There is no room with that code. Check it and try again.');
+    equal($(el, '#code').getAttribute('aria-invalid'), 'true');
+    equal(el.room, '', 'the room property says the visitor is in no room');
+  });
+
+  it('explains a name the server refuses', async () => {
+    const el = await mount();
+    type($<HTMLInputElement>(el, '#name'), 'x'.repeat(60));
+    const error = nextEvent(el, 'chat-error');
+    $<HTMLButtonElement>(el, '.create').click();
+    equal((await error).detail.code, ErrorCode.NAME_INVALID);
+    await el.updateComplete;
+    assert($(el, '.form-error').textContent?.includes('That name cannot be used'));
+    equal($(el, '#name').getAttribute('aria-invalid'), 'true');
+  });
+});
+
+describe('<chat-room> room view', () => {
+  it('creates a room: header with the code, member count, and chat-ready', async () => {
+    const el = await mount();
+    const code = await createRoomIn(el, 'Ada');
+    equal(el.room, code, 'the room property is the new code');
+    equal(el.name, 'Ada');
+    equal($(el, '.room-code').textContent, code);
+    equal($(el, '.members-count').textContent, '1 here');
+    await waitFor(() => messageTexts(el).includes('Ada joined'), 'the join line');
+    await expectAccessible(el);
+  });
+
+  it('joins by code typed with dashes and lower case, and shows history and members', async () => {
+    const bobRoom = await roomByBob();
+    await bobRoom.send('Welcome!');
+    const el = await mount();
+    type($<HTMLInputElement>(el, '#name'), 'Ada');
+    const spaced = bobRoom.code.toLowerCase().replace(/^(.{4})/, '$1-');
+    type($<HTMLInputElement>(el, '#code'), spaced);
+    const ready = nextEvent(el, 'chat-ready');
+    $<HTMLButtonElement>(el, '.join').click();
+    const event = await ready;
+    equal(event.detail.room, bobRoom.code);
+    equal(event.detail.created, false);
+    await el.updateComplete;
+    assert(messageTexts(el).includes('Welcome!'), `history shown: ${messageTexts(el).join(' | ')}`);
+    equal($(el, '.members-count').textContent, '2 here');
+    $<HTMLButtonElement>(el, '.members').click();
+    await el.updateComplete;
+    const names = $$(el, '.member-name').map((n) => n.textContent);
+    equal(names.join(','), 'Bob,Ada');
+    assert($(el, '.member .you'), 'the visitor is marked');
+  });
+
+  it('renders names and messages with markup as inert text', async () => {
+    const client = sdkClient();
+    const mallory = await client.createRoom({ name: '<img src=x>' });
+    const el = await mount({ room: mallory.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    await mallory.send('<script>window.pwned = 1</script><b onclick="x">bold</b>');
+    await waitFor(() => messageTexts(el).some((t) => t.includes('<b onclick')), 'the message arrives');
+    equal($$(el, '.messages img').length, 0, 'no element was created from the name');
+    equal($$(el, '.messages b').length, 0, 'no element was created from the text');
+    equal((window as unknown as { pwned?: number }).pwned, undefined);
+    assert($$(el, '.author').some((a) => a.textContent === '<img src=x>'), 'the name shows literally');
+  });
+
+  it('sends with Enter, adds a line with Shift+Enter, and shows the message pending then stored', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const input = $<HTMLTextAreaElement>(el, '#input');
+    input.focus();
+    await sendKeys({ type: 'first line' });
+    await sendKeys({ press: 'Shift+Enter' });
+    await sendKeys({ type: 'second line' });
+    equal(input.value, 'first line\nsecond line', 'Shift+Enter made a new line');
+    const received = new Promise<string | undefined>((resolve) => bobRoom.once('message', (m) => resolve(m.text)));
+    const own = nextEvent(el, 'chat-message');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    equal(input.value, '', 'the composer is cleared');
+    assert($$(el, '.msg.pending').length === 1 || (await own).detail.own, 'shown as pending until stored');
+    equal(await received, 'first line\nsecond line', 'Bob receives it');
+    equal((await own).detail.own, true);
+    await waitFor(() => $$(el, '.msg.pending').length === 0, 'pending state cleared');
+    const bubbles = $$(el, '.msg.own .bubble');
+    equal(bubbles.at(-1)?.textContent, 'first line\nsecond line');
+  });
+
+  it('marks a failed send with retry, and a retry stores the message once', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const room = el.currentRoom!;
+    const realSend = room.send.bind(room);
+    const clientIds: string[] = [];
+    let failNext = true;
+    // The first attempt is lost before reaching the server, as on a dropped connection.
+    room.send = async (text, options) => {
+      clientIds.push(options?.clientId ?? '');
+      if (failNext) {
+        failNext = false;
+        throw new ChatError(ErrorCode.TIMEOUT, 'simulated timeout');
+      }
+      return realSend(text, options);
+    };
+    const errorEvent = nextEvent(el, 'chat-error');
+    type($<HTMLTextAreaElement>(el, '#input'), 'will fail once');
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '.send').click();
+    equal((await errorEvent).detail.action, 'send');
+    await el.updateComplete;
+    assert($(el, '.msg.failed'), 'shown as failed');
+    assert($(el, '.status.failed').textContent?.includes('Not sent.'));
+    $<HTMLButtonElement>(el, '.retry').click();
+    await waitFor(() => $$(el, '.msg.failed, .msg.pending').length === 0, 'retry succeeded');
+    equal(clientIds.length, 2);
+    equal(clientIds[0], clientIds[1], 'the retry reuses the client id');
+    assert(clientIds[0]!.startsWith(room.self.id + '.'), 'client ids carry the member id');
+    await waitFor(() => bobRoom.messages.some((m) => m.text === 'will fail once'), 'Bob got it');
+    equal(bobRoom.messages.filter((m) => m.text === 'will fail once').length, 1);
+    equal($$(el, '.msg.own .bubble').filter((b) => b.textContent === 'will fail once').length, 1);
+  });
+
+  it('uploads a picked image with progress, shows the thumbnail, and opens it full size', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const file = await pngFile(400, 300);
+    const input = $<HTMLInputElement>(el, '#file');
+    const data = new DataTransfer();
+    data.items.add(file);
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await el.updateComplete;
+    assert($(el, '.msg.pending .preview img').getAttribute('src')?.startsWith('blob:'), 'a local preview while uploading');
+    assert($(el, '.msg.pending progress'), 'an upload progress bar');
+    const thumb = await waitFor(() => shadow(el).querySelector<HTMLImageElement>('.thumb img'), 'the stored image');
+    assert(thumb.src.startsWith(serverUrl + '/v1/images/'), `thumbnail from the server: ${thumb.src}`);
+    await waitFor(() => thumb.complete && thumb.naturalWidth > 0, 'the thumbnail loads');
+    equal($$(el, '.msg.pending').length, 0);
+    await waitFor(() => bobRoom.messages.some((m) => m.kind === 'image'), 'Bob got the image');
+    $<HTMLButtonElement>(el, '.thumb').click();
+    const dialog = await waitFor(() => shadow(el).querySelector<HTMLDialogElement>('dialog[open]'), 'the lightbox opens');
+    const full = dialog.querySelector<HTMLImageElement>('img')!;
+    await waitFor(() => full.complete && full.naturalWidth === 400, 'the full-size image loads');
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !dialog.open, 'Escape closes it');
+  });
+
+  it('sends images pasted into the composer or dropped on the list, and refuses other files', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const pasted = new DataTransfer();
+    pasted.items.add(await pngFile(32, 32, '#c00'));
+    $(el, '#input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+    const dropped = new DataTransfer();
+    dropped.items.add(await pngFile(32, 32, '#0a0'));
+    const list = $(el, '.messages');
+    list.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await el.updateComplete;
+    assert($(el, '.drop-zone'), 'the drop zone shows while dragging');
+    list.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await waitFor(() => bobRoom.messages.filter((m) => m.kind === 'image').length === 2, 'both images arrive');
+    await el.updateComplete;
+    equal(shadow(el).querySelector('.drop-zone'), null);
+    const svg = new DataTransfer();
+    svg.items.add(new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], 'x.svg', { type: 'image/svg+xml' }));
+    list.dispatchEvent(new DragEvent('drop', { dataTransfer: svg, bubbles: true, cancelable: true }));
+    await el.updateComplete;
+    equal($(el, '.composer-error').textContent, 'Only PNG, JPEG, GIF and WebP images can be sent.');
+  });
+
+  it('shows joins and leaves as system lines and emits chat-join / chat-leave', async () => {
+    const el = await mount();
+    const code = await createRoomIn(el, 'Ada');
+    const joined = nextEvent(el, 'chat-join');
+    const carol = await sdkClient().joinRoom(code, { name: 'Carol' });
+    const joinEvent = await joined;
+    equal(joinEvent.detail.member.name, 'Carol');
+    equal(joinEvent.detail.self, false);
+    await waitFor(() => messageTexts(el).includes('Carol joined'), 'the join line');
+    await waitFor(() => $(el, '.members-count').textContent === '2 here', 'two members');
+    const left = nextEvent(el, 'chat-leave');
+    await carol.leave();
+    equal((await left).detail.member.name, 'Carol');
+    await waitFor(() => messageTexts(el).includes('Carol left'), 'the leave line');
+    await waitFor(() => $(el, '.members-count').textContent === '1 here', 'one member');
+  });
+
+  it('scrolls with new messages only when already at the bottom, and offers a jump back', async () => {
+    const bobRoom = await roomByBob();
+    for (let i = 1; i <= 30; i++) await bobRoom.send(`filler ${i}`);
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    el.style.height = '420px';
+    await nextEvent(el, 'chat-ready');
+    const list = $(el, '.messages');
+    await waitFor(() => list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'starts at the bottom');
+    await bobRoom.send('while at bottom');
+    await waitFor(() => messageTexts(el).includes('while at bottom'), 'arrives');
+    await el.updateComplete;
+    assert(list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'followed the new message');
+    list.scrollTop = 200;
+    await new Promise((r) => requestAnimationFrame(r));
+    await bobRoom.send('while reading');
+    await waitFor(() => messageTexts(el).includes('while reading'), 'arrives');
+    await el.updateComplete;
+    equal(list.scrollTop, 200, 'the reader is not moved');
+    $<HTMLButtonElement>(el, '.new-below').click();
+    await el.updateComplete;
+    assert(list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'jumped to the bottom');
+  });
+
+  it('loads older messages on scroll up and keeps the visible messages in place', async () => {
+    const bobRoom = await roomByBob();
+    for (let i = 1; i <= 75; i++) await bobRoom.send(`old ${i}`);
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    el.style.height = '420px';
+    await nextEvent(el, 'chat-ready');
+    await el.updateComplete;
+    assert(!messageTexts(el).includes('old 1'), 'the first page is the newest');
+    assert($(el, '.load-older'), 'a button offers older messages');
+    const list = $(el, '.messages');
+    const firstSeq = $$(el, '[data-seq]')[0]!.dataset['seq'];
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+    await waitFor(() => messageTexts(el).includes('old 1'), 'older messages loaded');
+    await el.updateComplete;
+    const anchor = shadow(el).querySelector<HTMLElement>(`[data-seq="${firstSeq}"]`)!;
+    assert(anchor.offsetTop - list.scrollTop < list.clientHeight && anchor.offsetTop - list.scrollTop >= -5, 'the previously first message is still in view');
+    await waitFor(() => $(el, '.history-edge').textContent?.includes('beginning'), 'the start of the room is shown');
+  });
+
+  it('exits to the home view, emitting chat-leave for the visitor', async () => {
+    const el = await mount();
+    const code = await createRoomIn(el, 'Ada');
+    const left = nextEvent(el, 'chat-leave');
+    $<HTMLButtonElement>(el, '.exit').click();
+    const event = await left;
+    equal(event.detail.self, true);
+    equal(event.detail.room, code);
+    await el.updateComplete;
+    equal(el.room, '');
+    assert($(el, '.home'), 'back home');
+    equal($<HTMLInputElement>(el, '#name').value, 'Ada', 'the name is kept for the next room');
+  });
+});
+
+describe('<chat-room> attributes and properties', () => {
+  it('joins from room and name attributes, and switches rooms when room changes', async () => {
+    const first = await roomByBob();
+    const second = await roomByBob();
+    const el = await mount({ room: first.code, name: 'Ada' });
+    equal((await nextEvent(el, 'chat-ready')).detail.room, first.code);
+    const leftFirst = nextEvent(el, 'chat-leave');
+    const ready = nextEvent(el, 'chat-ready');
+    el.room = second.code;
+    equal((await ready).detail.room, second.code);
+    equal((await leftFirst).detail.room, first.code);
+    await el.updateComplete;
+    equal($(el, '.room-code').textContent, second.code);
+    el.room = '';
+    await waitFor(() => shadow(el).querySelector('.home'), 'clearing room leaves');
+  });
+
+  it('with only room set, asks for the name with the code filled in', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code });
+    equal($<HTMLInputElement>(el, '#code').value, bobRoom.code);
+    type($<HTMLInputElement>(el, '#name'), 'Ada');
+    const ready = nextEvent(el, 'chat-ready');
+    $<HTMLButtonElement>(el, '.join').click();
+    equal((await ready).detail.room, bobRoom.code);
+  });
+
+  it('uses the built-in French strings with lang="fr" and accepts string overrides', async () => {
+    const el = await mount({ lang: 'fr' });
+    equal($<HTMLInputElement>(el, '#name').placeholder, 'Choisissez un nom !');
+    equal($(el, '.create').textContent?.trim(), 'Créer un salon');
+    el.strings = { create: 'Nouveau salon' };
+    await el.updateComplete;
+    equal($(el, '.create').textContent?.trim(), 'Nouveau salon');
+    const english = await mount();
+    english.strings = { title: 'Support chat' };
+    await english.updateComplete;
+    equal($(english, 'h2').textContent, 'Support chat');
+  });
+
+  it('is themeable through --chat-* custom properties and parts, light and dark', async () => {
+    const style = document.createElement('style');
+    style.textContent = `.themed { --chat-accent: rgb(0, 128, 0); } .themed::part(header) { border-bottom-color: rgb(255, 0, 0); }`;
+    document.head.append(style);
+    try {
+      const el = await mount({ class: 'themed', theme: 'light' });
+      await createRoomIn(el, 'Ada');
+      equal(getComputedStyle($(el, '.send')).backgroundColor, 'rgb(0, 128, 0)');
+      equal(getComputedStyle($(el, 'header')).borderBottomColor, 'rgb(255, 0, 0)');
+      const lightBg = getComputedStyle($(el, '.frame')).backgroundColor;
+      el.theme = 'dark';
+      await el.updateComplete;
+      const darkBg = getComputedStyle($(el, '.frame')).backgroundColor;
+      assert(lightBg !== darkBg, `dark theme changes the background (${lightBg} vs ${darkBg})`);
+      await expectAccessible(el);
+    } finally {
+      style.remove();
+    }
+  });
+});
+
+describe('<chat-room mode="launcher">', () => {
+  it('opens from a floating button, counts unread messages while closed, and closes with Escape', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ mode: 'launcher', room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const launcher = $<HTMLButtonElement>(el, '.launcher');
+    equal(launcher.getAttribute('aria-expanded'), 'false');
+    assert($(el, '.panel').hidden, 'the panel starts closed');
+    await bobRoom.send('psst');
+    await waitFor(() => shadow(el).querySelector('.badge')?.textContent === '1', 'an unread badge');
+    assert(launcher.getAttribute('aria-label')?.includes('1 unread message'), 'the count is in the label');
+    launcher.click();
+    await el.updateComplete;
+    assert(el.open && !$(el, '.panel').hidden, 'opened');
+    equal(shadow(el).querySelector('.badge'), null, 'opening clears the badge');
+    await waitFor(() => shadow(el).activeElement === $(el, '#input'), 'focus moves into the panel');
+    await expectAccessible(el);
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !el.open, 'Escape closes the panel');
+    await waitFor(() => shadow(el).activeElement === launcher, 'focus returns to the launcher');
+  });
+});

@@ -1,0 +1,135 @@
+import { ChatError, ErrorCode, randomId, type ChatMessage, type Room } from '@roomchat/sdk';
+
+/** A message the visitor sent that the server has not stored yet. */
+export interface OutgoingMessage {
+  /** Sent with the message; the server stores it once, so a retry with it cannot duplicate. */
+  readonly clientId: string;
+  readonly kind: 'text' | 'image';
+  readonly text?: string;
+  readonly file?: Blob;
+  /** A `blob:` URL of the picked image, shown until the stored image replaces it. */
+  readonly previewUrl?: string;
+  /** Upload progress, 0..1 (images only). */
+  progress: number;
+  status: 'sending' | 'failed';
+  error?: ChatError;
+  /** Set once the upload succeeded, so a retry only re-sends the message. */
+  imageId?: string;
+  readonly createdAt: Date;
+}
+
+export interface OutboxHooks {
+  /** Something about the pending messages changed; re-render. */
+  change(): void;
+  /** A send or an upload failed. */
+  error(error: ChatError, action: 'send' | 'upload'): void;
+}
+
+/**
+ * The visitor's messages in flight to one room: each shows as pending until the server answers,
+ * then disappears into the room's history, or stays as failed until retried or discarded.
+ *
+ * Client ids start with the member id, so the widget can tell the visitor's own messages apart in
+ * history loaded later (after a reload, or from another tab of the same session).
+ */
+export class Outbox {
+  readonly items: OutgoingMessage[] = [];
+  readonly #room: Room;
+  readonly #hooks: OutboxHooks;
+
+  constructor(room: Room, hooks: OutboxHooks) {
+    this.#room = room;
+    this.#hooks = hooks;
+  }
+
+  /** Whether a stored message was sent by this visitor's member session. */
+  static isOwn(message: ChatMessage, memberId: string): boolean {
+    return message.clientId?.startsWith(memberId + '.') ?? false;
+  }
+
+  sendText(text: string): OutgoingMessage {
+    return this.#start({ clientId: this.#newClientId(), kind: 'text', text, progress: 0, status: 'sending', createdAt: new Date() });
+  }
+
+  sendImage(file: Blob): OutgoingMessage {
+    const previewUrl = URL.createObjectURL(file);
+    return this.#start({ clientId: this.#newClientId(), kind: 'image', file, previewUrl, progress: 0, status: 'sending', createdAt: new Date() });
+  }
+
+  /** Sends a failed message again, with the same client id. */
+  retry(clientId: string): void {
+    const item = this.items.find((i) => i.clientId === clientId);
+    if (!item || item.status !== 'failed') return;
+    item.status = 'sending';
+    delete item.error;
+    this.#hooks.change();
+    void this.#deliver(item);
+  }
+
+  /** Retries every failed message whose failure may pass (timeouts, lost connection). */
+  retryTransient(): void {
+    for (const item of this.items) if (item.status === 'failed' && item.error?.retryable) this.retry(item.clientId);
+  }
+
+  discard(clientId: string): void {
+    const index = this.items.findIndex((i) => i.clientId === clientId);
+    if (index < 0) return;
+    const [item] = this.items.splice(index, 1);
+    if (item?.previewUrl) URL.revokeObjectURL(item.previewUrl);
+    this.#hooks.change();
+  }
+
+  /** A stored message arrived: the pending one with its client id is done. */
+  confirm(message: ChatMessage): void {
+    if (message.clientId && this.items.some((i) => i.clientId === message.clientId)) this.discard(message.clientId);
+  }
+
+  /** Releases the image previews. */
+  dispose(): void {
+    for (const item of this.items.splice(0)) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
+  }
+
+  #newClientId(): string {
+    return `${this.#room.self.id}.${randomId()}`;
+  }
+
+  #start(item: OutgoingMessage): OutgoingMessage {
+    this.items.push(item);
+    this.#hooks.change();
+    void this.#deliver(item);
+    return item;
+  }
+
+  async #deliver(item: OutgoingMessage): Promise<void> {
+    const room = this.#room;
+    let action: 'send' | 'upload' = 'send';
+    try {
+      let message: ChatMessage;
+      if (item.kind === 'text') {
+        message = await room.send(item.text ?? '', { clientId: item.clientId });
+      } else {
+        if (!item.imageId) {
+          action = 'upload';
+          const image = await room.uploadImage(item.file!, {
+            onProgress: (fraction) => {
+              item.progress = fraction;
+              this.#hooks.change();
+            },
+          });
+          item.imageId = image.id;
+          action = 'send';
+        }
+        message = await room.sendUploadedImage(item.imageId, { clientId: item.clientId });
+      }
+      this.confirm(message);
+    } catch (cause) {
+      if (!this.items.includes(item)) return; // discarded meanwhile
+      const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+      item.status = 'failed';
+      item.error = error;
+      item.progress = 0;
+      this.#hooks.change();
+      this.#hooks.error(error, action);
+    }
+  }
+}

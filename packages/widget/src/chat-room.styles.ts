@@ -592,15 +592,17 @@ export const chatRoomStyles = css`
   .msg .inline-time {
     display: none;
   }
-  .bubble.image {
-    padding: 4px;
+  .bubble.image,
+  .msg.own .bubble.image {
+    padding: 0;
+    background: none;
     line-height: 0;
   }
   .thumb {
     display: block;
     padding: 0;
-    border: 0;
-    border-radius: calc(var(--_radius) - 4px);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
     background: none;
     overflow: hidden;
     cursor: zoom-in;
@@ -608,11 +610,9 @@ export const chatRoomStyles = css`
   .thumb img,
   .preview img {
     display: block;
-    inline-size: auto;
-    max-inline-size: min(240px, 100%);
+    max-inline-size: 100%;
     block-size: auto;
-    max-block-size: 240px;
-    border-radius: calc(var(--_radius) - 4px);
+    border-radius: calc(var(--_radius) - 1px);
     background: color-mix(in srgb, var(--_text) 6%, transparent);
     object-fit: cover;
   }
@@ -620,7 +620,9 @@ export const chatRoomStyles = css`
     position: relative;
   }
   .preview img {
+    inline-size: auto;
     max-inline-size: 200px;
+    max-block-size: 200px;
     opacity: 0.6;
   }
   .msg.pending .bubble:not(.image) {
@@ -779,42 +781,47 @@ export const chatRoomStyles = css`
 
   /* ---- Lightbox ---- */
   dialog {
-    max-inline-size: min(96vw, 1200px);
-    max-block-size: 94vh;
+    max-inline-size: 100vw;
+    max-block-size: 100vh;
     padding: 0;
     border: 0;
-    border-radius: 14px;
-    background: var(--_bg);
-    color: var(--_text);
-    box-shadow: var(--_shadow);
-    overflow: hidden;
+    background: transparent;
+    color: #fff;
+    overflow: visible;
   }
   dialog::backdrop {
-    background: rgb(5 8 15 / 0.75);
+    background: rgb(8 10 16 / 0.86);
   }
   dialog img {
     display: block;
-    max-inline-size: min(96vw, 1200px);
-    max-block-size: calc(94vh - 56px);
+    inline-size: auto;
+    block-size: auto;
+    max-inline-size: min(calc(100vw - 32px), 1400px);
+    max-block-size: calc(100vh - 96px);
     margin: 0 auto;
-    object-fit: contain;
+    border-radius: 10px;
+    box-shadow: 0 20px 60px rgb(0 0 0 / 0.5);
   }
   .dialog-bar {
     display: flex;
     align-items: center;
     justify-content: space-between;
     gap: 1em;
-    padding: 0.4em 0.4em 0.4em 1em;
+    padding: 0 0 0.5em;
     font-size: 0.9em;
   }
-  .dialog-bar a {
+  .dialog-bar a,
+  .dialog-bar .icon-btn {
     display: inline-flex;
     align-items: center;
     gap: 0.4em;
-    color: var(--_accent);
+    color: #fff;
     font-weight: 600;
     text-decoration: none;
-    border-radius: 6px;
+    border-radius: 8px;
+  }
+  .dialog-bar .icon-btn:hover {
+    background: rgb(255 255 255 / 0.14);
   }
 
   /* ---- Launcher mode ---- */
@@ -900,12 +907,20 @@ export const chatRoomStyles = css`
   }
 
   /* ---- Narrow columns ---- */
-  @container (max-width: 360px) {
+  @container (max-width: 440px) {
     .room-label {
       display: none;
     }
-    .members-label {
-      display: none;
+    .exit .label {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    header {
+      padding-inline-start: 0.75em;
+      gap: 0.25em;
     }
     .msg {
       max-inline-size: 92%;

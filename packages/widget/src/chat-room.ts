@@ -30,7 +30,7 @@ import {
   sendIcon,
   usersIcon,
 } from './icons.js';
-import { Outbox, type OutgoingMessage } from './outbox.js';
+import { Outgoing, type OutgoingMessage } from './outgoing.js';
 import { resolveStrings, type ChatStrings } from './strings.js';
 import { buildTimeline, colorIndex, initial, type TimelineRow } from './timeline.js';
 
@@ -144,7 +144,7 @@ export class ChatRoomElement extends LitElement {
   #clientOff: (() => void) | null = null;
   #room: Room | null = null;
   #roomOff: (() => void) | null = null;
-  #outbox: Outbox | null = null;
+  #outgoing: Outgoing | null = null;
   #connection: ConnectionState = 'disconnected';
   #everConnected = false;
   #online = typeof navigator === 'undefined' ? true : navigator.onLine;
@@ -302,7 +302,7 @@ export class ChatRoomElement extends LitElement {
       this.#connection = state;
       if (state === 'connected') {
         this.#everConnected = true;
-        this.#outbox?.retryTransient();
+        this.#outgoing?.retryTransient();
       }
       this.#emit('chat-connection', { state });
       this.requestUpdate();
@@ -382,7 +382,7 @@ export class ChatRoomElement extends LitElement {
     this.#newBelow = false;
     this.#draft = '';
     this.#composerError = '';
-    this.#outbox = new Outbox(room, {
+    this.#outgoing = new Outgoing(room, {
       change: () => this.requestUpdate(),
       error: (error, action) => this.#reportError(error, action),
     });
@@ -428,8 +428,8 @@ export class ChatRoomElement extends LitElement {
   #detachRoom(): void {
     this.#roomOff?.();
     this.#roomOff = null;
-    this.#outbox?.dispose();
-    this.#outbox = null;
+    this.#outgoing?.dispose();
+    this.#outgoing = null;
     this.#room = null;
     this.#membersOpen = false;
     this.#lightbox = null;
@@ -450,8 +450,8 @@ export class ChatRoomElement extends LitElement {
   }
 
   #onMessage(room: Room, message: ChatMessage): void {
-    this.#outbox?.confirm(message);
-    const own = Outbox.isOwn(message, room.self.id);
+    this.#outgoing?.confirm(message);
+    const own = Outgoing.isOwn(message, room.self.id);
     const list = this.#list;
     const atBottom = list ? isAtBottom(list) : true;
     if (own) this.#forceBottom = true;
@@ -485,8 +485,8 @@ export class ChatRoomElement extends LitElement {
 
   #send(): void {
     const room = this.#room;
-    const outbox = this.#outbox;
-    if (!room || !outbox) return;
+    const outgoing = this.#outgoing;
+    if (!room || !outgoing) return;
     const text = this.#draft;
     if (!text.trim()) return;
     if ([...text].length > room.limits.messageMaxLength) {
@@ -497,13 +497,13 @@ export class ChatRoomElement extends LitElement {
     this.#draft = '';
     this.#composerError = '';
     this.#forceBottom = true;
-    outbox.sendText(text);
+    outgoing.sendText(text);
   }
 
   #sendImages(files: Iterable<File>): void {
     const room = this.#room;
-    const outbox = this.#outbox;
-    if (!room || !outbox) return;
+    const outgoing = this.#outgoing;
+    if (!room || !outgoing) return;
     const s = this.#strings;
     this.#composerError = '';
     for (const file of files) {
@@ -516,7 +516,7 @@ export class ChatRoomElement extends LitElement {
         continue;
       }
       this.#forceBottom = true;
-      outbox.sendImage(file);
+      outgoing.sendImage(file);
     }
     this.requestUpdate();
   }
@@ -695,7 +695,7 @@ export class ChatRoomElement extends LitElement {
               </div>`
             : nothing}
         </div>
-        <button class="icon-btn exit" @click=${() => void this.exit()}>${exitIcon}<span>${s.exit}</span></button>
+        <button class="icon-btn exit" @click=${() => void this.exit()}>${exitIcon}<span class="label">${s.exit}</span></button>
         ${this.mode === 'launcher'
           ? html`<button class="icon-btn" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => (this.open = false)}>${closeIcon}</button>`
           : nothing}
@@ -716,10 +716,10 @@ export class ChatRoomElement extends LitElement {
         @drop=${this.#onDrop}
       >
         ${this.#renderHistoryEdge(room)}
-        ${room.messages.length === 0 && !this.#outbox?.items.length ? html`<p class="empty">${s.empty}</p>` : nothing}
+        ${room.messages.length === 0 && !this.#outgoing?.items.length ? html`<p class="empty">${s.empty}</p>` : nothing}
         <ol>
           ${repeat(
-            buildTimeline(room.messages, this.#outbox?.items ?? [], room.self.id),
+            buildTimeline(room.messages, this.#outgoing?.items ?? [], room.self.id),
             (row) => row.key,
             (row) => this.#renderRow(row),
           )}
@@ -792,8 +792,8 @@ export class ChatRoomElement extends LitElement {
       ${failed
         ? html`<div class="status failed" role="alert">
             ${alertIcon}<span>${s.failed} ${item.error ? this.#errorText(item.error) : ''}</span>
-            <button class="link-btn retry" @click=${() => this.#outbox?.retry(item.clientId)}>${s.retry}</button>
-            <button class="link-btn discard" @click=${() => this.#outbox?.discard(item.clientId)}>${s.discard}</button>
+            <button class="link-btn retry" @click=${() => this.#outgoing?.retry(item.clientId)}>${s.retry}</button>
+            <button class="link-btn discard" @click=${() => this.#outgoing?.discard(item.clientId)}>${s.discard}</button>
           </div>`
         : html`<div class="status">${item.kind === 'image' && !item.imageId ? s.uploading(percent) : s.sending}</div>`}
     </li>`;
@@ -847,7 +847,7 @@ export class ChatRoomElement extends LitElement {
               <a href=${box.image.url} target="_blank" rel="noopener noreferrer">${externalIcon}${s.openOriginal}</a>
               <button class="icon-btn close-image" aria-label=${s.closeImage} title=${s.closeImage} @click=${() => this.#dialog?.close()}>${closeIcon}</button>
             </div>
-            <img src=${box.image.url} alt=${s.imageAlt(box.author)} width=${box.image.width} height=${box.image.height} />`
+            <img src=${box.image.url} alt=${s.imageAlt(box.author)} />`
         : nothing}
     </dialog>`;
   }
@@ -1037,9 +1037,9 @@ function toChatError(cause: unknown): ChatError {
   return cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
 }
 
-/** The thumbnail's box: the image scaled to fit 320 px on its long side, as the server makes it. */
+/** The box a thumbnail is shown in: the image scaled to fit 240 px on its long side. */
 function thumbSize(image: ImageInfo): { width: number; height: number } {
-  const scale = Math.min(1, 320 / Math.max(image.width, image.height, 1));
+  const scale = Math.min(1, 240 / Math.max(image.width, image.height, 1));
   return { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
 }
 

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@roomchat/sdk';
-import { Outbox, type OutgoingMessage } from './outbox.js';
+import { Outgoing, type OutgoingMessage } from './outgoing.js';
 
 /** One row of the message list. */
 export type TimelineRow =
@@ -39,7 +39,7 @@ export function buildTimeline(messages: readonly ChatMessage[], pending: readonl
       lastAuthor = undefined;
       continue;
     }
-    const own = Outbox.isOwn(message, memberId);
+    const own = Outgoing.isOwn(message, memberId);
     const author = (own ? '\u0000self' : '') + message.author;
     const startsGroup = author !== lastAuthor || date.getTime() - lastTime > GROUP_GAP_MS;
     rows.push({ type: 'message', key: message.id, message, own, startsGroup, color: colorIndex(message.author) });

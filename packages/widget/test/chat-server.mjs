@@ -19,7 +19,6 @@ export async function startChatServer(overrides = {}) {
     joinFailuresPerWindow: 10_000,
     messagesPerWindow: 10_000,
     uploadsPerWindow: 10_000,
-    presenceGraceMs: 200,
     ...overrides,
   });
   const { url } = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -18,7 +18,7 @@ export interface OutgoingMessage {
   readonly createdAt: Date;
 }
 
-export interface OutboxHooks {
+export interface OutgoingHooks {
   /** Something about the pending messages changed; re-render. */
   change(): void;
   /** A send or an upload failed. */
@@ -26,18 +26,20 @@ export interface OutboxHooks {
 }
 
 /**
- * The visitor's messages in flight to one room: each shows as pending until the server answers,
- * then disappears into the room's history, or stays as failed until retried or discarded.
+ * The visitor's messages on their way to one room, as the UI shows them: each is pending until
+ * the server stores it, then disappears into the room's history, or stays failed until retried or
+ * discarded. This is the view's side (previews, upload progress, retry); re-sending over
+ * reconnects is the SDK's.
  *
  * Client ids start with the member id, so the widget can tell the visitor's own messages apart in
  * history loaded later (after a reload, or from another tab of the same session).
  */
-export class Outbox {
+export class Outgoing {
   readonly items: OutgoingMessage[] = [];
   readonly #room: Room;
-  readonly #hooks: OutboxHooks;
+  readonly #hooks: OutgoingHooks;
 
-  constructor(room: Room, hooks: OutboxHooks) {
+  constructor(room: Room, hooks: OutgoingHooks) {
     this.#room = room;
     this.#hooks = hooks;
   }

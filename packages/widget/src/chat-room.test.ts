@@ -242,6 +242,31 @@ describe('<chat-room> room view', () => {
     await waitFor(() => !dialog.open, 'Escape closes it');
   });
 
+  it('shows an upload the server refuses as failed, with retry and discard', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    // Labelled PNG, but not an image: the server decides by the bytes.
+    const fake = new File([new TextEncoder().encode('definitely not a png')], 'fake.png', { type: 'image/png' });
+    const data = new DataTransfer();
+    data.items.add(fake);
+    const input = $<HTMLInputElement>(el, '#file');
+    input.files = data.files;
+    const error = nextEvent(el, 'chat-error');
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    const detail = (await error).detail;
+    equal(detail.code, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    equal(detail.action, 'upload');
+    await el.updateComplete;
+    assert($(el, '.msg.failed .preview img'), 'the failed image stays visible');
+    assert($(el, '.status.failed').textContent?.includes('Only PNG, JPEG, GIF and WebP'), 'the reason is shown');
+    assert($(el, '.msg.failed .retry') && $(el, '.msg.failed .discard'), 'retry and discard are offered');
+    $<HTMLButtonElement>(el, '.discard').click();
+    await el.updateComplete;
+    equal($$(el, '.msg.failed').length, 0, 'discarded');
+    equal(bobRoom.messages.filter((m) => m.kind === 'image').length, 0);
+  });
+
   it('sends images pasted into the composer or dropped on the list, and refuses other files', async () => {
     const bobRoom = await roomByBob();
     const el = await mount({ room: bobRoom.code, name: 'Ada' });
@@ -338,6 +363,33 @@ describe('<chat-room> room view', () => {
     equal(el.room, '');
     assert($(el, '.home'), 'back home');
     equal($<HTMLInputElement>(el, '#name').value, 'Ada', 'the name is kept for the next room');
+  });
+});
+
+describe('<chat-room> keyboard use', () => {
+  it('goes from name to a room and a sent message with the keyboard alone, with visible focus', async () => {
+    const el = await mount();
+    $(el, '#name').focus();
+    await sendKeys({ type: 'Kim' });
+    await sendKeys({ press: 'Tab' });
+    equal(shadow(el).activeElement, $(el, '#code'), 'Tab moves to the code');
+    await sendKeys({ press: 'Tab' });
+    equal(shadow(el).activeElement, $(el, '.join'), 'then to Join');
+    await sendKeys({ press: 'Tab' });
+    const create = $(el, '.create');
+    equal(shadow(el).activeElement, create, 'then to Create');
+    assert(getComputedStyle(create).boxShadow !== 'none', 'the focused button shows a focus ring');
+    const ready = nextEvent(el, 'chat-ready');
+    await sendKeys({ press: 'Enter' });
+    await ready;
+    await waitFor(() => shadow(el).activeElement === $(el, '#input'), 'focus lands in the composer');
+    await sendKeys({ type: 'typed, not clicked' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => $$(el, '.msg.own:not(.pending) .bubble').some((b) => b.textContent === 'typed, not clicked'), 'sent');
+    // The message list is a focusable live region, so keyboard users can scroll it.
+    const list = $(el, '.messages');
+    equal(list.getAttribute('role'), 'log');
+    equal(list.tabIndex, 0);
   });
 });
 

@@ -25,7 +25,10 @@ function summary(h, scale = 1000) {
   return { count: h.totalCount, p50: at(50), p99: at(99), p999: at(99.9), max: h.maxValue / scale, mean: h.mean / scale };
 }
 
+let lastEventAt = 0;
+
 function onEvent(frame) {
+  lastEventAt = performance.now();
   if (!win) return;
   const at = frame.indexOf(TEXT_MARK);
   if (at < 0) return;
@@ -137,14 +140,18 @@ serveCalls({
     const expected = sentInWindow * membersPerRoom;
     const drainUntil = performance.now() + drainMs;
     while (win.delivered < expected && performance.now() < drainUntil) await sleep(20);
+    const delivered = win.delivered;
+    // Let a backlog drain before the next step (a quiet 300 ms, at most 15 s).
+    const quiesceUntil = performance.now() + 15_000;
+    while (performance.now() - lastEventAt < 300 && performance.now() < quiesceUntil) await sleep(50);
     const result = {
       rate,
       sent,
       sentInWindow,
       expected,
-      delivered: win.delivered,
-      deliveredRatio: expected ? win.delivered / expected : 0,
-      deliveriesPerSec: win.delivered / (measureMs / 1000),
+      delivered,
+      deliveredRatio: expected ? delivered / expected : 0,
+      deliveriesPerSec: delivered / (measureMs / 1000),
       latencyMs: summary(win.latency),
       ackMs: summary(stats.ack),
       errors: stats.errors.length,

@@ -69,10 +69,12 @@ export function startProcess(script, { cpu, env = {}, nodeArgs = [] } = {}) {
       } catch {
         /* killed below */
       }
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      if (!exited) child.kill('SIGTERM');
+      // The child exits by itself after answering `close` (writing its --cpu-prof profile, if any).
+      const term = setTimeout(() => child.kill('SIGTERM'), 5_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exitPromise;
-      clearTimeout(timer);
+      clearTimeout(term);
+      clearTimeout(kill);
     },
   };
 }

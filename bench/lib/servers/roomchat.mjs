@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createChatServer } from '@roomchat/server';
 import { processStats, serveCalls } from '../proc.mjs';
+import { storageBench } from '../storage-bench.mjs';
 
 const opts = JSON.parse(process.env.BENCH_SERVER_OPTS ?? '{}');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'roomchat-bench-'));
 
-/** The overrides the benchmark runs with (reported in the results). */
-export const BENCH_OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
+/** The overrides the benchmark runs with (run.mjs reports them with the results). */
+const BENCH_OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
 
 const server = createChatServer({
   dataDir,
@@ -45,6 +46,7 @@ serveCalls({
     await db('rooms').where({ id: room.id }).update({ last_seq: count });
     return { code: room.code, count, seconds: (performance.now() - started) / 1000 };
   },
+  storageBench: ({ mode, concurrency, durationMs }) => storageBench({ chat: server.chat, db: server.db, mode, concurrency, durationMs }),
   async close() {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

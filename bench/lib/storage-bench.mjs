@@ -1,0 +1,113 @@
+// Storage alone, inside the Roomchat server process (no sockets): how many messages per second the
+// server's own `Messages.append` commits (a transaction per message), against a group-commit
+// prototype on the same schema and connection (the inserts of one event-loop turn in one
+// transaction, one multi-row INSERT per batch). This is the evidence for the server change that
+// issue 5 asks for; the prototype lives here and is not the server's code.
+
+/** Rows of a knex raw result, in either engine. */
+const rowsOf = (result) => (Array.isArray(result) ? result : result.rows);
+
+/** Batches appends: while one transaction runs, new messages queue up and go into the next. */
+export class GroupCommit {
+  #db;
+  #queue = [];
+  #running = false;
+  batches = 0;
+
+  constructor(db) {
+    this.#db = db;
+  }
+
+  append(room, message) {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ room, message, resolve, reject });
+      if (!this.#running) this.#run();
+    });
+  }
+
+  async #run() {
+    this.#running = true;
+    // Let the current turn's sends join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#queue.length) {
+      const batch = this.#queue.splice(0, 500);
+      this.batches++;
+      try {
+        const stored = await this.#db.transaction(async (trx) => {
+          const byRoom = new Map();
+          for (const item of batch) byRoom.set(item.room.id, [...(byRoom.get(item.room.id) ?? []), item]);
+          // 1. Client ids seen before (one query for the batch; each OR term walks the unique index).
+          const terms = [];
+          const bindings = [];
+          for (const [roomId, items] of byRoom) {
+            const ids = items.map((i) => i.message.clientId).filter(Boolean);
+            if (!ids.length) continue;
+            terms.push(`(room_id = ? and client_id in (${ids.map(() => '?').join(',')}))`);
+            bindings.push(roomId, ...ids);
+          }
+          const seen = new Set();
+          if (terms.length) for (const r of await trx.raw(`select room_id, client_id from messages where ${terms.join(' or ')}`, bindings).then(rowsOf)) seen.add(`${r.room_id}:${r.client_id}`);
+          const fresh = new Map();
+          for (const [roomId, items] of byRoom) {
+            const left = items.filter((i) => !seen.has(`${roomId}:${i.message.clientId}`));
+            if (left.length) fresh.set(roomId, left);
+          }
+          if (!fresh.size) return [];
+          // 2. Bump every room's last_seq by its count in one statement.
+          const cases = [...fresh].map(() => 'when ? then cast(? as integer)').join(' ');
+          const bumped = await trx
+            .raw(`update rooms set last_seq = last_seq + case id ${cases} end where id in (${[...fresh].map(() => '?').join(',')}) returning id, last_seq`, [
+              ...[...fresh].flatMap(([id, items]) => [id, items.length]),
+              ...fresh.keys(),
+            ])
+            .then(rowsOf);
+          const lastSeq = new Map(bumped.map((r) => [Number(r.id), Number(r.last_seq)]));
+          // 3. One multi-row insert.
+          const rows = [];
+          const now = Date.now();
+          for (const [roomId, items] of fresh) {
+            let seq = lastSeq.get(roomId) - items.length;
+            for (const item of items) {
+              rows.push({ room_id: roomId, seq: ++seq, kind: item.message.kind, author: item.message.author, text: item.message.text ?? null, image_id: null, client_id: item.message.clientId ?? null, created_at: now });
+            }
+          }
+          const ids = [];
+          // SQLite allows 32766 bound variables; 9 columns x 500 rows stays below.
+          for (let i = 0; i < rows.length; i += 500) ids.push(...(await trx('messages').insert(rows.slice(i, i + 500)).returning('id')));
+          return rows.map((row, i) => ({ ...row, id: ids[i]?.id ?? ids[i] }));
+        });
+        const bySeq = new Map(stored.map((r) => [`${r.room_id}:${r.client_id}`, r]));
+        for (const item of batch) item.resolve(bySeq.get(`${item.room.id}:${item.message.clientId}`));
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    this.#running = false;
+  }
+}
+
+/** `concurrency` writers, one room each, append for `durationMs`; returns commits/s and latency. */
+export async function storageBench({ chat, db, mode, concurrency, durationMs }) {
+  const rooms = [];
+  for (let i = 0; i < concurrency; i++) rooms.push(await chat.createRoom('127.0.0.1'));
+  const group = new GroupCommit(db);
+  const append = mode === 'group' ? (room, m) => group.append(room, m) : (room, m) => chat.messages.append(room, m);
+  const latencies = [];
+  let n = 0;
+  let running = true;
+  const started = performance.now();
+  const loops = rooms.map(async (room, w) => {
+    while (running) {
+      const t = performance.now();
+      await append(room, { kind: 'text', author: `writer${w}`, text: `storage benchmark message ${n}`, clientId: `s-${mode}-${w}-${n++}` });
+      latencies.push(performance.now() - t);
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  running = false;
+  await Promise.all(loops);
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  return { mode, concurrency, commits: latencies.length, perSecond: latencies.length / seconds, p50: at(50), p99: at(99), batches: group.batches };
+}

@@ -388,6 +388,11 @@ export const chatRoomStyles = css`
     box-shadow: var(--_shadow);
     list-style: none;
   }
+  .member-list ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
   .member-list h3 {
     margin: 0.2em 0.5em 0.4em;
     font-size: 0.75em;

@@ -410,6 +410,36 @@ describe('<chat-room> attributes and properties', () => {
     await waitFor(() => shadow(el).querySelector('.home'), 'clearing room leaves');
   });
 
+  it('stays in the current room when switching to an unknown code, and says why', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const error = nextEvent(el, 'chat-error');
+    el.room = 'ZZZZZZZZ';
+    equal((await error).detail.code, ErrorCode.ROOM_NOT_FOUND);
+    await el.updateComplete;
+    equal(el.room, bobRoom.code, 'room goes back to the room the visitor is in');
+    equal($(el, '.room-code').textContent, bobRoom.code);
+    assert($(el, '.composer-error').textContent?.includes('no room with that code'), 'the reason shows');
+  });
+
+  it('leaves when removed from the page and comes back when re-inserted', async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const box = el.parentElement!;
+    // Moving the element within one task keeps the connection.
+    const client = el.client;
+    box.append(el);
+    await new Promise((r) => setTimeout(r, 50));
+    equal(el.client, client, 'a move keeps the same connection');
+    el.remove();
+    await waitFor(() => el.client === null, 'removal closes the connection');
+    const ready = nextEvent(el, 'chat-ready');
+    box.append(el);
+    equal((await ready).detail.room, bobRoom.code, 'rejoined on re-insertion');
+  });
+
   it('with only room set, asks for the name with the code filled in', async () => {
     const bobRoom = await roomByBob();
     const el = await mount({ room: bobRoom.code });

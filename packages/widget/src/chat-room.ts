@@ -150,6 +150,8 @@ export class ChatRoomElement extends LitElement {
   #online = typeof navigator === 'undefined' ? true : navigator.onLine;
   #busy: Busy = null;
   #joinToken = 0;
+  /** The code being joined, while a join is in flight. */
+  #joining = '';
   #homeError: { text: string; field: 'name' | 'code' | null } | null = null;
   #draftName = '';
   #draftCode = '';
@@ -186,6 +188,8 @@ export class ChatRoomElement extends LitElement {
     window.addEventListener('online', this.#onNetwork);
     window.addEventListener('offline', this.#onNetwork);
     if (!this.#draftName) this.#draftName = this.name ?? readSession(NAME_KEY) ?? '';
+    // Re-inserted after a teardown: get back into the room the attributes name.
+    if (this.hasUpdated && !this.#room) this.#syncRoom();
   }
 
   override disconnectedCallback(): void {
@@ -251,9 +255,9 @@ export class ChatRoomElement extends LitElement {
 
   /** Leaves the current room and shows the home view, as the Exit button does. */
   async exit(): Promise<void> {
+    this.#cancelJoin();
     const room = this.#room;
     if (!room) return;
-    this.#joinToken++;
     this.#detachRoom();
     this.room = '';
     this.#draftCode = '';
@@ -280,7 +284,7 @@ export class ChatRoomElement extends LitElement {
 
   #syncRoom(): void {
     const wanted = normalizeRoomCode(this.room ?? '');
-    const current = this.#room?.code ?? '';
+    const current = this.#joining || this.#room?.code || '';
     if (wanted === current) return;
     if (!wanted) {
       void this.exit();
@@ -339,12 +343,17 @@ export class ChatRoomElement extends LitElement {
     const client = this.#ensureClient();
     const token = ++this.#joinToken;
     this.#busy = kind;
+    this.#joining = kind === 'join' ? normalizeRoomCode(code) : '';
     this.#homeError = null;
     this.requestUpdate();
     const previous = this.#room;
     try {
       const room = kind === 'create' ? await client.createRoom({ name }) : await client.joinRoom(code, { name });
-      if (token !== this.#joinToken) return; // superseded by a later join or an exit
+      if (token !== this.#joinToken) {
+        // Superseded by a later join or an exit: do not stay in a room nobody sees.
+        if (room !== this.#room) void room.leave().catch(() => {});
+        return;
+      }
       if (previous && previous !== room) {
         this.#detachRoom();
         void previous.leave().catch(() => {});
@@ -355,10 +364,14 @@ export class ChatRoomElement extends LitElement {
       if (token !== this.#joinToken) return;
       const error = toChatError(cause);
       const field = error.code === ErrorCode.NAME_INVALID ? 'name' : error.code === ErrorCode.ROOM_NOT_FOUND ? 'code' : null;
-      this.#homeError = { text: this.#errorText(error), field };
-      if (!this.#room) {
-        // Keep `room` in step with what is shown: the visitor is not in the room that failed.
-        this.room = previous?.code ?? '';
+      // Keep `room` in step with what is shown: the visitor is not in the room that failed.
+      this.#joining = '';
+      this.room = this.#room?.code ?? '';
+      if (this.#room) {
+        // Switching rooms failed: the visitor stays where they were and is told below the composer.
+        this.#composerError = this.#errorText(error);
+      } else {
+        this.#homeError = { text: this.#errorText(error), field };
         this.#draftCode = code;
       }
       this.#reportError(error, kind);
@@ -368,9 +381,17 @@ export class ChatRoomElement extends LitElement {
     } finally {
       if (token === this.#joinToken) {
         this.#busy = null;
+        this.#joining = '';
         this.requestUpdate();
       }
     }
+  }
+
+  /** Abandons a join in flight: its answer, when it comes, is ignored. */
+  #cancelJoin(): void {
+    this.#joinToken++;
+    this.#busy = null;
+    this.#joining = '';
   }
 
   #attachRoom(room: Room, created: boolean): void {
@@ -438,7 +459,7 @@ export class ChatRoomElement extends LitElement {
   }
 
   #teardown(): void {
-    this.#joinToken++;
+    this.#cancelJoin();
     this.#detachRoom();
     this.#clientOff?.();
     this.#clientOff = null;
@@ -446,7 +467,6 @@ export class ChatRoomElement extends LitElement {
     this.#client = null;
     this.#connection = 'disconnected';
     this.#everConnected = false;
-    this.#busy = null;
   }
 
   #onMessage(room: Room, message: ChatMessage): void {
@@ -498,6 +518,8 @@ export class ChatRoomElement extends LitElement {
     this.#composerError = '';
     this.#forceBottom = true;
     outgoing.sendText(text);
+    const area = this.renderRoot.querySelector<HTMLTextAreaElement>('#input');
+    if (area) void this.updateComplete.then(() => autosize(area));
   }
 
   #sendImages(files: Iterable<File>): void {
@@ -932,7 +954,9 @@ export class ChatRoomElement extends LitElement {
   };
 
   #onInput = (e: Event): void => {
-    this.#draft = (e.target as HTMLTextAreaElement).value;
+    const area = e.target as HTMLTextAreaElement;
+    this.#draft = area.value;
+    autosize(area);
     if (this.#composerError) this.#composerError = '';
     this.requestUpdate();
   };
@@ -1027,6 +1051,16 @@ declare global {
 
 function isAtBottom(list: HTMLElement): boolean {
   return list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK_PX;
+}
+
+/**
+ * Grows the composer with its text where CSS `field-sizing: content` is missing (it is in
+ * Chromium 123+). The CSSOM `style` property is not an inline style attribute, so CSP allows it.
+ */
+function autosize(area: HTMLTextAreaElement): void {
+  if (CSS.supports('field-sizing', 'content')) return;
+  area.style.height = 'auto';
+  area.style.height = `${area.scrollHeight + 2}px`;
 }
 
 function hasFiles(e: DragEvent): boolean {

@@ -197,6 +197,12 @@ export const chatRoomStyles = css`
   .link-btn:hover {
     text-decoration: underline;
   }
+  .link-btn .icon {
+    inline-size: 1em;
+    block-size: 1em;
+    margin-inline-end: 0.2em;
+    vertical-align: -0.125em;
+  }
 
   /* ---- Home view ---- */
   .home {
@@ -593,9 +599,6 @@ export const chatRoomStyles = css`
   }
   .msg.own.first .bubble {
     border-start-end-radius: var(--_radius);
-  }
-  .msg .inline-time {
-    display: none;
   }
   .bubble.image,
   .msg.own .bubble.image {

@@ -814,7 +814,7 @@ export class ChatRoomElement extends LitElement {
       ${failed
         ? html`<div class="status failed" role="alert">
             ${alertIcon}<span>${s.failed} ${item.error ? this.#errorText(item.error) : ''}</span>
-            <button class="link-btn retry" @click=${() => this.#outgoing?.retry(item.clientId)}>${s.retry}</button>
+            <button class="link-btn retry" @click=${() => this.#outgoing?.retry(item.clientId)}>${retryIcon}${s.retry}</button>
             <button class="link-btn discard" @click=${() => this.#outgoing?.discard(item.clientId)}>${s.discard}</button>
           </div>`
         : html`<div class="status">${item.kind === 'image' && !item.imageId ? s.uploading(percent) : s.sending}</div>`}

@@ -7,7 +7,6 @@ import {
   ErrorCode,
   IMAGE_TYPES,
   normalizeRoomCode,
-  randomId,
   type ChatMessage,
   type ConnectionState,
   type ImageInfo,
@@ -15,9 +14,9 @@ import {
   type Room,
 } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
+import { autosize, copyText, hasFiles, isAtBottom, rememberName, sessionMemberId, sessionName } from './dom.js';
 import { chatEvent, type ChatErrorAction } from './events.js';
 import {
-  alertIcon,
   chatIcon,
   checkIcon,
   closeIcon,
@@ -26,27 +25,23 @@ import {
   exitIcon,
   externalIcon,
   imageIcon,
-  retryIcon,
   sendIcon,
   usersIcon,
 } from './icons.js';
-import { Outgoing, type OutgoingMessage } from './outgoing.js';
+import { renderHome, type HomeBusy, type HomeError } from './home-view.js';
+import { renderRow, type RowContext } from './message-row.js';
+import { Outgoing } from './outgoing.js';
 import { resolveStrings, type ChatStrings } from './strings.js';
-import { buildTimeline, colorIndex, initial, type TimelineRow } from './timeline.js';
+import { buildTimeline, colorIndex, initial } from './timeline.js';
 
 /** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel. */
 export type ChatRoomMode = 'inline' | 'launcher';
 /** `auto` follows `prefers-color-scheme`. */
 export type ChatRoomTheme = 'auto' | 'light' | 'dark';
 
-/** Within this many pixels of the bottom, the list counts as scrolled to the bottom. */
-const BOTTOM_SLACK_PX = 48;
 /** Within this many pixels of the top, scrolling loads older messages. */
 const TOP_SLACK_PX = 120;
-const MEMBER_ID_KEY = 'roomchat:member-id';
-const NAME_KEY = 'roomchat:name';
 
-type Busy = 'join' | 'create' | null;
 
 /**
  * Room chat as one element: a home view to pick a name and create or join a room by code, and a
@@ -148,11 +143,11 @@ export class ChatRoomElement extends LitElement {
   #connection: ConnectionState = 'disconnected';
   #everConnected = false;
   #online = typeof navigator === 'undefined' ? true : navigator.onLine;
-  #busy: Busy = null;
+  #busy: HomeBusy = null;
   #joinToken = 0;
   /** The code being joined, while a join is in flight. */
   #joining = '';
-  #homeError: { text: string; field: 'name' | 'code' | null } | null = null;
+  #homeError: HomeError | null = null;
   #draftName = '';
   #draftCode = '';
   #draft = '';
@@ -187,7 +182,7 @@ export class ChatRoomElement extends LitElement {
     this.#teardownQueued = false;
     window.addEventListener('online', this.#onNetwork);
     window.addEventListener('offline', this.#onNetwork);
-    if (!this.#draftName) this.#draftName = this.name ?? readSession(NAME_KEY) ?? '';
+    if (!this.#draftName) this.#draftName = this.name ?? sessionName() ?? '';
     // Re-inserted after a teardown: get back into the room the attributes name.
     if (this.hasUpdated && !this.#room) this.#syncRoom();
   }
@@ -398,7 +393,7 @@ export class ChatRoomElement extends LitElement {
     this.#room = room;
     this.room = room.code;
     this.name = room.self.name;
-    writeSession(NAME_KEY, room.self.name);
+    rememberName(room.self.name);
     this.#membersOpen = false;
     this.#newBelow = false;
     this.#draft = '';
@@ -621,62 +616,18 @@ export class ChatRoomElement extends LitElement {
   }
 
   #renderHome(): TemplateResult {
-    const s = this.#strings;
-    const error = this.#homeError;
-    const busy = this.#busy;
-    return html`<section class="home" part="home" aria-labelledby="home-title">
-      ${this.#renderPanelClose()}
-      <div class="home-inner">
-        <div class="brand">
-          <div class="logo">${chatIcon}</div>
-          <div>
-            <h2 id="home-title">${s.title}</h2>
-            <p class="subtitle">${s.subtitle}</p>
-          </div>
-        </div>
-        <form @submit=${this.#onJoinSubmit} novalidate>
-          <div class="field">
-            <label for="name">${s.nameLabel}</label>
-            <input
-              id="name"
-              name="name"
-              autocomplete="nickname"
-              maxlength="80"
-              placeholder=${s.namePlaceholder}
-              .value=${live(this.#draftName)}
-              aria-invalid=${error?.field === 'name' ? 'true' : 'false'}
-              aria-describedby=${error?.field === 'name' ? 'home-error' : nothing}
-              @input=${(e: Event) => (this.#draftName = (e.target as HTMLInputElement).value)}
-            />
-          </div>
-          <div class="field">
-            <label for="code">${s.codeLabel}</label>
-            <div class="join-row">
-              <input
-                id="code"
-                name="code"
-                class="code-input"
-                autocomplete="off"
-                autocapitalize="characters"
-                spellcheck="false"
-                maxlength="24"
-                placeholder=${s.codePlaceholder}
-                .value=${live(this.#draftCode)}
-                aria-invalid=${error?.field === 'code' ? 'true' : 'false'}
-                aria-describedby=${error?.field === 'code' ? 'home-error' : nothing}
-                @input=${(e: Event) => (this.#draftCode = (e.target as HTMLInputElement).value)}
-              />
-              <button class="btn primary join" type="submit" ?disabled=${busy !== null}>${busy === 'join' ? s.joining : s.join}</button>
-            </div>
-          </div>
-        </form>
-        <p class="form-error" id="home-error" role="alert" ?hidden=${!error}>${error ? html`${alertIcon}<span>${error.text}</span>` : nothing}</p>
-        <div class="divider">${s.or}</div>
-        <button class="btn secondary create" type="button" ?disabled=${busy !== null} @click=${this.#onCreate}>
-          ${busy === 'create' ? s.creating : s.create}
-        </button>
-      </div>
-    </section>`;
+    return renderHome({
+      strings: this.#strings,
+      name: this.#draftName,
+      code: this.#draftCode,
+      error: this.#homeError,
+      busy: this.#busy,
+      closeButton: this.#renderPanelClose(),
+      nameInput: (value) => (this.#draftName = value),
+      codeInput: (value) => (this.#draftCode = value),
+      join: () => void this.#enter('join', this.#draftCode, this.#draftName.trim()),
+      create: () => void this.#enter('create', '', this.#draftName.trim()),
+    });
   }
 
   #renderRoom(room: Room): TemplateResult {
@@ -743,12 +694,23 @@ export class ChatRoomElement extends LitElement {
           ${repeat(
             buildTimeline(room.messages, this.#outgoing?.items ?? [], room.self.id),
             (row) => row.key,
-            (row) => this.#renderRow(row),
+            (row) => renderRow(row, this.#rowContext),
           )}
         </ol>
       </div>
       ${this.#dragDepth > 0 ? html`<div class="drop-zone" aria-hidden="true"><div>${imageIcon}${s.dropImage}</div></div>` : nothing}
       ${this.#renderComposer(room)} ${this.#renderLightbox()}`;
+  }
+
+  get #rowContext(): RowContext {
+    return {
+      strings: this.#strings,
+      locale: this.#locale,
+      errorText: (error) => this.#errorText(error),
+      openImage: (message) => this.#openLightbox(message),
+      retry: (clientId) => this.#outgoing?.retry(clientId),
+      discard: (clientId) => this.#outgoing?.discard(clientId),
+    };
   }
 
   #renderHistoryEdge(room: Room): TemplateResult | typeof nothing {
@@ -759,66 +721,6 @@ export class ChatRoomElement extends LitElement {
     }
     if (room.messages.length > 0) return html`<div class="history-edge">${s.beginning}</div>`;
     return nothing;
-  }
-
-  #renderRow(row: TimelineRow): TemplateResult {
-    const s = this.#strings;
-    switch (row.type) {
-      case 'day':
-        return html`<li class="day">${formatDay(row.date, this.#locale)}</li>`;
-      case 'system': {
-        const m = row.message;
-        const text = m.kind === 'join' ? s.joined(m.author) : s.left(m.author);
-        return html`<li class="system" part="message system-message" data-seq=${m.seq}>
-          <span class="system-text">${text}</span><time datetime=${m.createdAt}>${formatTime(m.createdAt, this.#locale)}</time>
-        </li>`;
-      }
-      case 'message': {
-        const m = row.message;
-        const classes = `msg c${row.color}${row.own ? ' own' : ''}${row.startsGroup ? ' first' : ''}`;
-        const time = formatTime(m.createdAt, this.#locale);
-        return html`<li class=${classes} part=${row.own ? 'message own-message' : 'message'} data-seq=${m.seq}>
-          ${row.own ? nothing : html`<span class="avatar" aria-hidden="true">${initial(m.author)}</span>`}
-          ${row.startsGroup
-            ? html`<div class="msg-head">
-                ${row.own ? html`<span class="visually-hidden">${m.author}</span>` : html`<span class="author">${m.author}</span>`}
-                <time class="time" datetime=${m.createdAt}>${time}</time>
-              </div>`
-            : html`<span class="visually-hidden">${m.author}, ${time}: </span>`}
-          ${m.kind === 'image' && m.image
-            ? html`<div class="bubble image" part="bubble">
-                <button class="thumb" aria-label=${`${s.openImage}: ${s.imageAlt(m.author)}`} @click=${() => this.#openLightbox(m)}>
-                  <img src=${m.image.thumbUrl} alt=${s.imageAlt(m.author)} width=${thumbSize(m.image).width} height=${thumbSize(m.image).height} loading="lazy" decoding="async" />
-                </button>
-              </div>`
-            : html`<div class="bubble" part="bubble">${m.text ?? ''}</div>`}
-        </li>`;
-      }
-      case 'pending':
-        return this.#renderPending(row.item, row.startsGroup);
-    }
-  }
-
-  #renderPending(item: OutgoingMessage, startsGroup: boolean): TemplateResult {
-    const s = this.#strings;
-    const failed = item.status === 'failed';
-    const percent = Math.round(item.progress * 100);
-    const classes = `msg own ${failed ? 'failed' : 'pending'}${startsGroup ? ' first' : ''}`;
-    return html`<li class=${classes} part="message own-message pending-message" data-client-id=${item.clientId} aria-busy=${failed ? 'false' : 'true'}>
-      ${item.kind === 'image'
-        ? html`<div class="bubble image preview" part="bubble">
-            <img src=${item.previewUrl ?? ''} alt="" />
-            ${failed ? nothing : html`<progress max="100" .value=${percent} aria-label=${s.uploading(percent)}></progress>`}
-          </div>`
-        : html`<div class="bubble" part="bubble">${item.text ?? ''}</div>`}
-      ${failed
-        ? html`<div class="status failed" role="alert">
-            ${alertIcon}<span>${s.failed} ${item.error ? this.#errorText(item.error) : ''}</span>
-            <button class="link-btn retry" @click=${() => this.#outgoing?.retry(item.clientId)}>${retryIcon}${s.retry}</button>
-            <button class="link-btn discard" @click=${() => this.#outgoing?.discard(item.clientId)}>${s.discard}</button>
-          </div>`
-        : html`<div class="status">${item.kind === 'image' && !item.imageId ? s.uploading(percent) : s.sending}</div>`}
-    </li>`;
   }
 
   #renderComposer(room: Room): TemplateResult {
@@ -882,15 +784,6 @@ export class ChatRoomElement extends LitElement {
   }
 
   // ---------------------------------------------------------------- DOM handlers
-
-  #onJoinSubmit = (e: Event): void => {
-    e.preventDefault();
-    void this.#enter('join', this.#draftCode, this.#draftName.trim());
-  };
-
-  #onCreate = (): void => {
-    void this.#enter('create', '', this.#draftName.trim());
-  };
 
   #onCopy = async (): Promise<void> => {
     const code = this.#room?.code;
@@ -1049,113 +942,6 @@ declare global {
   }
 }
 
-function isAtBottom(list: HTMLElement): boolean {
-  return list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK_PX;
-}
-
-/**
- * Grows the composer with its text where CSS `field-sizing: content` is missing (it is in
- * Chromium 123+). The CSSOM `style` property is not an inline style attribute, so CSP allows it.
- */
-function autosize(area: HTMLTextAreaElement): void {
-  if (CSS.supports('field-sizing', 'content')) return;
-  area.style.height = 'auto';
-  area.style.height = `${area.scrollHeight + 2}px`;
-}
-
-function hasFiles(e: DragEvent): boolean {
-  return e.dataTransfer?.types.includes('Files') ?? false;
-}
-
 function toChatError(cause: unknown): ChatError {
   return cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
-}
-
-/** The box a thumbnail is shown in: the image scaled to fit 240 px on its long side. */
-function thumbSize(image: ImageInfo): { width: number; height: number } {
-  const scale = Math.min(1, 240 / Math.max(image.width, image.height, 1));
-  return { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
-}
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions, kind: string): Intl.DateTimeFormat {
-  const key = `${kind}|${locale ?? ''}`;
-  let format = timeFormats.get(key);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat(locale, options);
-    } catch {
-      format = new Intl.DateTimeFormat(undefined, options);
-    }
-    timeFormats.set(key, format);
-  }
-  return format;
-}
-
-function formatTime(iso: string, locale: string | undefined): string {
-  return formatter(locale, { hour: 'numeric', minute: '2-digit' }, 'time').format(new Date(iso));
-}
-
-function formatDay(date: Date, locale: string | undefined): string {
-  const today = new Date();
-  const days = Math.round((startOfDay(today) - startOfDay(date)) / 86_400_000);
-  if (days === 0 || days === 1) {
-    try {
-      return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-days, 'day');
-    } catch {
-      // an unknown locale: fall through to the date
-    }
-  }
-  const sameYear = date.getFullYear() === today.getFullYear();
-  return formatter(locale, { weekday: 'long', month: 'long', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) }, `day${sameYear}`).format(date);
-}
-
-function startOfDay(date: Date): number {
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
-}
-
-/** Copies text with the async Clipboard API, or the older selection way where that is missing (plain http). */
-async function copyText(text: string, root: ShadowRoot): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return;
-  } catch {
-    // fall through
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.className = 'visually-hidden';
-  root.append(area);
-  area.select();
-  try {
-    document.execCommand('copy');
-  } finally {
-    area.remove();
-  }
-}
-
-/** The visitor's member id for this tab, so a reload rejoins as the same member (see JoinOptions.memberId). */
-function sessionMemberId(): string {
-  const existing = readSession(MEMBER_ID_KEY);
-  if (existing) return existing;
-  const id = randomId();
-  writeSession(MEMBER_ID_KEY, id);
-  return id;
-}
-
-// sessionStorage throws in sandboxed frames and some privacy modes; the widget works without it.
-function readSession(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-function writeSession(key: string, value: string): void {
-  try {
-    sessionStorage.setItem(key, value);
-  } catch {
-    // ignore
-  }
 }

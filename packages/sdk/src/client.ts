@@ -11,6 +11,7 @@ import {
   type RoomSnapshot,
   type ServerToClientEvents,
 } from './protocol.js';
+import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { Room, type RoomTransport } from './room.js';
 import { uploadImage, type UploadOptions, type UploadSource } from './upload.js';
 import type { ImageInfo } from './protocol.js';
@@ -34,6 +35,13 @@ export interface ChatClientOptions {
    * Default: random per client.
    */
   memberId?: string;
+  /**
+   * Where unacknowledged sends are kept. Default: localStorage in browsers (a send survives a
+   * reload), memory elsewhere. Supply one to persist them in Node.
+   */
+  outboxStore?: OutboxStore;
+  /** Sends queued longer than this are dropped instead of sent. Default 24 hours. */
+  outboxMaxAgeMs?: number;
 }
 
 export interface ClientEvents {
@@ -48,6 +56,7 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack> };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A connection to a Roomchat server. Create or join rooms through it; it reconnects by itself and
@@ -68,6 +77,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #rooms = new Map<string, Room>();
   #closed = false;
   #transport: RoomTransport;
+  /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
+  #inFlight = new Set<(error: ChatError) => void>();
 
   constructor(options: ChatClientOptions) {
     super();
@@ -75,7 +86,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.memberId = options.memberId ?? randomId();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#socket = io(this.url, { autoConnect: false, ...options.socket });
+    const store = options.outboxStore ?? localStorageOutboxStore(`roomchat:outbox:${this.url}`) ?? memoryOutboxStore();
     this.#transport = {
+      outbox: new Outbox(store, options.outboxMaxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS),
       request: (event, payload) => this.#request(event, payload),
       upload: (code, source, uploadOptions) => this.#upload(code, source, uploadOptions),
       resolveUrl: (path) => new URL(path, this.url + '/').toString(),
@@ -119,6 +132,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const closed = new ChatError(ErrorCode.DISCONNECTED, 'The client was closed');
+    for (const reject of this.#inFlight) reject(closed);
     for (const room of this.#rooms.values()) room._closed();
     this.#rooms.clear();
     this.#socket.disconnect();
@@ -149,6 +164,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       // reconnection, except a server-side kick, which we answer by reconnecting ourselves.
       if (this.#closed) return;
       this.#setState('connecting');
+      for (const room of this.#rooms.values()) room._offline();
+      const lost = new ChatError(ErrorCode.DISCONNECTED, `The connection was lost (${reason})`);
+      for (const reject of this.#inFlight) reject(lost);
       if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('message:created', (message) => this.#rooms.get(message.roomCode)?._receive(message));
@@ -180,14 +198,21 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   ): Promise<AckData<E>> {
     if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
     let res: Ack;
+    let rejectOnDisconnect: ((error: ChatError) => void) | undefined;
     try {
       // socket.io-client buffers emits made while disconnected and sends them on reconnect; the
-      // timeout bounds the wait either way.
+      // timeout bounds the wait either way, and a drop of the connection ends it at once (an ack
+      // can no longer come).
       const timed = this.#socket.timeout(this.requestTimeoutMs) as unknown as UntypedSocket;
-      res = await timed.emitWithAck(event, payload);
+      const dropped = new Promise<never>((_, reject) => (rejectOnDisconnect = reject));
+      if (this.#socket.connected) this.#inFlight.add(rejectOnDisconnect!);
+      res = await Promise.race([timed.emitWithAck(event, payload), dropped]);
     } catch (cause) {
+      if (cause instanceof ChatError) throw cause;
       if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client was closed', { cause });
       throw new ChatError(ErrorCode.TIMEOUT, `No answer to ${event} within ${this.requestTimeoutMs} ms`, { cause });
+    } finally {
+      if (rejectOnDisconnect) this.#inFlight.delete(rejectOnDisconnect);
     }
     if (!res.ok) throw ChatError.fromPayload(res.error);
     return res as AckData<E>;

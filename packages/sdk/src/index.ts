@@ -3,6 +3,7 @@ export { Room, type RoomEvents, type SendOptions } from './room.js';
 export { ChatError } from './errors.js';
 export { randomId } from './ids.js';
 export type { UploadOptions, UploadSource } from './upload.js';
+export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type OutboxStore } from './outbox.js';
 export {
   DEFAULT_LIMITS,
   ErrorCode,

@@ -144,7 +144,10 @@ export interface RoomSnapshot {
 /** A page of history, oldest first. */
 export interface HistoryPage {
   messages: ChatMessage[];
-  /** Whether there are older messages than the first of this page. */
+  /**
+   * Whether more messages lie beyond this page in the direction asked: older than the first
+   * (newest page, `before`), or newer than the last (`after`).
+   */
   hasMore: boolean;
 }
 
@@ -171,10 +174,14 @@ interface SendBase {
   clientId: string;
 }
 export type MessageSendPayload = (SendBase & { text: string }) | (SendBase & { imageId: string });
+/**
+ * A page of history. With `before`: the newest `limit` messages older than it. With `after`: the
+ * oldest `limit` messages newer than it (catching up). With neither: the newest page.
+ */
 export interface MessageHistoryPayload {
   code: string;
-  /** Return messages with `seq` lower than this (older); omit for the newest page. */
   before?: number;
+  after?: number;
   limit?: number;
 }
 

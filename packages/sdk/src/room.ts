@@ -1,14 +1,10 @@
 import { Emitter } from '@socket.io/component-emitter';
+import { ChatError } from './errors.js';
 import { randomId } from './ids.js';
-import type {
-  ChatMessage,
-  ClientToServerEvents,
-  HistoryPage,
-  ImageInfo,
-  Limits,
-  Member,
-  RoomSnapshot,
-} from './protocol.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+import { ErrorCode } from './protocol.js';
+import type { ChatMessage, ClientToServerEvents, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot } from './protocol.js';
+import { Timeline } from './timeline.js';
 import type { UploadOptions, UploadSource } from './upload.js';
 
 /** What a Room needs from its client; kept narrow so Room knows nothing of sockets. */
@@ -20,10 +16,11 @@ export interface RoomTransport {
   upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo>;
   resolveUrl(path: string): string;
   forget(room: Room): void;
+  readonly outbox: Outbox;
 }
 
 export interface RoomEvents {
-  /** A new message arrived (live, or fetched to fill a gap), in sequence order. */
+  /** A new message, live or caught up after a disconnect: each once, in the room's order. */
   message: (message: ChatMessage) => void;
   /** Older messages were loaded by {@link Room.loadOlder}; they are now at the start of `messages`. */
   history: (messages: ChatMessage[]) => void;
@@ -31,6 +28,10 @@ export interface RoomEvents {
   'member-left': (member: Member) => void;
   /** The member list changed (a join, a leave, or a re-sync after reconnecting). */
   members: (members: Member[]) => void;
+  /** The sends waiting for the server's acknowledgement changed. */
+  pending: (entries: OutboxEntry[]) => void;
+  /** A send failed for good (not retryable, e.g. MESSAGE_TOO_LONG); it left the outbox. */
+  'send-failed': (entry: OutboxEntry, error: ChatError) => void;
   /** The room was left or the client closed; the Room is inert afterwards. */
   closed: () => void;
 }
@@ -43,19 +44,34 @@ export interface SendOptions {
   clientId?: string;
 }
 
+/** Waits between retries of a send the server could not store (UNAVAILABLE, TIMEOUT). */
+const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000];
+
 /**
  * A joined room: its members, the messages loaded so far (oldest first, by `seq`), and the calls to
  * talk in it. Get one from {@link ChatClient.createRoom} or {@link ChatClient.joinRoom}.
+ *
+ * Delivery: sends go through an outbox and are retried after a reconnect until the server stores
+ * them (once, by client id); after any disconnect the room catches up on everything it missed
+ * before new live messages are released.
  */
 export class Room extends Emitter<RoomEvents, RoomEvents> {
   readonly code: string;
   readonly createdAt: string;
   #self: Member;
   #members = new Map<string, Member>();
-  #messages: ChatMessage[] = [];
-  #hasMore = false;
+  #timeline: Timeline;
+  #hasMore: boolean;
   #limits: Limits;
   #left = false;
+  /** Joined on the current connection: sends and catch-up may go out. */
+  #ready = true;
+  #flushing = false;
+  #catchingUp = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryAttempt = 0;
+  /** The callers waiting on each queued client id (a retry by the same id joins the first). */
+  #waiters = new Map<string, Array<{ resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }>>();
   #transport: RoomTransport;
 
   /** @internal Created by ChatClient. */
@@ -66,7 +82,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.createdAt = snapshot.createdAt;
     this.#self = snapshot.self;
     this.#limits = snapshot.limits;
-    this.#applySnapshot(snapshot);
+    this.#hasMore = snapshot.hasMore;
+    this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
+    this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)));
+    // Sends queued before a page reload go out now.
+    if (this.pending.length) queueMicrotask(() => void this.#flush());
   }
 
   /** The member this client is in the room. */
@@ -77,9 +97,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   get members(): Member[] {
     return [...this.#members.values()];
   }
-  /** The messages loaded so far, oldest first. */
+  /** The messages loaded so far, oldest first, without gaps. */
   get messages(): readonly ChatMessage[] {
-    return this.#messages;
+    return this.#timeline.messages;
   }
   /** Whether older messages than `messages[0]` exist on the server. */
   get hasMore(): boolean {
@@ -89,15 +109,22 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   get limits(): Limits {
     return this.#limits;
   }
+  /** Sends not yet acknowledged, oldest first; they are retried until stored. */
+  get pending(): OutboxEntry[] {
+    return this.#transport.outbox.entries(this.code);
+  }
   /** Whether the room was left (or the client closed). */
   get left(): boolean {
     return this.#left;
   }
 
-  /** Sends a text message; resolves with the stored message once it is committed. */
-  async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
-    const res = await this.#transport.request('message:send', { code: this.code, clientId: options.clientId ?? randomId(), text });
-    return this.#insert(res.message);
+  /**
+   * Sends a text message; resolves with the stored message once it is committed. While the
+   * connection is down the send waits in the outbox and is retried; it rejects only for a
+   * failure that retrying cannot cure (e.g. MESSAGE_TOO_LONG) or when the room is left.
+   */
+  send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
+    return this.#enqueue({ text }, options);
   }
 
   /** Uploads an image and sends it as a message; resolves with the stored message. */
@@ -112,9 +139,8 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
 
   /** Sends an image uploaded earlier to this room as a message. */
-  async sendUploadedImage(imageId: string, options: SendOptions = {}): Promise<ChatMessage> {
-    const res = await this.#transport.request('message:send', { code: this.code, clientId: options.clientId ?? randomId(), imageId });
-    return this.#insert(res.message);
+  sendUploadedImage(imageId: string, options: SendOptions = {}): Promise<ChatMessage> {
+    return this.#enqueue({ imageId }, options);
   }
 
   /**
@@ -123,17 +149,16 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
    */
   async loadOlder(limit?: number): Promise<ChatMessage[]> {
     if (!this.#hasMore) return [];
-    const before = this.#messages[0]?.seq;
+    const before = this.#timeline.oldestSeq;
     const page = await this.history({ ...(before === undefined ? {} : { before }), ...(limit ? { limit } : {}) });
     this.#hasMore = page.hasMore;
-    const older = page.messages.filter((m) => !this.#has(m.seq));
-    this.#messages = [...older, ...this.#messages].sort(bySeq);
+    const older = this.#timeline.prepend(page.messages);
     if (older.length) this.emit('history', older);
     return older;
   }
 
-  /** Reads a page of history without changing `messages`: newest first page by default. */
-  async history(options: { before?: number; limit?: number } = {}): Promise<HistoryPage> {
+  /** Reads a page of history without changing `messages`: the newest page by default. */
+  async history(options: { before?: number; after?: number; limit?: number } = {}): Promise<HistoryPage> {
     const page = await this.#transport.request('message:history', { code: this.code, ...options });
     return { messages: page.messages.map((m) => this.#absolute(m)), hasMore: page.hasMore };
   }
@@ -150,9 +175,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal A message broadcast by the server. */
   _receive(message: ChatMessage): void {
-    const last = this.#messages.at(-1)?.seq ?? 0;
-    if (this.#messages.length && message.seq > last + 1) void this.#fillGap(last, message.seq);
-    this.#insert(message);
+    this.#accept([message]);
   }
 
   /** @internal */
@@ -169,86 +192,127 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.emit('members', this.members);
   }
 
-  /** @internal The answer of a re-join after reconnecting: members replaced, messages merged. */
+  /** @internal The connection dropped: hold sends until the room is joined again. */
+  _offline(): void {
+    this.#ready = false;
+  }
+
+  /** @internal The answer of a re-join after reconnecting: members replaced, messages caught up. */
   _resync(snapshot: RoomSnapshot): void {
     this.#self = snapshot.self;
     this.#limits = snapshot.limits;
-    const newestBefore = this.#messages.at(-1)?.seq ?? 0;
-    this.#applySnapshot(snapshot);
-    const oldestFetched = snapshot.messages[0]?.seq;
-    // The newest page may not reach back to what we held: fetch what lies between.
-    if (oldestFetched !== undefined && newestBefore > 0 && oldestFetched > newestBefore + 1) {
-      void this.#fillGap(newestBefore, oldestFetched);
-    }
+    this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
+    this.#ready = true;
     this.emit('members', this.members);
+    this.#accept(snapshot.messages);
+    if (!this.#timeline.hasGap) void this.#flush();
   }
 
   /** @internal */
   _closed(): void {
     if (this.#left) return;
     this.#left = true;
+    clearTimeout(this.#retryTimer);
+    const error = new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent');
+    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.reject(error);
+    this.#waiters.clear();
     this.#transport.forget(this);
     this.emit('closed');
   }
 
-  #applySnapshot(snapshot: RoomSnapshot): void {
-    this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
-    const hadMessages = this.#messages.length > 0;
-    for (const message of snapshot.messages) this.#insert(message, hadMessages);
-    if (!hadMessages) this.#hasMore = snapshot.hasMore;
+  #enqueue(content: { text: string } | { imageId: string }, options: SendOptions): Promise<ChatMessage> {
+    if (this.#left) return Promise.reject(new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left'));
+    const entry: OutboxEntry = { roomCode: this.code, clientId: options.clientId ?? randomId(), ...content, queuedAt: new Date().toISOString() };
+    const result = new Promise<ChatMessage>((resolve, reject) => {
+      const waiters = this.#waiters.get(entry.clientId) ?? [];
+      waiters.push({ resolve, reject });
+      this.#waiters.set(entry.clientId, waiters);
+    });
+    this.#transport.outbox.add(entry);
+    this.emit('pending', this.pending);
+    void this.#flush();
+    return result;
   }
 
-  /** Fetches messages with lower < seq < upper, page by page, and inserts them. */
-  async #fillGap(lower: number, upper: number): Promise<void> {
-    let before = upper;
+  /**
+   * Sends the outbox one entry at a time, in order, so a sender's messages are stored in the order
+   * they were sent even across retries. Stops at a retryable failure and tries again later.
+   */
+  async #flush(): Promise<void> {
+    if (this.#flushing || !this.#ready || this.#left) return;
+    this.#flushing = true;
     try {
-      while (before > lower + 1 && !this.#left) {
-        const page = await this.history({ before, limit: Math.min(this.#limits.historyMaxPageSize, before - lower - 1) });
-        for (const m of page.messages) if (m.seq > lower) this.#insert(m);
-        const first = page.messages[0]?.seq;
-        if (first === undefined || !page.hasMore) break;
-        before = first;
+      for (let entry = this.pending[0]; entry && this.#ready && !this.#left; entry = this.pending[0]) {
+        const { roomCode: code, clientId, text, imageId } = entry;
+        try {
+          const res = await this.#transport.request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }) });
+          this.#settle(entry);
+          this.#retryAttempt = 0;
+          const message = this.#absolute(res.message);
+          this.#accept([message]);
+          this.#settleWaiters(clientId, (w) => w.resolve(message));
+        } catch (cause) {
+          const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+          if (error.retryable) {
+            this.#scheduleRetry(error);
+            return;
+          }
+          this.#settle(entry);
+          this.#settleWaiters(clientId, (w) => w.reject(error));
+          this.emit('send-failed', entry, error);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #settle(entry: OutboxEntry): void {
+    this.#transport.outbox.remove(entry.roomCode, entry.clientId);
+    this.emit('pending', this.pending);
+  }
+
+  #settleWaiters(clientId: string, settle: (waiter: { resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }) => void): void {
+    for (const waiter of this.#waiters.get(clientId) ?? []) settle(waiter);
+    this.#waiters.delete(clientId);
+  }
+
+  #scheduleRetry(error: ChatError): void {
+    // A lost connection is retried by the re-join after reconnecting; the rest on a timer.
+    if (error.code === ErrorCode.DISCONNECTED) return;
+    const delay = error.retryAfterMs ?? RETRY_DELAYS_MS[Math.min(this.#retryAttempt++, RETRY_DELAYS_MS.length - 1)]!;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.#flush(), delay);
+  }
+
+  /** Adds newer messages; releases what is now in sequence, and fetches what a gap hides. */
+  #accept(messages: readonly ChatMessage[]): void {
+    for (const message of this.#timeline.accept(messages.map((m) => this.#absolute(m)))) this.emit('message', message);
+    if (this.#timeline.hasGap) void this.#catchUp();
+  }
+
+  /** Fetches everything after the newest contiguous message, page by page. */
+  async #catchUp(): Promise<void> {
+    if (this.#catchingUp || !this.#ready) return;
+    this.#catchingUp = true;
+    try {
+      while (this.#timeline.hasGap && this.#ready && !this.#left) {
+        const page = await this.history({ after: this.#timeline.newestSeq, limit: this.#limits.historyMaxPageSize });
+        const released = this.#timeline.accept(page.messages);
+        for (const message of released) this.emit('message', message);
+        if (!page.hasMore && released.length === 0) break;
       }
     } catch {
-      // Best effort: the next reconnect's re-sync or the next gap retries.
+      // The next reconnect's re-sync, or the next live message, tries again.
+    } finally {
+      this.#catchingUp = false;
     }
-  }
-
-  #has(seq: number): boolean {
-    return this.#findIndex(seq) >= 0;
-  }
-
-  /** Binary search by seq; returns the index, or -(insertion point) - 1. */
-  #findIndex(seq: number): number {
-    let lo = 0;
-    let hi = this.#messages.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const midSeq = this.#messages[mid]!.seq;
-      if (midSeq === seq) return mid;
-      if (midSeq < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -lo - 1;
-  }
-
-  /** Inserts a message in seq order unless present; emits `message` for new ones. */
-  #insert(raw: ChatMessage, announce = true): ChatMessage {
-    const index = this.#findIndex(raw.seq);
-    if (index >= 0) return this.#messages[index]!;
-    const message = this.#absolute(raw);
-    this.#messages.splice(-index - 1, 0, message);
-    if (announce) this.emit('message', message);
-    return message;
+    if (!this.#timeline.hasGap) void this.#flush();
   }
 
   #absolute(message: ChatMessage): ChatMessage {
-    if (!message.image) return message;
+    if (!message.image || /^[a-z][a-z0-9+.-]*:/i.test(message.image.url)) return message;
     const { url, thumbUrl } = message.image;
     return { ...message, image: { ...message.image, url: this.#transport.resolveUrl(url), thumbUrl: this.#transport.resolveUrl(thumbUrl) } };
   }
-}
-
-function bySeq(a: ChatMessage, b: ChatMessage): number {
-  return a.seq - b.seq;
 }

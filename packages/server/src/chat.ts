@@ -2,7 +2,7 @@ import type { ChatMessage, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot 
 import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
-import { Messages, type NewMessage } from './messages.js';
+import { Messages, type HistoryQuery, type NewMessage } from './messages.js';
 import { Presence } from './presence.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
@@ -116,8 +116,8 @@ export class Chat {
     return this.#record(room, { kind: 'text', author: message.author, text: message.text, clientId: message.clientId });
   }
 
-  history(room: RoomRecord, options: { before?: number | undefined; limit?: number | undefined }): Promise<HistoryPage> {
-    return this.messages.page(room, { before: options.before, limit: options.limit ?? this.#config.historyPageSize });
+  history(room: RoomRecord, options: Partial<HistoryQuery>): Promise<HistoryPage> {
+    return this.messages.page(room, { ...options, limit: options.limit ?? this.#config.historyPageSize });
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {

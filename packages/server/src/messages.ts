@@ -12,6 +12,12 @@ export interface NewMessage {
   clientId?: string | undefined;
 }
 
+export interface HistoryQuery {
+  before?: number | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
 export interface AppendResult {
   message: ChatMessage;
   /** False when the client id was seen before and the original is returned. */
@@ -74,15 +80,21 @@ export class Messages {
 
   /**
    * A page of history, oldest first: the newest `limit` messages with seq below `before` (or the
-   * newest of all). Keyset on (room_id, seq), so deep pages cost what the first one does.
+   * newest of all), or with `after`, the oldest `limit` newer than it. Keyset on (room_id, seq),
+   * so deep pages cost what the first one does.
    */
-  async page(room: RoomRecord, options: { before?: number | undefined; limit: number }): Promise<HistoryPage> {
-    const query = this.#select(room).orderBy('messages.seq', 'desc').limit(options.limit + 1);
+  async page(room: RoomRecord, options: HistoryQuery): Promise<HistoryPage> {
+    const forward = options.after !== undefined;
+    const query = this.#select(room)
+      .orderBy('messages.seq', forward ? 'asc' : 'desc')
+      .limit(options.limit + 1);
     if (options.before !== undefined) query.where('messages.seq', '<', options.before);
+    if (options.after !== undefined) query.where('messages.seq', '>', options.after);
     const rows = await query;
     const hasMore = rows.length > options.limit;
-    const messages = rows.slice(0, options.limit).reverse().map((row) => toChatMessage(room, row));
-    return { messages, hasMore };
+    const page = rows.slice(0, options.limit);
+    if (!forward) page.reverse();
+    return { messages: page.map((row) => toChatMessage(room, row)), hasMore };
   }
 
   async #findByClientId(room: RoomRecord, clientId: string): Promise<ChatMessage | undefined> {

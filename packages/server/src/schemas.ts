@@ -48,20 +48,26 @@ export function createSchemas(config: ChatServerConfig) {
     messageSend: z
       .object({ code, clientId: id, text: text.optional(), imageId: id.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId') satisfies z.ZodType<Partial<MessageSendPayload>>,
-    messageHistory: z.object({
-      code,
-      before: z.number().int().positive().optional(),
-      limit: z.number().int().min(1).max(config.historyMaxPageSize).optional(),
-    }) satisfies z.ZodType<MessageHistoryPayload>,
+    messageHistory: z
+      .object({
+        code,
+        before: z.number().int().positive().optional(),
+        after: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(config.historyMaxPageSize).optional(),
+      })
+      .refine((p) => p.before === undefined || p.after === undefined, 'Page with before or after, not both') satisfies z.ZodType<MessageHistoryPayload>,
     /** REST: post a message without a socket, naming the author. */
     restMessage: z
       .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId'),
     /** REST: history query string. */
-    historyQuery: z.object({
-      before: z.coerce.number().int().positive().optional(),
-      limit: z.coerce.number().int().min(1).max(config.historyMaxPageSize).optional(),
-    }),
+    historyQuery: z
+      .object({
+        before: z.coerce.number().int().positive().optional(),
+        after: z.coerce.number().int().nonnegative().optional(),
+        limit: z.coerce.number().int().min(1).max(config.historyMaxPageSize).optional(),
+      })
+      .refine((p) => p.before === undefined || p.after === undefined, 'Page with before or after, not both'),
   };
 }
 

@@ -31,8 +31,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.get('/:code/messages', async (ctx) => {
     const room = await chat.openRoom(ctx.params.code!, ctx.ip);
-    const { before, limit } = parsePayload(schemas.historyQuery, ctx.query);
-    ctx.body = await chat.history(room, { before, limit });
+    ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query));
   });
 
   router.post('/:code/messages', json, async (ctx) => {

@@ -49,16 +49,22 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
     return {};
   }, log);
 
-  handle(socket, 'message:send', schemas.messageSend, async ({ code, clientId, text, imageId }) => {
-    const { room, member } = membership(code);
-    await chat.rateLimits.messages.consume(`socket:${socket.id}`);
-    const message = await chat.send(room, { author: member.name, clientId, text, imageId });
-    return { message };
+  // One connection's sends are stored one after another, in the order they arrived, so a sender's
+  // messages keep their order even when the database could commit concurrent writes out of order.
+  let sends: Promise<unknown> = Promise.resolve();
+  handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId }) => {
+    const stored = sends.then(async () => {
+      const { room, member } = membership(code);
+      await chat.rateLimits.messages.consume(`socket:${socket.id}`);
+      return { message: await chat.send(room, { author: member.name, clientId, text, imageId }) };
+    });
+    sends = stored.catch(() => undefined);
+    return stored;
   }, log);
 
-  handle(socket, 'message:history', schemas.messageHistory, async ({ code, before, limit }) => {
+  handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {
     const { room } = membership(code);
-    return chat.history(room, { before, limit });
+    return chat.history(room, query);
   }, log);
 
   answerUnknownEvents(socket);

@@ -4,6 +4,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
+import { createServer as createNetServer, connect as netConnect, type Server, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
@@ -96,4 +97,65 @@ export function conditionalGet(url: string, etag: string): Promise<number> {
       resolve(res.statusCode ?? 0);
     }).on('error', reject);
   });
+}
+
+/**
+ * A TCP proxy in front of a server, to break connections as a network would: `cut()` drops every
+ * open connection, `down()` also refuses new ones until `up()`.
+ */
+export class TcpProxy {
+  readonly #server: Server;
+  readonly #open = new Set<NetSocket>();
+  #refusing = false;
+  url = '';
+
+  private constructor(targetPort: number) {
+    this.#server = createNetServer((client) => {
+      if (this.#refusing) {
+        client.destroy();
+        return;
+      }
+      const upstream = netConnect(targetPort, '127.0.0.1');
+      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+        this.#open.add(a);
+        a.pipe(b);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          this.#open.delete(a);
+          b.destroy();
+        });
+      }
+    });
+  }
+
+  static async start(targetUrl: string): Promise<TcpProxy> {
+    const proxy = new TcpProxy(Number(new URL(targetUrl).port));
+    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
+    proxy.url = `http://127.0.0.1:${(proxy.#server.address() as { port: number }).port}`;
+    return proxy;
+  }
+
+  cut(): void {
+    for (const socket of this.#open) socket.destroy();
+  }
+  down(): void {
+    this.#refusing = true;
+    this.cut();
+  }
+  up(): void {
+    this.#refusing = false;
+  }
+  close(): Promise<void> {
+    this.down();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** A port that was free a moment ago, for a server that must come back on the same address. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -163,12 +163,16 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     return { messages: page.messages.map((m) => this.#absolute(m)), hasMore: page.hasMore };
   }
 
-  /** Leaves the room; the server records the leave and the Room stops receiving. */
+  /**
+   * Leaves the room; the server records the leave and the Room stops receiving. Sends still
+   * pending are dropped (closing the client instead keeps them for next time).
+   */
   async leave(): Promise<void> {
     if (this.#left) return;
     try {
       await this.#transport.request('room:leave', { code: this.code });
     } finally {
+      for (const entry of this.pending) this.#transport.outbox.remove(entry.roomCode, entry.clientId);
       this._closed();
     }
   }

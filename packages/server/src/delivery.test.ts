@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, test, type TestContext } from 'node:test';
-import type { ChatClient, ChatMessage, Room } from '@roomchat/sdk';
+import type { ChatClient, ChatMessage, OutboxEntry, OutboxStore, Room } from '@roomchat/sdk';
 import { connect, createStorage, eventually, freePort, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
@@ -165,6 +165,32 @@ describe('delivery through faults', () => {
     report(t, { failedWhileReadOnly: 1, storedAfterRecovery: copies, broadcastWhileFailing: 0 });
     assert.equal(copies, 1);
     assert.equal(alice.pending.length, 0);
+  });
+
+  test('with a supplied outbox store, sends made while offline survive a restart of the client', async (t) => {
+    const { running } = await serverWith();
+    const proxy = await TcpProxy.start(running.url);
+    cleanups.push(() => proxy.close());
+    const host = await track(connect(running.url)).createRoom({ name: 'Host' });
+    let saved: OutboxEntry[] = [];
+    const store: OutboxStore = { load: () => saved, save: (entries) => (saved = [...entries]) };
+
+    const first = track(connect(proxy.url, { outboxStore: store, memberId: 'traveller' }));
+    const room = await first.joinRoom(host.code, { name: 'Traveller' });
+    proxy.down();
+    await eventually(() => first.state === 'connecting', 'the client to notice');
+    void room.send('queued offline 1').catch(() => undefined);
+    void room.send('queued offline 2').catch(() => undefined);
+    first.close(); // the process ends with two sends unacknowledged
+    assert.deepEqual(saved.map((e) => e.text), ['queued offline 1', 'queued offline 2']);
+
+    proxy.up();
+    const second = track(connect(proxy.url, { outboxStore: store, memberId: 'traveller' }));
+    await second.joinRoom(host.code, { name: 'Traveller' });
+    await eventually(() => host.messages.filter((m) => m.text?.startsWith('queued offline')).length === 2, 'the queued sends to arrive');
+    await eventually(() => saved.length === 0, 'the outbox to empty');
+    report(t, { queuedOffline: 2, deliveredAfterRestart: host.messages.filter((m) => m.text?.startsWith('queued offline')).length });
+    assert.deepEqual(host.messages.filter((m) => m.kind === 'text').map((m) => m.text), ['queued offline 1', 'queued offline 2']);
   });
 
   test('a member who vanishes is shown as left after the grace period', async () => {

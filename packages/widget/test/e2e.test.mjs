@@ -4,6 +4,7 @@
 // are written to test-artifacts/ (ignored by git) for a person to look at.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +173,19 @@ describe('widget end to end', { timeout: 120_000 }, () => {
     await a.locator('chat-room .bubble', { hasText: 'Sent while offline' }).waitFor({ timeout: 20_000 });
     await b.waitForFunction(() => !document.querySelector('chat-room').shadowRoot.querySelector('.msg.pending, .msg.failed'));
 
+    // The server drops every connection: the widget shows it is reconnecting, recovers by itself,
+    // and the room keeps working.
+    await a.evaluate(() => {
+      window.connectionStates = [];
+      document.querySelector('chat-room').addEventListener('chat-connection', (e) => window.connectionStates.push(e.detail.state));
+    });
+    chat.server.io.disconnectSockets(true);
+    await a.waitForFunction(() => window.connectionStates.includes('connecting') && window.connectionStates.at(-1) === 'connected');
+    await w(a, '#input').fill('Still here after a reconnect');
+    await w(a, '#input').press('Enter');
+    await b.locator('chat-room .bubble', { hasText: 'Still here after a reconnect' }).waitFor();
+    assert.equal(await a.locator('chat-room .system-text', { hasText: 'Bob left' }).count(), 0, 'a reconnect is not a leave');
+
     // Bob exits; Ada sees him leave.
     await w(b, '.exit').click();
     await w(b, '.home').waitFor();
@@ -182,6 +196,41 @@ describe('widget end to end', { timeout: 120_000 }, () => {
     assert.deepEqual(problemsB, [], 'no errors or CSP violations for Bob');
     await ada.close();
     await bob.close();
+  });
+
+  it('two windows of one browser (sharing its storage) each send under their own name', async () => {
+    // The "two browser windows chat" case: one profile, so one localStorage, but two tabs with
+    // their own sessionStorage, member ids and names.
+    const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+    const [a, b] = [await context.newPage(), await context.newPage()];
+    const problems = [...(await watch(a)), ...(await watch(b))];
+    await a.goto(`${chat.url}/`);
+    await b.goto(`${chat.url}/`);
+    await w(a, '#name').fill('Ada');
+    await w(a, '.create').click();
+    await w(a, '.room-code').waitFor();
+    const code = (await w(a, '.room-code').textContent()).trim();
+    await w(b, '#name').fill('Bob');
+    await w(b, '#code').fill(code);
+    await w(b, '.join').click();
+    await w(b, '.room-code').waitFor();
+    // Both type at once, as people do; each message goes through the element's Room.
+    const burst = (page, who) =>
+      page.evaluate(async (who) => {
+        const room = document.querySelector('chat-room').currentRoom;
+        await Promise.all(Array.from({ length: 10 }, (_, i) => room.send(`${who} says ${i}`, { clientId: `${room.self.id}.${who}${i}` })));
+      }, who);
+    await Promise.all([burst(a, 'Ada'), burst(b, 'Bob')]);
+    await a.waitForFunction(() => document.querySelector('chat-room').currentRoom.messages.filter((m) => m.kind === 'text').length === 20);
+    const misattributed = await a.evaluate(() =>
+      document
+        .querySelector('chat-room')
+        .currentRoom.messages.filter((m) => m.kind === 'text' && !m.text.startsWith(`${m.author} says`))
+        .map((m) => `"${m.text}" stored as ${m.author}'s`),
+    );
+    assert.deepEqual(misattributed, [], 'every message keeps its sender');
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   it('works from one script tag on a page of another origin, defaulting to the script\'s server', async () => {
@@ -222,6 +271,42 @@ describe('widget end to end', { timeout: 120_000 }, () => {
     await page.waitForFunction(() => !document.querySelector('chat-room').shadowRoot.querySelector('.msg.pending'));
     await shot(page, 'launcher-open');
     assert.deepEqual(problems, [], 'no errors or CSP violations');
+    await context.close();
+  });
+  it('the node-bot example answers a visitor in the widget', async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+    const page = await context.newPage();
+    const problems = await watch(page);
+    await page.goto(`${chat.url}/`);
+    await w(page, '#name').fill('Ada');
+    await w(page, '.create').click();
+    await w(page, '.room-code').waitFor();
+    const code = (await w(page, '.room-code').textContent()).trim();
+    const bot = spawn(process.execPath, ['bot.mjs', '--room', code, '--server', chat.url], {
+      cwd: fileURLToPath(new URL('../../../examples/node-bot/', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    bot.stdout.on('data', (d) => (output += d));
+    bot.stderr.on('data', (d) => (output += d));
+    try {
+      await page.locator('chat-room .system-text', { hasText: 'Botty joined' }).waitFor();
+      await w(page, '#input').fill('!ping');
+      await w(page, '#input').press('Enter');
+      await page.locator('chat-room .msg:not(.own) .bubble', { hasText: /^pong$/ }).waitFor();
+      await w(page, '#input').fill('!who');
+      await w(page, '#input').press('Enter');
+      await page.locator('chat-room .bubble', { hasText: 'Here: Ada, Botty.' }).waitFor();
+    } catch (error) {
+      error.message += `\nbot output:\n${output}`;
+      throw error;
+    } finally {
+      const exited = new Promise((resolve) => bot.once('exit', resolve));
+      bot.kill('SIGINT');
+      await exited;
+    }
+    await page.locator('chat-room .system-text', { hasText: 'Botty left' }).waitFor();
+    assert.deepEqual(problems, []);
     await context.close();
   });
 });

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChatMessage } from './protocol.js';
+import { Timeline } from './timeline.js';
+
+const message = (seq: number): ChatMessage => ({ id: String(seq), roomCode: 'ROOMCODE', seq, kind: 'text', author: 'A', text: `m${seq}`, createdAt: new Date(0).toISOString() });
+const seqs = (ms: readonly ChatMessage[]) => ms.map((m) => m.seq);
+
+test('messages are released in sequence, once each, whatever order they arrive in', () => {
+  const timeline = new Timeline([message(1), message(2)]);
+  assert.deepEqual(seqs(timeline.accept([message(2), message(3)])), [3], 'a duplicate is dropped');
+  assert.deepEqual(seqs(timeline.accept([message(6), message(5)])), [], 'beyond a gap, held back');
+  assert.equal(timeline.hasGap, true);
+  assert.equal(timeline.newestSeq, 3, 'catch up starts after the newest contiguous message');
+  assert.deepEqual(seqs(timeline.accept([message(4)])), [4, 5, 6], 'the filled gap releases the rest in order');
+  assert.equal(timeline.hasGap, false);
+  assert.deepEqual(seqs(timeline.messages), [1, 2, 3, 4, 5, 6]);
+});
+
+test('older pages go in front without duplicates', () => {
+  const timeline = new Timeline([message(10), message(11)]);
+  assert.deepEqual(seqs(timeline.prepend([message(8), message(9), message(10)])), [8, 9]);
+  assert.deepEqual(seqs(timeline.messages), [8, 9, 10, 11]);
+  assert.equal(timeline.oldestSeq, 8);
+});
+
+test('an empty timeline starts from the first message it is given', () => {
+  const timeline = new Timeline([]);
+  assert.deepEqual(seqs(timeline.accept([message(41), message(40)])), [40, 41]);
+});

@@ -1,4 +1,5 @@
-import type { ChatMessage, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot } from '@roomchat/sdk/protocol';
+import type { Logger } from 'pino';
+import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/sdk/protocol';
 import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
@@ -12,10 +13,6 @@ export interface Publisher {
   messageCreated(room: RoomRecord, message: ChatMessage): void;
   memberJoined(room: RoomRecord, member: Member): void;
   memberLeft(room: RoomRecord, member: Member): void;
-}
-
-export interface ChatLogger {
-  error(obj: object, msg: string): void;
 }
 
 /** A message as a member sends it: text or an uploaded image of the room. */
@@ -40,10 +37,10 @@ export class Chat {
   readonly limits: Limits;
   readonly #config: ChatServerConfig;
   readonly #publisher: Publisher;
-  readonly #log: ChatLogger;
+  readonly #log: Logger;
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: ChatLogger) {
+  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger) {
     this.#config = config;
     this.#publisher = publisher;
     this.#log = log;
@@ -57,7 +54,7 @@ export class Chat {
     this.limits = {
       nameMaxLength: config.nameMaxLength,
       messageMaxLength: config.messageMaxLength,
-      clientIdMaxLength: 64,
+      clientIdMaxLength: DEFAULT_LIMITS.clientIdMaxLength,
       historyPageSize: config.historyPageSize,
       historyMaxPageSize: config.historyMaxPageSize,
       imageMaxBytes: config.imageMaxBytes,

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { ErrorCode, type ErrorPayload } from '@roomchat/sdk/protocol';
 
 /** HTTP status for each error code; socket acks carry the code alone. */
@@ -35,10 +36,6 @@ export class ChatError extends Error {
   get status(): number {
     return HTTP_STATUS[this.code];
   }
-}
-
-interface Logger {
-  error(obj: object, msg: string): void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import sharp, { type Metadata } from 'sharp';
-import { ErrorCode, HTTP_PATHS, IMAGE_TYPES, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
+import { ErrorCode, HTTP_PATHS, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
 import type { Database, ImageRow } from './db.js';
 import { ChatError } from './errors.js';
 import type { RoomRecord } from './rooms.js';
@@ -39,7 +39,7 @@ export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image', { cause });
   }
   const mime = meta.format ? ACCEPTED_FORMATS[meta.format] : undefined;
-  if (!mime || !IMAGE_TYPES.includes(mime)) {
+  if (!mime) {
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image');
   }
   const frames = meta.pages ?? 1;

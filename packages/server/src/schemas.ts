@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode, type MessageHistoryPayload, type MessageSendPayload, type RoomCreatePayload, type RoomJoinPayload, type RoomLeavePayload } from '@roomchat/sdk/protocol';
+import { DEFAULT_LIMITS, ErrorCode, type MessageHistoryPayload, type MessageSendPayload, type RoomCreatePayload, type RoomJoinPayload, type RoomLeavePayload } from '@roomchat/sdk/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
 
@@ -24,7 +24,7 @@ const TEXT_EMPTY = 'MESSAGE_EMPTY';
 
 /** The schemas of every inbound payload, built from the configured limits. */
 export function createSchemas(config: ChatServerConfig) {
-  const id = z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'Use letters, digits and _ . : -');
+  const id = z.string().min(1).max(DEFAULT_LIMITS.clientIdMaxLength).regex(/^[\w.:-]+$/, 'Use letters, digits and _ . : -');
   // Codes are normalised and looked up later; a malformed one gets ROOM_NOT_FOUND like any other
   // unknown code, so the schema only bounds its size.
   const code = z.string().max(64);

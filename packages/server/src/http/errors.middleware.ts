@@ -1,10 +1,7 @@
 import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import { ErrorCode } from '@roomchat/sdk/protocol';
 import { ChatError, toChatError, toErrorPayload } from '../errors.js';
-
-interface Logger {
-  error(obj: object, msg: string): void;
-}
 
 /** Client errors raised by koa and body parsers, by HTTP status. */
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
 import type { Chat } from '../chat.js';
 import { ChatError } from '../errors.js';
@@ -9,7 +10,7 @@ import { channelOf, type ChatSocket } from './socket-types.js';
 interface Deps {
   chat: Chat;
   schemas: Schemas;
-  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+  log: Logger;
 }
 
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */

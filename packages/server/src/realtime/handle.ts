@@ -1,13 +1,9 @@
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, type Ack, type ClientToServerEvents } from '@roomchat/sdk/protocol';
 import { ChatError, toChatError, toErrorPayload } from '../errors.js';
 import { parsePayload } from '../schemas.js';
 import type { ChatSocket } from './socket-types.js';
-
-interface Logger {
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
 
 type AckData<E extends keyof ClientToServerEvents> = Omit<
   Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>,

@@ -1,7 +1,7 @@
 // Browser tests of <chat-room> in real Chromium against a real Roomchat server (started by
 // web-test-runner.config.js). The other participants are SDK clients in the same page.
 import { sendKeys } from '@web/test-runner-commands';
-import { ChatError, ErrorCode, type Room } from '@roomchat/sdk';
+import { ChatError, ErrorCode, randomId, type Room } from '@roomchat/sdk';
 import { ChatRoomElement } from './define.js';
 import {
   $,
@@ -214,6 +214,22 @@ describe('<chat-room> room view', () => {
     await waitFor(() => bobRoom.messages.some((m) => m.text === 'will fail once'), 'Bob got it');
     equal(bobRoom.messages.filter((m) => m.text === 'will fail once').length, 1);
     equal($$(el, '.msg.own .bubble').filter((b) => b.textContent === 'will fail once').length, 1);
+  });
+
+  it("re-sends, as the visitor's own, a message left unsent by a previous page load", async () => {
+    const bobRoom = await roomByBob();
+    // What the previous page of this tab left: its member id, and a send never acknowledged.
+    const memberId = randomId();
+    sessionStorage.setItem('roomchat:member-id', memberId);
+    const entry = { roomCode: bobRoom.code, clientId: `${memberId}.left-over`, text: 'written before the reload', queuedAt: new Date().toISOString() };
+    localStorage.setItem(`roomchat:outbox:${serverUrl}:${memberId}`, JSON.stringify([entry]));
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    await waitFor(() => bobRoom.messages.some((m) => m.text === 'written before the reload'), 'the left-over send arrives');
+    await waitFor(() => $$(el, '.msg.own:not(.pending) .bubble').some((b) => b.textContent === 'written before the reload'), 'shown as own');
+    equal(bobRoom.messages.filter((m) => m.text === 'written before the reload').length, 1, 'stored once');
+    equal(bobRoom.messages.find((m) => m.text === 'written before the reload')?.author, 'Ada');
+    equal(localStorage.getItem(`roomchat:outbox:${serverUrl}:${memberId}`), null, 'the outbox is empty again');
   });
 
   it('uploads a picked image with progress, shows the thumbnail, and opens it full size', async () => {

@@ -6,11 +6,14 @@ import {
   ChatError,
   ErrorCode,
   IMAGE_TYPES,
+  localStorageOutboxStore,
+  memoryOutboxStore,
   normalizeRoomCode,
   type ChatMessage,
   type ConnectionState,
   type ImageInfo,
   type Member,
+  type OutboxEntry,
   type Room,
 } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
@@ -296,7 +299,15 @@ export class ChatRoomElement extends LitElement {
   #ensureClient(): ChatClient {
     if (this.#client && this.#client.url === this.serverUrl) return this.#client;
     this.#teardown();
-    const client = new ChatClient({ url: this.serverUrl, memberId: sessionMemberId() });
+    const memberId = sessionMemberId();
+    const client = new ChatClient({
+      url: this.serverUrl,
+      memberId,
+      // The SDK keeps unacknowledged sends in localStorage, which all tabs of a browser share. Keyed
+      // by the tab's member id, a tab re-sends only its own messages (under its own name) and a
+      // reload of the tab still finds them.
+      outboxStore: localStorageOutboxStore(`roomchat:outbox:${this.serverUrl}:${memberId}`) ?? memoryOutboxStore(),
+    });
     const onState = (state: ConnectionState) => {
       this.#connection = state;
       if (state === 'connected') {
@@ -402,6 +413,8 @@ export class ChatRoomElement extends LitElement {
       change: () => this.requestUpdate(),
       error: (error, action) => this.#reportError(error, action),
     });
+    // Sends left from before a reload: the SDK re-sends them; show them as pending meanwhile.
+    this.#outgoing.adopt(room.pending);
     const onMessage = (message: ChatMessage) => this.#onMessage(room, message);
     const onHistory = () => {
       this.#anchor = this.#pendingAnchor;
@@ -411,6 +424,8 @@ export class ChatRoomElement extends LitElement {
     const onJoined = (member: Member) => this.#emit('chat-join', { room: room.code, member, self: member.id === room.self.id });
     const onLeft = (member: Member) => this.#emit('chat-leave', { room: room.code, member, self: member.id === room.self.id });
     const onMembers = () => this.requestUpdate();
+    // A send the SDK gave up on that this page did not make (restored from before a reload).
+    const onSendFailed = (entry: OutboxEntry, error: ChatError) => this.#outgoing?.fail(entry.clientId, error);
     const onClosed = () => {
       if (this.#room === room) {
         this.#detachRoom();
@@ -423,6 +438,7 @@ export class ChatRoomElement extends LitElement {
     room.on('member-joined', onJoined);
     room.on('member-left', onLeft);
     room.on('members', onMembers);
+    room.on('send-failed', onSendFailed);
     room.on('closed', onClosed);
     this.#roomOff = () => {
       room.off('message', onMessage);
@@ -430,6 +446,7 @@ export class ChatRoomElement extends LitElement {
       room.off('member-joined', onJoined);
       room.off('member-left', onLeft);
       room.off('members', onMembers);
+      room.off('send-failed', onSendFailed);
       room.off('closed', onClosed);
     };
     this.#forceBottom = true;

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatError, ChatMessage } from '@roomchat/sdk';
 import { formatDay, formatTime, thumbSize } from './format.js';
-import { alertIcon, retryIcon } from './icons.js';
+import { alertIcon, imageIcon, retryIcon } from './icons.js';
 import type { OutgoingMessage } from './outgoing.js';
 import type { ChatStrings } from './strings.js';
 import { initial, type TimelineRow } from './timeline.js';
@@ -65,9 +65,11 @@ function renderPending(item: OutgoingMessage, startsGroup: boolean, ctx: RowCont
   const percent = Math.round(item.progress * 100);
   const classes = `msg own ${failed ? 'failed' : 'pending'}${startsGroup ? ' first' : ''}`;
   return html`<li class=${classes} part="message own-message pending-message" data-client-id=${item.clientId} aria-busy=${failed ? 'false' : 'true'}>
-    ${item.kind === 'image'
+    ${item.kind === 'image' && !item.previewUrl
+      ? html`<div class="bubble" part="bubble">${imageIcon}</div>`
+      : item.kind === 'image'
       ? html`<div class="bubble image preview" part="bubble">
-          <img src=${item.previewUrl ?? ''} alt="" />
+          <img src=${item.previewUrl} alt="" />
           ${failed ? nothing : html`<progress max="100" .value=${percent} aria-label=${s.uploading(percent)}></progress>`}
         </div>`
       : html`<div class="bubble" part="bubble">${item.text ?? ''}</div>`}

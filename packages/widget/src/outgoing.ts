@@ -1,4 +1,4 @@
-import { ChatError, ErrorCode, randomId, type ChatMessage, type Room } from '@roomchat/sdk';
+import { ChatError, ErrorCode, randomId, type ChatMessage, type OutboxEntry, type Room } from '@roomchat/sdk';
 
 /** A message the visitor sent that the server has not stored yet. */
 export interface OutgoingMessage {
@@ -56,6 +56,37 @@ export class Outgoing {
   sendImage(file: Blob): OutgoingMessage {
     const previewUrl = URL.createObjectURL(file);
     return this.#start({ clientId: this.#newClientId(), kind: 'image', file, previewUrl, progress: 0, status: 'sending', createdAt: new Date() });
+  }
+
+  /**
+   * Shows sends the SDK restored from its outbox (made before a page reload) as pending. The SDK
+   * re-sends them itself; they are confirmed like any other when the stored message arrives.
+   */
+  adopt(entries: readonly OutboxEntry[]): void {
+    let added = false;
+    for (const entry of entries) {
+      if (this.items.some((i) => i.clientId === entry.clientId)) continue;
+      this.items.push({
+        clientId: entry.clientId,
+        kind: entry.imageId === undefined ? 'text' : 'image',
+        ...(entry.text === undefined ? {} : { text: entry.text }),
+        ...(entry.imageId === undefined ? {} : { imageId: entry.imageId }),
+        progress: 1,
+        status: 'sending',
+        createdAt: new Date(entry.queuedAt),
+      });
+      added = true;
+    }
+    if (added) this.#hooks.change();
+  }
+
+  /** Marks a message failed (the SDK gave up on it), unless it is already settled. */
+  fail(clientId: string, error: ChatError): void {
+    const item = this.items.find((i) => i.clientId === clientId);
+    if (!item || item.status === 'failed') return;
+    item.status = 'failed';
+    item.error = error;
+    this.#hooks.change();
   }
 
   /** Sends a failed message again, with the same client id. */

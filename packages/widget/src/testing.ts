@@ -99,6 +99,7 @@ export function cleanup(): void {
   for (const client of clients.splice(0)) client.close();
   try {
     sessionStorage.clear();
+    localStorage.clear();
   } catch {
     // ignore
   }

@@ -477,6 +477,8 @@ describe('<chat-room> attributes and properties', () => {
     english.strings = { title: 'Support chat' };
     await english.updateComplete;
     equal($(english, 'h2').textContent, 'Support chat');
+    const fromAttribute = await mount({ strings: '{"join":"Enter","errors":{"ROOM_NOT_FOUND":"Nope"}}' });
+    equal($(fromAttribute, '.join').textContent?.trim(), 'Enter', 'a JSON attribute works too');
   });
 
   it('is themeable through --chat-* custom properties and parts, light and dark', async () => {

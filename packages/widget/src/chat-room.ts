@@ -62,6 +62,7 @@ const TOP_SLACK_PX = 120;
  * @attr open - In launcher mode, whether the panel is open.
  * @attr theme - `auto` (default), `light` or `dark`.
  * @attr lang - The language of the built-in strings (`en`, `fr`); inherited from the page like any `lang`.
+ * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
  * @event chat-message - A message was stored in the room. Detail: `{ room, message, own }`.
@@ -74,7 +75,7 @@ const TOP_SLACK_PX = 120;
  * @csspart home - The home view.
  * @csspart header - The room header.
  * @csspart messages - The scrolling message list.
- * @csspart message - One message (also `own-message`, `system-message`).
+ * @csspart message - One message (also `own-message`, `system-message`, `pending-message`).
  * @csspart bubble - The bubble of a message.
  * @csspart composer - The form at the bottom.
  * @csspart input - The message text area.
@@ -82,6 +83,7 @@ const TOP_SLACK_PX = 120;
  * @csspart attach-button - The image picker button.
  * @csspart launcher - The floating button (launcher mode).
  * @csspart badge - The unread count on the launcher.
+ * @csspart lightbox - The dialog that shows an image full size.
  *
  * @cssproperty --chat-bg - Background. Default `#ffffff` (dark: `#15171c`).
  * @cssproperty --chat-surface - Header and composer background. Default `#f6f7f9` (dark: `#1d2027`).
@@ -115,7 +117,8 @@ export class ChatRoomElement extends LitElement {
     theme: { type: String, reflect: true },
     open: { type: Boolean, reflect: true },
     lang: { type: String, reflect: true },
-    strings: { attribute: false },
+    // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
+    strings: { converter: { fromAttribute: parseStrings } },
   };
 
   /**
@@ -961,4 +964,15 @@ declare global {
 
 function toChatError(cause: unknown): ChatError {
   return cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+}
+
+/** The `strings` attribute: a JSON object of overrides; anything else is ignored. */
+function parseStrings(value: string | null): Partial<ChatStrings> | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Partial<ChatStrings>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -36,8 +36,10 @@ export interface ChatClientOptions {
    */
   memberId?: string;
   /**
-   * Where unacknowledged sends are kept. Default: localStorage in browsers (a send survives a
-   * reload), memory elsewhere. Supply one to persist them in Node.
+   * Where unacknowledged sends are kept. Default: memory; in a browser, when `memberId` is given,
+   * localStorage under that member id, so a send survives a reload of a page that keeps its
+   * member id (e.g. in sessionStorage) while other tabs, other members, keep their own.
+   * Supply one to persist sends in Node.
    */
   outboxStore?: OutboxStore;
   /** Sends queued longer than this are dropped instead of sent. Default 24 hours. */
@@ -86,7 +88,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.memberId = options.memberId ?? randomId();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#socket = io(this.url, { autoConnect: false, ...options.socket });
-    const store = options.outboxStore ?? localStorageOutboxStore(`roomchat:outbox:${this.url}`) ?? memoryOutboxStore();
+    // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
+    // sends. A random member id cannot be found again after a reload, so it gets memory.
+    const persisted = options.memberId === undefined ? undefined : localStorageOutboxStore(`roomchat:outbox:${this.url}:${options.memberId}`);
+    const store = options.outboxStore ?? persisted ?? memoryOutboxStore();
     this.#transport = {
       outbox: new Outbox(store, options.outboxMaxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS),
       request: (event, payload) => this.#request(event, payload),

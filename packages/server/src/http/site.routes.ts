@@ -12,7 +12,7 @@ import { pingDatabase } from '../db.js';
 export const DEMO_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
-const DEMO_PAGE = new URL('../../../public/index.html', import.meta.url);
+const PUBLIC_DIR = new URL('../../../public/', import.meta.url);
 
 interface StaticFile {
   body: Buffer;
@@ -48,7 +48,8 @@ function send(ctx: Context, file: StaticFile, type: string, cacheControl: string
 export function siteRouter({ db }: { db: Database }): Router {
   const router = new Router();
   const widget = cachedFile(() => createRequire(import.meta.url).resolve('@roomchat/widget/widget.js'));
-  const demo = cachedFile(() => DEMO_PAGE);
+  const demoPage = cachedFile(() => new URL('index.html', PUBLIC_DIR));
+  const demoStyles = cachedFile(() => new URL('demo.css', PUBLIC_DIR));
 
   router.get('/healthz', async (ctx) => {
     const database = await pingDatabase(db);
@@ -66,10 +67,16 @@ export function siteRouter({ db }: { db: Database }): Router {
   });
 
   router.get('/', async (ctx) => {
-    const file = await demo();
+    const file = await demoPage();
     if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The demo page is missing');
     send(ctx, file, 'text/html; charset=utf-8', 'no-cache');
     ctx.set('Content-Security-Policy', DEMO_PAGE_CSP);
+  });
+
+  router.get('/demo.css', async (ctx) => {
+    const file = await demoStyles();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The demo styles are missing');
+    send(ctx, file, 'text/css; charset=utf-8', 'no-cache');
   });
 
   return router;

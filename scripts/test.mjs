@@ -58,7 +58,7 @@ if (widget.scripts?.test) {
   ensureChromium();
   const browser = run('npm', ['run', 'test', '--silent', '--workspace', '@roomchat/widget'], { maxBuffer: 64 * 1024 * 1024 });
   // The widget's runner prints its own closing "N passed, N failed" line; add it to ours.
-  const summary = /^(\d+) passed, (\d+) failed/m.exec(browser.stdout ?? '');
+  const summary = [...(browser.stdout ?? '').matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
   passed += Number(summary?.[1] ?? 0);
   failed += Number(summary?.[2] ?? 0) + (browser.status !== 0 && !Number(summary?.[2]) ? 1 : 0);
 }

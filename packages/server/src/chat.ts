@@ -107,8 +107,8 @@ export class Chat {
   /** Stores a text or image message (once per client id) and publishes it if it is new. */
   async send(room: RoomRecord, message: OutgoingMessage): Promise<ChatMessage> {
     if (message.imageId !== undefined) {
-      await this.images.infoInRoom(room, message.imageId);
-      return this.#record(room, { kind: 'image', author: message.author, imageId: message.imageId, clientId: message.clientId });
+      const image = await this.images.infoInRoom(room, message.imageId);
+      return this.#record(room, { kind: 'image', author: message.author, image, clientId: message.clientId });
     }
     return this.#record(room, { kind: 'text', author: message.author, text: message.text, clientId: message.clientId });
   }

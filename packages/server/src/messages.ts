@@ -1,4 +1,5 @@
-import type { ChatMessage, HistoryPage, MessageKind } from '@roomchat/sdk/protocol';
+import type { Knex } from 'knex';
+import type { ChatMessage, HistoryPage, ImageInfo, MessageKind } from '@roomchat/sdk/protocol';
 import { isUniqueViolation, type Database, type ImageRow, type MessageRow } from './db.js';
 import { imageInfo } from './images.js';
 import type { RoomRecord } from './rooms.js';
@@ -8,7 +9,8 @@ export interface NewMessage {
   kind: MessageKind;
   author: string;
   text?: string | undefined;
-  imageId?: string | undefined;
+  /** The image of an image message, already checked to belong to the room. */
+  image?: ImageInfo | undefined;
   clientId?: string | undefined;
 }
 
@@ -28,54 +30,153 @@ export interface AppendResult {
 const IMAGE_COLUMNS = ['images.mime', 'images.width', 'images.height', 'images.size'] as const;
 type MessageWithImage = MessageRow & Partial<Pick<ImageRow, 'mime' | 'width' | 'height' | 'size'>>;
 
-/** Stored messages: appending with per-room sequence numbers, and keyset-paged history. */
+/** Most appends one transaction takes; more wait for the next. */
+const MAX_BATCH = 256;
+
+interface PendingAppend {
+  room: RoomRecord;
+  message: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Stored messages: appending with per-room sequence numbers, and keyset-paged history.
+ *
+ * Appends are group-committed: while one transaction is being written, the appends that arrive
+ * queue up and go together in the next one (one multi-row insert per batch), so under load the
+ * database does one commit for many messages instead of one each, and an idle server still
+ * commits a lone message at once.
+ */
 export class Messages {
   readonly #db: Database;
+  #queue: PendingAppend[] = [];
+  #writing = false;
 
   constructor(db: Database) {
     this.#db = db;
   }
 
   /**
-   * Stores a message and returns it once committed. The room's `last_seq` is bumped in the same
-   * transaction, which row-locks the room in PostgreSQL (and SQLite has one writer), so sequence
-   * numbers are gap-free and in commit order. A repeated client id returns the original.
+   * Stores a message and resolves once it is committed. The room's `last_seq` is bumped in the
+   * same transaction, which row-locks the room in PostgreSQL (and SQLite has one writer), so
+   * sequence numbers are gap-free, in commit order, and in arrival order within a batch. A repeated
+   * client id returns the original.
    */
-  async append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
-    if (message.clientId) {
-      const existing = await this.#findByClientId(room, message.clientId);
-      if (existing) return { message: existing, created: false };
-    }
+  append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ room, message, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
     try {
-      const id = await this.#db.transaction(async (trx) => {
+      while (this.#queue.length) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        try {
+          this.#settle(batch, await this.#write(batch));
+        } catch (error) {
+          // A client id stored meanwhile by another process fails the whole batch: redo it one
+          // by one, so only the duplicate answers with the original.
+          if (batch.length > 1 && isUniqueViolation(error)) {
+            for (const one of batch) await this.#write([one]).then((r) => this.#settle([one], r), (e: unknown) => this.#fail([one], e));
+          } else {
+            await this.#fail(batch, error);
+          }
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  #settle(batch: PendingAppend[], results: AppendResult[]): void {
+    batch.forEach((pending, i) => pending.resolve(results[i]!));
+  }
+
+  async #fail(batch: PendingAppend[], error: unknown): Promise<void> {
+    for (const pending of batch) {
+      // A lone append that lost a client-id race answers with the winner's message.
+      const { room, message } = pending;
+      const existing = message.clientId && isUniqueViolation(error) ? await this.#findByClientId(room, message.clientId).catch(() => undefined) : undefined;
+      if (existing) pending.resolve({ message: existing, created: false });
+      else pending.reject(error);
+    }
+  }
+
+  /** One transaction: find repeated client ids, bump each room's seq by its count, insert the rest. */
+  async #write(batch: PendingAppend[]): Promise<AppendResult[]> {
+    return this.#db.transaction(async (trx) => {
+      const results: Array<AppendResult | undefined> = new Array(batch.length);
+      const keyOf = (p: PendingAppend) => (p.message.clientId ? `${p.room.id}:${p.message.clientId}` : undefined);
+
+      const withIds = batch.filter((p) => p.message.clientId);
+      const stored = new Map<string, MessageWithImage>();
+      if (withIds.length) {
+        const rows = await selectMessages(trx)
+          .whereIn(['messages.room_id', 'messages.client_id'], withIds.map((p) => [p.room.id, p.message.clientId!]));
+        for (const row of rows) stored.set(`${row.room_id}:${row.client_id}`, row);
+      }
+
+      // Which appends are new; a client id repeated within the batch takes the first one's result.
+      const firstOfKey = new Map<string, number>();
+      const fresh: number[] = [];
+      batch.forEach((p, i) => {
+        const key = keyOf(p);
+        const existing = key && stored.get(key);
+        if (existing) results[i] = { message: toChatMessage(p.room, existing), created: false };
+        else if (key && firstOfKey.has(key)) return;
+        else {
+          if (key) firstOfKey.set(key, i);
+          fresh.push(i);
+        }
+      });
+
+      const perRoom = new Map<number, number[]>();
+      for (const i of fresh) perRoom.set(batch[i]!.room.id, [...(perRoom.get(batch[i]!.room.id) ?? []), i]);
+      const now = Date.now();
+      const rows: Array<Omit<MessageRow, 'id'> & { index: number }> = [];
+      for (const [roomId, indexes] of perRoom) {
         const [bumped] = await trx('rooms')
-          .where({ id: room.id })
-          .increment('last_seq', 1)
+          .where({ id: roomId })
+          .increment('last_seq', indexes.length)
           .returning<{ last_seq: number | string }[]>('last_seq');
-        const [inserted] = await trx('messages')
-          .insert({
-            room_id: room.id,
-            seq: Number(bumped!.last_seq),
+        const first = Number(bumped!.last_seq) - indexes.length + 1;
+        indexes.forEach((index, k) => {
+          const { message } = batch[index]!;
+          rows.push({
+            index,
+            room_id: roomId,
+            seq: first + k,
             kind: message.kind,
             author: message.author,
             text: message.text ?? null,
-            image_id: message.imageId ?? null,
+            image_id: message.image?.id ?? null,
             client_id: message.clientId ?? null,
-            created_at: Date.now(),
-          })
-          .returning<{ id: number | string }[]>('id');
-        return inserted!.id;
-      });
-      const row = await this.#select(room).where('messages.id', id).first();
-      return { message: toChatMessage(room, row!), created: true };
-    } catch (error) {
-      // Two sends of one client id raced past the first check: the loser answers with the winner's.
-      if (message.clientId && isUniqueViolation(error)) {
-        const existing = await this.#findByClientId(room, message.clientId);
-        if (existing) return { message: existing, created: false };
+            created_at: now,
+          });
+        });
       }
-      throw error;
-    }
+      if (rows.length) {
+        const inserted = await trx('messages')
+          .insert(rows.map(({ index: _, ...row }) => row))
+          .returning<{ id: number | string; seq: number | string; room_id: number }[]>(['id', 'seq', 'room_id']);
+        const idOf = new Map(inserted.map((r) => [`${r.room_id}:${Number(r.seq)}`, r.id]));
+        for (const { index, ...row } of rows) {
+          const { room, message } = batch[index]!;
+          const chat = toChatMessage(room, { ...row, id: idOf.get(`${row.room_id}:${row.seq}`)! }, message.image);
+          results[index] = { message: chat, created: true };
+        }
+      }
+      // Repeats within the batch answer with their first's message.
+      batch.forEach((p, i) => {
+        const first = results[firstOfKey.get(keyOf(p) ?? '') ?? -1];
+        if (!results[i] && first) results[i] = { message: first.message, created: false };
+      });
+      return results as AppendResult[];
+    });
   }
 
   /**
@@ -103,14 +204,18 @@ export class Messages {
   }
 
   #select(room: RoomRecord) {
-    return this.#db<MessageWithImage>('messages')
-      .leftJoin('images', 'images.id', 'messages.image_id')
-      .where('messages.room_id', room.id)
-      .select('messages.*', ...IMAGE_COLUMNS);
+    return selectMessages(this.#db).where('messages.room_id', room.id);
   }
 }
 
-function toChatMessage(room: RoomRecord, row: MessageWithImage): ChatMessage {
+/** Messages with the description (never the bytes) of their image. */
+function selectMessages(db: Database | Knex.Transaction) {
+  return db<MessageWithImage>('messages')
+    .leftJoin('images', 'images.id', 'messages.image_id')
+    .select('messages.*', ...IMAGE_COLUMNS);
+}
+
+function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo): ChatMessage {
   const message: ChatMessage = {
     id: String(row.id),
     roomCode: room.code,
@@ -121,7 +226,8 @@ function toChatMessage(room: RoomRecord, row: MessageWithImage): ChatMessage {
   };
   if (row.text !== null) message.text = row.text;
   if (row.client_id !== null) message.clientId = row.client_id;
-  if (row.image_id !== null && row.mime) {
+  if (image) message.image = image;
+  else if (row.image_id !== null && row.mime) {
     message.image = imageInfo({ id: row.image_id, mime: row.mime, width: row.width!, height: row.height!, size: row.size! });
   }
   return message;

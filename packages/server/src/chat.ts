@@ -4,8 +4,9 @@ import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
 import { Messages, type HistoryQuery, type NewMessage } from './messages.js';
-import { Presence } from './presence.js';
+import { LocalPresence, RedisPresence, type Presence } from './presence.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
+import type { RedisClient } from './redis.js';
 import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
 
 /** Where committed changes go out to the room's connections (Socket.IO, in practice). */
@@ -40,17 +41,21 @@ export class Chat {
   readonly #log: Logger;
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger) {
+  /** With `redis`, presence and rate limits are shared with the other nodes through it. */
+  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger, redis?: RedisClient) {
     this.#config = config;
     this.#publisher = publisher;
     this.#log = log;
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db);
     this.images = new Images(db);
-    this.rateLimits = createRateLimits(config);
-    this.presence = new Presence(config.presenceGraceMs, (room, member) => {
+    this.rateLimits = createRateLimits(config, redis);
+    const onLeave = (room: RoomRecord, member: Member) => {
       this.#track(this.#recordLeave(room, member)).catch((err) => this.#log.error({ err }, 'could not record a leave'));
-    });
+    };
+    this.presence = redis
+      ? new RedisPresence(redis, { prefix: config.redisKeyPrefix, graceMs: config.presenceGraceMs, log }, onLeave)
+      : new LocalPresence(config.presenceGraceMs, onLeave);
     this.limits = {
       nameMaxLength: config.nameMaxLength,
       messageMaxLength: config.messageMaxLength,
@@ -81,7 +86,7 @@ export class Chat {
 
   /** Adds a connection as a member; a member new to the room is recorded and announced. */
   async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
-    const { member: self, arrived } = this.presence.join(room, member, connectionId);
+    const { member: self, arrived } = await this.presence.join(room, member, connectionId);
     if (arrived) {
       this.#publisher.memberJoined(room, self);
       await this.#record(room, { kind: 'join', author: self.name });
@@ -91,7 +96,7 @@ export class Chat {
       code: room.code,
       createdAt: room.createdAt,
       self,
-      members: this.presence.members(room.id),
+      members: await this.presence.list(room),
       messages: page.messages,
       hasMore: page.hasMore,
       limits: this.limits,
@@ -100,7 +105,7 @@ export class Chat {
 
   /** Removes a connection; `graceful` for an explicit leave, else after the presence grace period. */
   async leave(room: RoomRecord, memberId: string, connectionId: string, graceful: boolean): Promise<void> {
-    const gone = this.presence.leave(room.id, memberId, connectionId, graceful);
+    const gone = await this.presence.leave(room.id, memberId, connectionId, graceful);
     if (gone) await this.#track(this.#recordLeave(room, gone));
   }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, settingsFromEnv, type ChatServerConfig } from './config.js';
-import { migrate, openDatabase } from './db.js';
+import { openDatabase } from './db.js';
 import { createChatServer } from './index.js';
+import { migrateConcurrently } from './migrate.js';
 
 const HELP = `Usage: roomchat-server [start|migrate] [options]
 
@@ -15,6 +16,7 @@ Options:
       --host <addr>      address to bind (env HOST, default all interfaces)
       --data-dir <dir>   where the SQLite file lives (env DATA_DIR, default ./data)
       --database-url <u> postgres://... to use PostgreSQL (env DATABASE_URL)
+      --redis-url <u>    redis://... to run as one of several nodes (env REDIS_URL)
       --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)
   -h, --help             show this help
 
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      'redis-url': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,13 +48,14 @@ async function main(argv: string[]): Promise<void> {
     ...settingsFromEnv(env),
     dataDir: values['data-dir'] ?? env.DATA_DIR ?? DEFAULT_CONFIG.dataDir,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    redisUrl: values['redis-url'] ?? (env.REDIS_URL || undefined),
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
   };
 
   if (command === 'migrate') {
     const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir! });
     try {
-      const applied = await migrate(db);
+      const applied = await migrateConcurrently(db);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
     } finally {
       await db.destroy();

@@ -9,6 +9,10 @@ export interface ChatServerConfig {
   dataDir: string;
   /** A `postgres://` URL selects PostgreSQL; unset means SQLite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** A `redis://` URL makes this one of several nodes: broadcasts, rate limits and presence go through Redis. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key (and stream) this server uses, so deployments can share a Redis. */
+  redisKeyPrefix: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
   /** Origins allowed by CORS and Socket.IO; `['*']` allows every origin (the demo default). */
@@ -54,6 +58,8 @@ export interface ChatServerConfig {
 export const DEFAULT_CONFIG: ChatServerConfig = {
   dataDir: './data',
   databaseUrl: undefined,
+  redisUrl: undefined,
+  redisKeyPrefix: 'roomchat:',
   logLevel: 'info',
   corsOrigins: ['*'],
   trustProxy: false,

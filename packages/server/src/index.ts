@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
-import { migrate, openDatabase, type Database } from './db.js';
+import { openDatabase, type Database } from './db.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
 import { roomsRouter } from './http/rooms.routes.js';
@@ -14,6 +15,8 @@ import { siteRouter } from './http/site.routes.js';
 import { handleConnection } from './realtime/connection.js';
 import { socketPublisher } from './realtime/publisher.js';
 import type { ChatIo } from './realtime/socket-types.js';
+import { migrateConcurrently } from './migrate.js';
+import { createRedis, pingRedis, type RedisClient } from './redis.js';
 import { createSchemas } from './schemas.js';
 
 export interface ChatServerOptions extends Partial<ChatServerConfig> {
@@ -31,6 +34,8 @@ export interface ChatServer {
   readonly db: Database;
   readonly chat: Chat;
   readonly log: Logger;
+  /** The Redis client shared by the adapter, rate limits and presence, when `redisUrl` is set. */
+  readonly redis: RedisClient | undefined;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -69,9 +74,22 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       callback(null, allowsAnyOrigin || origin === undefined || config.corsOrigins.includes(origin));
     },
   });
-  const chat = new Chat(db, config, socketPublisher(io), log);
+  const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
+  const chat = new Chat(db, config, socketPublisher(io, redis), log, redis);
 
   app.use(errorResponses(log));
+  if (redis) {
+    // /healthz (site.routes.ts) reports the database; with Redis configured, it reports Redis too.
+    app.use(async (ctx, next) => {
+      await next();
+      if (ctx.path !== '/healthz' || ctx.method !== 'GET') return;
+      const up = await pingRedis(redis);
+      const body = ctx.body as { status: string; database: string };
+      const ok = body.database === 'ok' && up;
+      ctx.status = ok ? 200 : 503;
+      ctx.body = { status: ok ? 'ok' : 'degraded', database: body.database, redis: up ? 'ok' : 'unreachable' };
+    });
+  }
   app.use(
     cors({
       origin: (ctx) => {
@@ -101,8 +119,22 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     db,
     chat,
     log,
+    redis,
     async listen({ port = 3000, host } = {}) {
-      await migrate(db);
+      await migrateConcurrently(db);
+      if (redis) {
+        await redis.connect();
+        const prefix = config.redisKeyPrefix;
+        // The Streams adapter resumes from its stream offset after a Redis restart instead of
+        // dropping what was published meanwhile: https://github.com/socketio/socket.io-redis-streams-adapter
+        io.adapter(
+          createAdapter(redis, {
+            streamName: `${prefix}socket.io`,
+            channelPrefix: `${prefix}socket.io`,
+            sessionKeyPrefix: `${prefix}sio:session:`,
+          }),
+        );
+      }
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -113,7 +145,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host === undefined || address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : shownHost}:${address.port}`;
-      log.info({ url, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'roomchat server listening');
+      log.info({ url, database: config.databaseUrl ? 'postgres' : 'sqlite', redis: Boolean(redis) }, 'roomchat server listening');
       return { url, port: address.port };
     },
     close() {
@@ -129,6 +161,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
         await stopped;
         await chat.settled();
         await db.destroy();
+        if (redis?.isOpen) redis.destroy();
       })();
       return closing;
     },

@@ -1,15 +1,30 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode } from '@roomchat/sdk/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
+import type { RedisClient } from './redis.js';
 
 /** A budget of `points` actions per `windowMs` for each key (a client address or a connection). */
 class Budget {
-  readonly #limiter: RateLimiterMemory;
+  readonly #limiter: RateLimiterAbstract;
   readonly #what: string;
 
-  constructor(points: number, windowMs: number, what: string) {
-    this.#limiter = new RateLimiterMemory({ points, duration: Math.max(1, Math.ceil(windowMs / 1000)) });
+  constructor(points: number, windowMs: number, what: string, shared?: { redis: RedisClient; keyPrefix: string }) {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    const local = new RateLimiterMemory({ points, duration });
+    this.#limiter = shared
+      ? new RateLimiterRedis({
+          storeClient: shared.redis,
+          useRedisPackage: true,
+          keyPrefix: shared.keyPrefix,
+          points,
+          duration,
+          // While Redis is unreachable each node counts on its own (an N-node cluster then allows
+          // up to N times the budget) instead of refusing every request.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: local,
+        })
+      : local;
     this.#what = what;
   }
 
@@ -43,11 +58,13 @@ export interface RateLimits {
   uploads: Budget;
 }
 
-export function createRateLimits(config: ChatServerConfig): RateLimits {
+/** In-memory budgets, or with `redis`, budgets shared by every node (keys under `redisKeyPrefix`). */
+export function createRateLimits(config: ChatServerConfig, redis?: RedisClient): RateLimits {
+  const shared = (name: string) => (redis ? { redis, keyPrefix: `${config.redisKeyPrefix}rl:${name}` } : undefined);
   return {
-    joinFailures: new Budget(config.joinFailuresPerWindow, config.joinFailureWindowMs, 'failed attempts to open a room'),
-    roomCreates: new Budget(config.roomCreatesPerWindow, config.roomCreateWindowMs, 'rooms created'),
-    messages: new Budget(config.messagesPerWindow, config.messageWindowMs, 'messages'),
-    uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads'),
+    joinFailures: new Budget(config.joinFailuresPerWindow, config.joinFailureWindowMs, 'failed attempts to open a room', shared('join-failures')),
+    roomCreates: new Budget(config.roomCreatesPerWindow, config.roomCreateWindowMs, 'rooms created', shared('room-creates')),
+    messages: new Budget(config.messagesPerWindow, config.messageWindowMs, 'messages', shared('messages')),
+    uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads', shared('uploads')),
   };
 }

@@ -118,19 +118,16 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** Creates a room and joins it. */
   async createRoom(options: JoinOptions): Promise<Room> {
-    const res = await this.#request('room:create', { name: options.name, memberId: options.memberId ?? this.memberId });
-    return this.#adopt(res.room);
+    const memberId = options.memberId ?? this.memberId;
+    const res = await this.#request('room:create', { name: options.name, memberId });
+    return this.#adopt(res.room, memberId);
   }
 
   /** Joins a room by its code (case and dashes do not matter). Joining a room again returns the same Room. */
   async joinRoom(code: string, options: JoinOptions): Promise<Room> {
-    const normalized = normalizeRoomCode(code);
-    const res = await this.#request('room:join', {
-      code: normalized,
-      name: options.name,
-      memberId: options.memberId ?? this.memberId,
-    });
-    return this.#adopt(res.room);
+    const memberId = options.memberId ?? this.memberId;
+    const res = await this.#request('room:join', { code: normalizeRoomCode(code), name: options.name, memberId });
+    return this.#adopt(res.room, memberId);
   }
 
   /** Leaves every room and closes the connection. The client cannot be used afterwards. */
@@ -145,13 +142,13 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.#setState('disconnected');
   }
 
-  #adopt(snapshot: RoomSnapshot): Room {
+  #adopt(snapshot: RoomSnapshot, memberId: string): Room {
     const existing = this.#rooms.get(snapshot.code);
     if (existing) {
       existing._resync(snapshot);
       return existing;
     }
-    const room = new Room(this.#transport, snapshot);
+    const room = new Room(this.#transport, snapshot, memberId);
     this.#rooms.set(room.code, room);
     return room;
   }
@@ -182,7 +179,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   async #rejoinAll(): Promise<void> {
     for (const room of [...this.#rooms.values()]) {
       try {
-        const res = await this.#request('room:join', { code: room.code, name: room.self.name, memberId: room.self.id });
+        const res = await this.#request('room:join', room._joinPayload);
         room._resync(res.room);
       } catch (cause) {
         const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });

@@ -122,7 +122,7 @@ export interface ChatMessage {
 
 /** Someone present in a room. One member may have several connections (tabs). */
 export interface Member {
-  /** Stable for the member's session (the SDK's `memberId`), not a secret. */
+  /** Stable for the member's session; derived from, but not revealing, the client's `memberId`. */
   id: string;
   name: string;
 }

@@ -74,10 +74,14 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   #waiters = new Map<string, Array<{ resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }>>();
   #transport: RoomTransport;
 
+  /** The private member id this room was joined with; re-joins use it. */
+  readonly #memberId: string;
+
   /** @internal Created by ChatClient. */
-  constructor(transport: RoomTransport, snapshot: RoomSnapshot) {
+  constructor(transport: RoomTransport, snapshot: RoomSnapshot, memberId: string) {
     super();
     this.#transport = transport;
+    this.#memberId = memberId;
     this.code = snapshot.code;
     this.createdAt = snapshot.createdAt;
     this.#self = snapshot.self;
@@ -175,6 +179,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
       for (const entry of this.pending) this.#transport.outbox.remove(entry.roomCode, entry.clientId);
       this._closed();
     }
+  }
+
+  /** @internal What a re-join after reconnecting sends. */
+  get _joinPayload(): { code: string; name: string; memberId: string } {
+    return { code: this.code, name: this.#self.name, memberId: this.#memberId };
   }
 
   /** @internal A message broadcast by the server. */

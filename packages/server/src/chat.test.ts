@@ -73,6 +73,7 @@ for (const engine of engines()) {
       await tab1.joinRoom(alice.code, { name: 'Carol' });
       await tab2.joinRoom(alice.code, { name: 'Carol' });
       await eventually(() => alice.members.length === 2, 'Carol to arrive');
+      assert.ok(!alice.members.some((m) => m.id === 'carol-session'), 'the private member id is never shown to others');
       tab1.close();
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(alice.members.map((m) => m.name), ['Alice', 'Carol'], 'Carol is still present in her other tab');

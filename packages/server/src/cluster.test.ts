@@ -4,11 +4,15 @@
  * Runs only when TEST_DATABASE_URL and TEST_REDIS_URL are set (`.ci/run` sets both).
  */
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import { io as rawIo } from 'socket.io-client';
-import type { ChatClient, Member, Room } from '@roomchat/sdk';
-import { connect, createStorage, eventually, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
+import type { ChatClient, ChatMessage, Member, Room } from '@roomchat/sdk';
+import { connect, createStorage, eventually, freePort, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
+
+const CLI = new URL('./cli.js', import.meta.url).pathname;
 
 const redisUrl = process.env.TEST_REDIS_URL;
 const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -16,6 +20,18 @@ const databaseUrl = process.env.TEST_DATABASE_URL;
 /** Whether a client's view is gap-free (every seq once, consecutive). */
 const gapFree = (room: Room) => room.messages.every((m, i) => i === 0 || m.seq === room.messages[i - 1]!.seq + 1);
 const names = (members: Member[]) => members.map((m) => m.name).sort();
+const texts = (room: Room) => room.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+
+/** Every stored message of a room, read over REST page by page. */
+async function storedMessages(url: string, code: string): Promise<ChatMessage[]> {
+  const all: ChatMessage[] = [];
+  for (let after = 0; ; ) {
+    const page = (await (await fetch(`${url}/v1/rooms/${code}/messages?after=${after}&limit=200`)).json()) as { messages: ChatMessage[]; hasMore: boolean };
+    all.push(...page.messages);
+    if (!page.hasMore || page.messages.length === 0) return all;
+    after = page.messages.at(-1)!.seq;
+  }
+}
 
 /** Deletes every key under `prefix` (streams, presence, rate limits of one run). */
 async function dropKeys(url: string, prefix: string): Promise<void> {
@@ -115,6 +131,98 @@ if (!redisUrl || !databaseUrl) {
       assert.deepEqual(names(host.members), ['Host', 'Mover']);
       assert.deepEqual(names(moved.members), ['Host', 'Mover']);
       assert.equal(host.messages.filter((m) => m.author === 'Mover' && m.kind !== 'text').map((m) => m.kind).join(), 'join');
+    });
+
+    test('Redis unavailable for a while: each node keeps serving its own clients, /healthz says degraded, and the views converge after', async (t) => {
+      const proxy = await TcpProxy.start(redisUrl);
+      const outagePrefix = `${prefix}outage:`;
+      const options = { ...storage.options, redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}`, redisKeyPrefix: outagePrefix, messagesPerWindow: 1_000_000 };
+      const [c, d] = await Promise.all([startServer(options), startServer(options)]);
+      cleanups.push(() => dropKeys(redisUrl, outagePrefix), () => proxy.close(), () => c.server.close(), () => d.server.close());
+      const ann = await track(connect(c.url)).createRoom({ name: 'Ann' });
+      const ben = await track(connect(d.url)).joinRoom(ann.code, { name: 'Ben' });
+      await eventually(() => ann.members.length === 2 && ben.members.length === 2, 'both to see each other');
+
+      proxy.down();
+      await eventually(() => !c.server.redis!.isReady && !d.server.redis!.isReady, 'the nodes to notice');
+      const health = await fetch(`${c.url}/healthz`);
+      assert.equal(health.status, 503);
+      assert.deepEqual(await health.json(), { status: 'degraded', database: 'ok', redis: 'unreachable' });
+      // Each node still stores and acknowledges, and broadcasts to its own clients.
+      const during = [...[1, 2, 3].map((i) => ann.send(`Ann during ${i}`)), ...[1, 2].map((i) => ben.send(`Ben during ${i}`))];
+      const acked = await Promise.all(during);
+      assert.equal(acked.length, 5);
+      const localOnly = await c.server.chat.rooms.find(ann.code);
+      assert.ok(localOnly, 'the database still answers');
+
+      proxy.up();
+      await eventually(() => c.server.redis!.isReady && d.server.redis!.isReady, 'the nodes to reconnect', 10_000);
+      assert.equal((await fetch(`${d.url}/healthz`)).status, 200);
+      await ann.send('Ann after');
+      await ben.send('Ben after');
+      const stored = await storedMessages(c.url, ann.code);
+      const last = stored.at(-1)!.seq;
+      for (const room of [ann, ben]) await eventually(() => room.messages.at(-1)?.seq === last, `${room.self.name} to converge`, 10_000);
+      t.diagnostic(JSON.stringify({ storedDuringOutage: 5, ann: texts(ann).length, ben: texts(ben).length, stored: stored.filter((m) => m.kind === 'text').length }));
+      assert.deepEqual(texts(ann), stored.filter((m) => m.kind === 'text').map((m) => m.text));
+      assert.deepEqual(texts(ben), texts(ann));
+      assert.equal(texts(ann).length, 7);
+      assert.ok(gapFree(ann) && gapFree(ben), 'gap-free views');
+    });
+
+    test('a node SIGKILLed mid-burst: its clients fail over to the other node; nothing acknowledged is lost or doubled, all views converge', async (t) => {
+      const port = await freePort();
+      // The CLI has no schema option; libpq's `options` sets the search path of each connection.
+      const schema = storage.options.searchPath!;
+      const dbUrl = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      const child: ChildProcess = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1'], {
+        env: { ...process.env, DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ROOMCHAT_REDIS_KEY_PREFIX: prefix, ROOMCHAT_MESSAGES_PER_WINDOW: '1000000', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      cleanups.push(() => void child.kill('SIGKILL'));
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+      await eventually(() => out.includes('"url"'), 'the CLI node to start', 15_000);
+
+      const b = nodes[1]!;
+      const balancer = await TcpProxy.start(`http://127.0.0.1:${port}`); // stands in for the load balancer
+      cleanups.push(() => balancer.close());
+      const ann = await track(connect(balancer.url, { requestTimeoutMs: 3000 })).createRoom({ name: 'Ann' });
+      const rooms = [
+        ann,
+        await track(connect(balancer.url, { requestTimeoutMs: 3000 })).joinRoom(ann.code, { name: 'Ben' }),
+        await track(connect(b.url, { requestTimeoutMs: 3000 })).joinRoom(ann.code, { name: 'Cat' }),
+      ];
+      const sent = new Map(rooms.map((r) => [r.self.name, Array.from({ length: 60 }, (_, i) => `${r.self.name} ${i}`)]));
+      const acked: string[] = [];
+      const sends = rooms.flatMap((room) => sent.get(room.self.name)!.map((text) => room.send(text).then((m) => (acked.push(m.text!), m))));
+
+      await eventually(() => acked.length >= 40, 'part of the burst to be acknowledged', 15_000);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      const ackedBeforeKill = [...acked];
+      balancer.retarget(b.url);
+      balancer.cut();
+
+      await Promise.all(sends);
+      const stored = (await storedMessages(b.url, ann.code)).filter((m) => m.kind === 'text');
+      const last = (await storedMessages(b.url, ann.code)).at(-1)!.seq;
+      for (const room of rooms) await eventually(() => room.messages.at(-1)?.seq === last, `${room.self.name} to converge`, 15_000);
+      const counts = new Map<string, number>();
+      for (const m of stored) counts.set(m.text!, (counts.get(m.text!) ?? 0) + 1);
+      const figures = {
+        sent: 180,
+        stored: stored.length,
+        duplicates: [...counts.values()].filter((n) => n > 1).length,
+        lostAcked: ackedBeforeKill.filter((text) => !counts.has(text)).length,
+        ackedBeforeKill: ackedBeforeKill.length,
+      };
+      t.diagnostic(JSON.stringify(figures));
+      assert.deepEqual(figures, { sent: 180, stored: 180, duplicates: 0, lostAcked: 0, ackedBeforeKill: ackedBeforeKill.length });
+      for (const [name, texts] of sent) assert.deepEqual(stored.filter((m) => m.author === name).map((m) => m.text), texts, `${name}'s messages in order`);
+      const views = rooms.map((r) => r.messages.map((m) => m.id).join());
+      assert.ok(views.every((v) => v === views[0]), 'every client holds the same history');
+      for (const room of rooms) assert.ok(gapFree(room), `${room.self.name}'s view is gap-free`);
     });
 
     test('the failed-join budget of an address is shared by the nodes', async () => {

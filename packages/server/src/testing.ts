@@ -107,15 +107,17 @@ export class TcpProxy {
   readonly #server: Server;
   readonly #open = new Set<NetSocket>();
   #refusing = false;
+  #targetPort: number;
   url = '';
 
   private constructor(targetPort: number) {
+    this.#targetPort = targetPort;
     this.#server = createNetServer((client) => {
       if (this.#refusing) {
         client.destroy();
         return;
       }
-      const upstream = netConnect(targetPort, '127.0.0.1');
+      const upstream = netConnect(this.#targetPort, '127.0.0.1');
       for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
         this.#open.add(a);
         a.pipe(b);
@@ -133,6 +135,11 @@ export class TcpProxy {
     await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
     proxy.url = `http://127.0.0.1:${(proxy.#server.address() as { port: number }).port}`;
     return proxy;
+  }
+
+  /** Sends new connections to another server (a load balancer failing over); open ones stay. */
+  retarget(targetUrl: string): void {
+    this.#targetPort = Number(new URL(targetUrl).port);
   }
 
   cut(): void {

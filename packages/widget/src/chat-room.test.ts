@@ -221,7 +221,9 @@ describe('<chat-room> room view', () => {
     // What the previous page of this tab left: its member id, and a send never acknowledged.
     const memberId = randomId();
     sessionStorage.setItem('roomchat:member-id', memberId);
-    const entry = { roomCode: bobRoom.code, clientId: `${memberId}.left-over`, text: 'written before the reload', queuedAt: new Date().toISOString() };
+    // Its client ids began with the member's public id, which the server derives from the memberId.
+    const publicId = await publicMemberId(memberId);
+    const entry = { roomCode: bobRoom.code, clientId: `${publicId}.left-over`, text: 'written before the reload', queuedAt: new Date().toISOString() };
     localStorage.setItem(`roomchat:outbox:${serverUrl}:${memberId}`, JSON.stringify([entry]));
     const el = await mount({ room: bobRoom.code, name: 'Ada' });
     await nextEvent(el, 'chat-ready');
@@ -524,3 +526,9 @@ describe('<chat-room mode="launcher">', () => {
     await waitFor(() => shadow(el).activeElement === launcher, 'focus returns to the launcher');
   });
 });
+
+/** The server's public id for a memberId: the first 16 base64url characters of its SHA-256. */
+async function publicMemberId(memberId: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(memberId)));
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '').slice(0, 16);
+}

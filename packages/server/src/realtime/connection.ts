@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
 import type { Chat } from '../chat.js';
@@ -13,13 +14,21 @@ interface Deps {
   log: Logger;
 }
 
+/**
+ * The id others see for a member. The client's memberId merges its connections into one member,
+ * so it must stay private: shown as is, anyone could join under it and be counted as that member.
+ */
+function publicMemberId(memberId: string): string {
+  return createHash('sha256').update(memberId).digest('base64url').slice(0, 16);
+}
+
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
 export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Deps): void {
   socket.data.memberships = new Map();
 
   const enter = async (room: RoomRecord, name: string, memberId: string | undefined) => {
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
-    const id = socket.data.memberships.get(room.code)?.member.id ?? memberId ?? socket.id;
+    const id = socket.data.memberships.get(room.code)?.member.id ?? publicMemberId(memberId ?? socket.id);
     await socket.join(channelOf(room));
     const snapshot = await chat.join(room, { id, name }, socket.id);
     socket.data.memberships.set(room.code, { room, member: snapshot.self });

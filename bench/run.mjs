@@ -23,7 +23,8 @@ const args = Object.fromEntries(
 const QUICK = Boolean(args.quick);
 const ONLY = args.only ? String(args.only).split(',') : ['fanout', 'persistence', 'storage', 'connections', 'history', 'bundle'];
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+// Quick runs write bench/results/*.json (small, committed); full runs bench/results/full/*.json.
+const RESULTS = fileURLToPath(new URL(QUICK ? './results/' : './results/full/', import.meta.url));
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 /** Passed to createChatServer so that the load is not refused; reported with the results. */
@@ -169,7 +170,7 @@ function report(name, title, columns, rows, extra = {}) {
   console.log(formatTable(title, columns, rows));
   markdown.push(markdownTable(title, columns, rows));
   const json = { scenario: name, title, mode: QUICK ? 'quick' : 'full', date: new Date().toISOString(), machine, loadAverage1m: os.loadavg()[0], overrides: OVERRIDES, ...extra, rows };
-  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(json, null, 1)}\n`);
+  writeFileSync(`${RESULTS}${name}.json`, `${JSON.stringify(json, null, 1)}\n`);
 }
 
 const median = (values) => {
@@ -473,13 +474,15 @@ async function history() {
         log(`${kind}: seeded ${n} messages in ${seeded.seconds.toFixed(1)} s`);
         const base = `/v1/rooms/${seeded.code}/messages`;
         const pages = [
+          // The floor: the same server's cheapest route over the same HTTP client.
+          ['GET /healthz (floor)', '/healthz'],
           ['newest', `${base}?limit=50`],
           ['middle (keyset)', `${base}?before=${Math.floor(n / 2)}&limit=50`],
           ['oldest (keyset)', `${base}?before=51&limit=50`],
         ];
         for (const [page, path] of pages) {
           const res = await gen.call('httpLatency', { url: server.url, path, count: SIZES.historyRequests });
-          rows.push({ server: SERVERS[kind].label, stored: n, page, seqs: `${res.firstSeq}..${res.lastSeq}`, p50: res.latencyMs.p50, p99: res.latencyMs.p99, bytes: res.bytes, seedSeconds: seeded.seconds });
+          rows.push({ server: SERVERS[kind].label, stored: n, page, seqs: res.firstSeq === undefined ? '' : `${res.firstSeq}..${res.lastSeq}`, p50: res.latencyMs.p50, p99: res.latencyMs.p99, bytes: res.bytes, seedSeconds: seeded.seconds });
           log(`${kind} ${page}: p50 ${res.latencyMs.p50} ms p99 ${res.latencyMs.p99} ms`);
         }
       });
@@ -536,6 +539,6 @@ for (const name of ONLY) {
 const total = (performance.now() - started) / 1000;
 console.log(`\nTotal ${total.toFixed(0)} s`);
 writeFileSync(
-  new URL('./results/latest.md', import.meta.url),
+  `${RESULTS}latest.md`,
   [`Mode: ${QUICK ? 'quick' : 'full'} (\`npm run bench${QUICK ? ' -- --quick' : ''}\`), ${new Date().toISOString()}, ${total.toFixed(0)} s`, `Machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}; ${machine.pinned}`, '', ...markdown].join('\n'),
 );

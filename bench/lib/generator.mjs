@@ -230,8 +230,13 @@ serveCalls({
       bytes = body.length;
       firstBody ??= body;
     }
-    const page = JSON.parse(firstBody);
-    return { count, latencyMs: summary(h), bytes, messages: page.messages.length, firstSeq: page.messages[0]?.seq, lastSeq: page.messages.at(-1)?.seq };
+    let page;
+    try {
+      page = JSON.parse(firstBody);
+    } catch {
+      page = {};
+    }
+    return { count, latencyMs: summary(h), bytes, messages: page.messages?.length, firstSeq: page.messages?.[0]?.seq, lastSeq: page.messages?.at(-1)?.seq };
   },
 
   async disconnect() {

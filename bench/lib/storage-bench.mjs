@@ -1,8 +1,9 @@
 // Storage alone, inside the Roomchat server process (no sockets): how many messages per second the
-// server's own `Messages.append` commits (a transaction per message), against a group-commit
-// prototype on the same schema and connection (the inserts of one event-loop turn in one
-// transaction, one multi-row INSERT per batch). This is the evidence for the server change that
-// issue 5 asks for; the prototype lives here and is not the server's code.
+// server's own `Messages.append` commits, against a group-commit prototype on the same schema and
+// connection (the appends queued during one transaction go in the next: one dedupe query, one
+// UPDATE of last_seq for all rooms, one multi-row INSERT). It was written as evidence for the
+// server change issue 5 asks for and stays as the reference to compare the server's append with;
+// it is not the server's code.
 
 /** Rows of a knex raw result, in either engine. */
 const rowsOf = (result) => (Array.isArray(result) ? result : result.rows);

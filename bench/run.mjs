@@ -556,7 +556,8 @@ for (const name of ONLY) {
 }
 const total = (performance.now() - started) / 1000;
 console.log(`\nTotal ${total.toFixed(0)} s`);
-writeFileSync(
+// latest.md holds a whole run's tables; a partial run (--only) leaves it alone.
+if (!args.only) writeFileSync(
   `${RESULTS}latest.md`,
   [`Mode: ${QUICK ? 'quick' : 'full'} (\`npm run bench${QUICK ? ' -- --quick' : ''}\`), ${new Date().toISOString()}, ${total.toFixed(0)} s`, `Machine: ${machine.cpus} x ${machine.cpu}, ${machine.memoryGB} GB, ${machine.platform}, Node ${machine.node}; ${machine.pinned}`, '', ...markdown].join('\n'),
 );

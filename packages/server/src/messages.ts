@@ -138,12 +138,9 @@ export class Messages {
       for (const i of fresh) perRoom.set(batch[i]!.room.id, [...(perRoom.get(batch[i]!.room.id) ?? []), i]);
       const now = Date.now();
       const rows: Array<Omit<MessageRow, 'id'> & { index: number }> = [];
+      const lastSeq = await bumpSequences(trx, perRoom);
       for (const [roomId, indexes] of perRoom) {
-        const [bumped] = await trx('rooms')
-          .where({ id: roomId })
-          .increment('last_seq', indexes.length)
-          .returning<{ last_seq: number | string }[]>('last_seq');
-        const first = Number(bumped!.last_seq) - indexes.length + 1;
+        const first = lastSeq.get(roomId)! - indexes.length + 1;
         indexes.forEach((index, k) => {
           const { message } = batch[index]!;
           rows.push({
@@ -206,6 +203,24 @@ export class Messages {
   #select(room: RoomRecord) {
     return selectMessages(this.#db).where('messages.room_id', room.id);
   }
+}
+
+/**
+ * Reserves `count` sequence numbers in each room with one UPDATE, and returns each room's new
+ * `last_seq`. On PostgreSQL the rooms are first locked in id order, so two nodes writing batches
+ * that share rooms wait for each other instead of deadlocking.
+ */
+async function bumpSequences(trx: Knex.Transaction, perRoom: Map<number, number[]>): Promise<Map<number, number>> {
+  const ids = [...perRoom.keys()].sort((a, b) => a - b);
+  if (ids.length === 0) return new Map();
+  if (trx.client.config.client === 'pg') await trx('rooms').whereIn('id', ids).orderBy('id').forUpdate().select('id');
+  const cases = ids.map(() => 'when ? then cast(? as bigint)').join(' ');
+  const bindings = ids.flatMap((id) => [id, perRoom.get(id)!.length]);
+  const rows = await trx('rooms')
+    .whereIn('id', ids)
+    .update({ last_seq: trx.raw(`last_seq + case id ${cases} end`, bindings) })
+    .returning<{ id: number; last_seq: number | string }[]>(['id', 'last_seq']);
+  return new Map(rows.map((r) => [Number(r.id), Number(r.last_seq)]));
 }
 
 /** Messages with the description (never the bytes) of their image. */

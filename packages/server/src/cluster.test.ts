@@ -10,6 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import { io as rawIo } from 'socket.io-client';
 import type { ChatClient, ChatMessage, Member, Room } from '@roomchat/sdk';
+import { openDatabase } from './db.js';
+import { migrateConcurrently } from './migrate.js';
 import { connect, createStorage, eventually, freePort, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
@@ -71,9 +73,20 @@ if (!redisUrl || !databaseUrl) {
       for (const cleanup of cleanups.reverse()) await cleanup();
     });
 
-    test('two nodes migrating one empty schema at once end with one schema', async () => {
+    test('nodes migrating one empty schema at once end with one schema', async () => {
       const applied = await nodes[0]!.server.db('knex_migrations').select('name');
       assert.deepEqual(applied.map((r) => r.name), ['20261125000000_initial']);
+      // Three more at once on another empty schema (plain knex migrate fails most such races).
+      const fresh = await createStorage('postgres');
+      const dbs = [1, 2, 3].map(() => openDatabase({ databaseUrl, dataDir: fresh.options.dataDir!, searchPath: fresh.options.searchPath! }));
+      try {
+        const results = await Promise.allSettled(dbs.map((db) => migrateConcurrently(db)));
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+        assert.deepEqual(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])), ['20261125000000_initial'], 'applied once');
+      } finally {
+        for (const db of dbs) await db.destroy();
+        await fresh.dispose();
+      }
       for (const node of nodes) assert.equal((await fetch(`${node.url}/healthz`)).status, 200);
       assert.deepEqual(await (await fetch(`${nodes[1]!.url}/healthz`)).json(), { status: 'ok', database: 'ok', redis: 'ok' });
     });

@@ -154,7 +154,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
         httpServer.closeIdleConnections();
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
         await Promise.race([chat.settled(), deadline]);
-        chat.presence.clear();
+        await chat.presence.clear();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections();

@@ -25,8 +25,8 @@ export interface Presence {
   list(room: RoomRecord): Promise<Member[]>;
   /** The members as last seen by this node, without waiting (REST room info). */
   members(roomId: number): Member[];
-  /** Stops timers at shutdown (the members will reconnect to the next process or node). */
-  clear(): void;
+  /** Stops timers at shutdown (the members will reconnect to the next process or node); resolves when no leave is being worked out. */
+  clear(): void | Promise<void>;
 }
 
 /**
@@ -175,7 +175,8 @@ export class RedisPresence implements Presence {
   /** Members as last read from Redis, for `members()`. */
   readonly #seen = new Map<number, Member[]>();
   readonly #timers: NodeJS.Timeout[];
-  #sweeping = false;
+  #sweeping: Promise<void> | undefined;
+  #closed = false;
 
   constructor(redis: RedisClient, options: { prefix: string; graceMs: number; log: Logger }, onLeave: LeaveListener) {
     this.#redis = redis;
@@ -250,10 +251,12 @@ export class RedisPresence implements Presence {
     return this.#seen.get(roomId) ?? [];
   }
 
-  clear(): void {
+  async clear(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#live.clear();
     this.#seen.clear();
+    await this.#sweeping;
   }
 
   async #release(roomId: number, memberId: string, connectionId: string, lease: string): Promise<{ member: Member; room: RoomRecord | undefined } | undefined> {
@@ -282,21 +285,22 @@ export class RedisPresence implements Presence {
   }
 
   /** Releases expired leases (any node's) and announces the members that are gone. */
-  async #sweep(): Promise<void> {
-    if (this.#sweeping || !this.#redis.isReady) return;
-    this.#sweeping = true;
-    try {
+  #sweep(): Promise<void> {
+    if (this.#sweeping || this.#closed || !this.#redis.isReady) return Promise.resolve();
+    const sweeping = (async () => {
       const expired = await this.#command(() => this.#redis.zRangeByScore(this.#leases(), '-inf', Date.now(), { LIMIT: { offset: 0, count: 100 } }));
       for (const lease of expired) {
+        if (this.#closed) return;
         const [roomId, memberId] = JSON.parse(lease) as [number, string, string];
         const gone = await this.#release(roomId, memberId, '', lease);
+        // Announced and recorded before clear() resolves, so shutdown waits for the write.
         if (gone?.room) this.#onLeave(gone.room, gone.member);
       }
-    } catch (err) {
-      this.#log.warn({ err }, 'presence: sweep failed');
-    } finally {
-      this.#sweeping = false;
-    }
+    })()
+      .catch((err: unknown) => this.#log.warn({ err }, 'presence: sweep failed'))
+      .finally(() => (this.#sweeping = undefined));
+    this.#sweeping = sweeping;
+    return sweeping;
   }
 
   #run(script: string, keys: string[], args: string[]): Promise<unknown> {

@@ -64,10 +64,14 @@ if (!redisUrl || !databaseUrl) {
     before(async () => {
       storage = await createStorage('postgres');
       const options = { ...storage.options, redisUrl, redisKeyPrefix: prefix, presenceGraceMs: 400, joinFailuresPerWindow: 4, messagesPerWindow: 1_000_000 };
-      // Both start at once on an empty schema: listen() migrates, so the migrations race.
-      nodes = await Promise.all([startServer(options), startServer(options)]);
       cleanups.push(() => storage.dispose(), () => dropKeys(redisUrl, prefix));
-      for (const node of nodes) cleanups.push(() => node.server.close());
+      // Both start at once on an empty schema: listen() migrates, so the migrations race.
+      const started = await Promise.allSettled([startServer(options), startServer(options)]);
+      for (const result of started) if (result.status === 'fulfilled') cleanups.push(() => result.value.server.close());
+      nodes = started.map((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
     });
     after(async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
@@ -124,6 +123,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       await migrateConcurrently(db);
       if (redis) {
         await redis.connect();
+        const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
         const prefix = config.redisKeyPrefix;
         // The Streams adapter resumes from its stream offset after a Redis restart instead of
         // dropping what was published meanwhile: https://github.com/socketio/socket.io-redis-streams-adapter

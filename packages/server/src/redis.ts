@@ -1,14 +1,19 @@
+import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 
 /** The node-redis client the server shares between the Socket.IO adapter, rate limits and presence. */
 export type RedisClient = ReturnType<typeof createClient>;
+
+// Loaded on first use: node-redis adds about 0.3 s to every start, and a single node never needs it.
+const require = createRequire(import.meta.url);
 
 /**
  * A node-redis client for `url` (not connected yet). It reconnects on its own with capped backoff;
  * while it is down, callers check `isReady` and fall back (see presence.ts, rate-limits.ts).
  */
 export function createRedis(url: string, log: Logger): RedisClient {
+  const { createClient } = require('redis') as typeof import('redis');
   const client = createClient({
     url,
     socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000) },

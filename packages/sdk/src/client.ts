@@ -26,7 +26,8 @@ export interface ChatClientOptions {
   requestTimeoutMs?: number;
   /**
    * Passed through to socket.io-client: `reconnectionDelay`, `reconnectionDelayMax`,
-   * `transports`, `path`, `auth`, ... Reconnection with backoff is socket.io's own.
+   * `transports` (default WebSocket, then long-polling), `path`, `auth`, ... Reconnection with
+   * backoff is socket.io's own.
    */
   socket?: Partial<ManagerOptions & SocketOptions>;
   /**
@@ -87,7 +88,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.url = options.url.replace(/\/+$/, '');
     this.memberId = options.memberId ?? randomId();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.#socket = io(this.url, { autoConnect: false, ...options.socket });
+    // WebSocket first: one connection that stays on the node it reached, so several server nodes
+    // need no sticky sessions. Long-polling remains the fallback where WebSockets are blocked.
+    this.#socket = io(this.url, { autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true, ...options.socket });
     // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
     // sends. A random member id cannot be found again after a reload, so it gets memory.
     const persisted = options.memberId === undefined ? undefined : localStorageOutboxStore(`roomchat:outbox:${this.url}:${options.memberId}`);

@@ -11,7 +11,11 @@ import { SQLITE_FILE_NAME } from './db.js';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
 const dirs: string[] = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'roomchat-cli-'));
@@ -23,13 +27,15 @@ async function tempDir(): Promise<string> {
 function run(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+  children.push(child); // killed after the tests, whatever happened
   child.stdout!.on('data', (d: Buffer) => (output += d));
   child.stderr!.on('data', (d: Buffer) => (output += d));
   return { child, output: () => output };
 }
 
 async function waitForUrl(output: () => string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
+  // Generous: a loaded CI machine can take seconds to start a process.
+  for (let i = 0; i < 1200; i++) {
     const match = /"url":"(http:\/\/[^"]+)"/.exec(output());
     if (match) return match[1]!;
     await new Promise((r) => setTimeout(r, 25));

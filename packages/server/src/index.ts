@@ -169,5 +169,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 }
 
 export { DEFAULT_CONFIG, resolveConfig, type ChatServerConfig } from './config.js';
-export { migrate, openDatabase } from './db.js';
+export { openDatabase } from './db.js';
+/** Brings a database's schema up to date; safe when several nodes start at once. */
+export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';

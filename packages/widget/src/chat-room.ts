@@ -6,8 +6,6 @@ import {
   ChatError,
   ErrorCode,
   IMAGE_TYPES,
-  localStorageOutboxStore,
-  memoryOutboxStore,
   normalizeRoomCode,
   type ChatMessage,
   type ConnectionState,
@@ -306,10 +304,8 @@ export class ChatRoomElement extends LitElement {
     const client = new ChatClient({
       url: this.serverUrl,
       memberId,
-      // The SDK keeps unacknowledged sends in localStorage, which all tabs of a browser share. Keyed
-      // by the tab's member id, a tab re-sends only its own messages (under its own name) and a
-      // reload of the tab still finds them.
-      outboxStore: localStorageOutboxStore(`roomchat:outbox:${this.serverUrl}:${memberId}`) ?? memoryOutboxStore(),
+      // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
+      // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.
     });
     const onState = (state: ConnectionState) => {
       this.#connection = state;

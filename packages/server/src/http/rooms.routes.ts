@@ -26,7 +26,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.get('/:code', async (ctx) => {
     const room = await chat.openRoom(ctx.params.code!, ctx.ip);
-    ctx.body = { room: { code: room.code, createdAt: room.createdAt, members: chat.presence.members(room.id) } };
+    ctx.body = { room: { code: room.code, createdAt: room.createdAt, members: await chat.presence.list(room) } };
   });
 
   router.get('/:code/messages', async (ctx) => {

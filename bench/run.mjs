@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createClient as createRedisClient } from 'redis';
 import { bundleSizes } from './lib/bundle.mjs';
 import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
 import { waitQuiet } from './lib/quiet.mjs';
@@ -21,8 +22,9 @@ const args = Object.fromEntries(
   }),
 );
 const QUICK = Boolean(args.quick);
-const ONLY = args.only ? String(args.only).split(',') : ['fanout', 'persistence', 'storage', 'connections', 'history', 'bundle'];
+const ONLY = args.only ? String(args.only).split(',') : ['fanout', 'persistence', 'storage', 'connections', 'history', 'multinode', 'bundle'];
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Quick runs write bench/results/*.json (small, committed); full runs bench/results/full/*.json.
 const RESULTS = fileURLToPath(new URL(QUICK ? './results/' : './results/full/', import.meta.url));
 const SERVER_CPU = 0;
@@ -546,7 +548,100 @@ mkdirSync(RESULTS, { recursive: true });
 const started = performance.now();
 console.log(`Roomchat benchmarks (${QUICK ? 'quick' : 'full'}): ${machine.cpus} x ${machine.cpu}, Node ${machine.node}, ${machine.pinned}`);
 console.log(`Roomchat runs with ${JSON.stringify(OVERRIDES)} so that rate limits do not refuse the load.`);
-const scenarios = { fanout, persistence, storage, connections, history, bundle };
+/**
+ * Multi-node (issue 6): the persistence closed loop through one Roomchat node and through two
+ * nodes sharing PostgreSQL and Redis (Streams adapter), from two generator processes, in the same
+ * run. On this 2-core machine both nodes share the server core, so the figure shows what the
+ * cluster machinery costs, not how it scales with machines.
+ */
+async function multinode() {
+  if (!(await postgresAvailable()) || !(await redisAvailable())) {
+    log(`multinode needs PostgreSQL (${PG_URL}) and Redis (${REDIS_URL}): skipped`);
+    return;
+  }
+  const rows = [];
+  const { senders, warmupMs, durationMs } = SIZES.persistence;
+  for (const nodes of [1, 2]) {
+    await withPgSchema(async (pgOptions) => {
+      const redisKeyPrefix = `bench:${process.pid}:${Date.now()}:`;
+      const quiet = await waitQuiet({ maxWaitMs: SIZES.quietWaitMs });
+      if (quiet.busy > 0.25) log(`other processes use ${pct(quiet.busy)} of the CPUs: results will be noisy`);
+      const servers = [];
+      const gens = [];
+      try {
+        for (let i = 0; i < nodes; i++) servers.push(await startServer('roomchat', { ...pgOptions, redisUrl: REDIS_URL, redisKeyPrefix }));
+        for (let i = 0; i < 2; i++) gens.push(await startGenerator());
+        const codes = await servers[0].call('createRooms', { count: senders });
+        const half = Math.ceil(codes.length / 2);
+        // Generator i talks to node i (with one node, both talk to it).
+        await Promise.all(gens.map((gen, i) => gen.call('connect', { url: servers[i % nodes].url, rooms: codes.slice(i * half, (i + 1) * half), members: 1 })));
+        const results = await Promise.all(gens.map((gen) => gen.call('closedLoop', { warmupMs, durationMs })));
+        const row = {
+          nodes,
+          senders: results.reduce((n, r) => n + r.senders, 0),
+          ackedPerSec: results.reduce((n, r) => n + r.ackedPerSec, 0),
+          ackP50: Math.max(...results.map((r) => r.ackMs.p50)),
+          ackP99: Math.max(...results.map((r) => r.ackMs.p99)),
+          generatorCpu: Math.max(...results.map((r) => r.generatorCpu)),
+          errors: results.reduce((n, r) => n + r.errors, 0),
+        };
+        log(`${nodes} node(s): ${Math.round(row.ackedPerSec)} acked/s, ack p99 ${row.ackP99} ms`);
+        rows.push(row);
+      } finally {
+        for (const gen of gens) await gen.stop();
+        for (const server of servers) await server.stop();
+        await deleteRedisKeys(redisKeyPrefix);
+      }
+    });
+  }
+  if (rows.length === 2) rows[1].vsOneNode = rows[1].ackedPerSec / rows[0].ackedPerSec;
+  report(
+    'multinode',
+    `Multi-node: ${senders} senders over 2 generators, PostgreSQL + Redis, acked messages/s with 1 node and with 2 (both on the server core)`,
+    [
+      { key: 'nodes', label: 'nodes', digits: 0 },
+      { key: 'senders', label: 'senders', digits: 0 },
+      { key: 'ackedPerSec', label: 'acked msgs/s', digits: 0 },
+      { key: 'vsOneNode', label: 'vs 1 node', digits: 2 },
+      { key: 'ackP50', label: 'ack p50 ms' },
+      { key: 'ackP99', label: 'ack p99 ms' },
+      { key: 'generatorCpu', label: 'gen CPU', format: pct },
+      { key: 'errors', label: 'errors', digits: 0 },
+    ],
+    rows,
+    { postgres: PG_URL, redis: REDIS_URL },
+  );
+}
+
+async function redisAvailable() {
+  const client = createRedisClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    await client.close?.().catch(() => {});
+  }
+}
+
+/** Removes the keys a run left under its prefix (adapter streams, presence, rate limits). */
+async function deleteRedisKeys(prefix) {
+  const client = createRedisClient({ url: REDIS_URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      const batch = Array.isArray(keys) ? keys : [keys];
+      if (batch.length) await client.del(batch);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+const scenarios = { fanout, persistence, storage, connections, history, multinode, bundle };
 for (const name of ONLY) {
   if (!scenarios[name]) throw new Error(`unknown scenario ${name}`);
   const t = performance.now();

@@ -18,6 +18,7 @@ const server = createChatServer({
   logLevel: 'silent',
   ...BENCH_OVERRIDES,
   ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, searchPath: opts.searchPath } : {}),
+  ...(opts.redisUrl ? { redisUrl: opts.redisUrl, redisKeyPrefix: opts.redisKeyPrefix } : {}),
 });
 const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
 

@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/sdk/protocol';
 import type { ChatServerConfig } from './config.js';
@@ -40,12 +41,15 @@ export class Chat {
   readonly #publisher: Publisher;
   readonly #log: Logger;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Bounds how many images are decoded at once (and so the memory that takes). */
+  readonly #imageWork: LimitFunction;
 
   /** With `redis`, presence and rate limits are shared with the other nodes through it. */
   constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger, redis?: RedisClient) {
     this.#config = config;
     this.#publisher = publisher;
     this.#log = log;
+    this.#imageWork = pLimit(config.imageProcessingConcurrency);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db);
     this.images = new Images(db);
@@ -123,7 +127,8 @@ export class Chat {
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
-    const processed = await processImage(bytes, { maxPixels: this.#config.imageMaxPixels, thumbnailSize: this.#config.thumbnailSize });
+    const limits = { maxPixels: this.#config.imageMaxPixels, thumbnailSize: this.#config.thumbnailSize };
+    const processed = await this.#imageWork(() => processImage(bytes, limits));
     return this.#track(this.images.store(room, processed));
   }
 

@@ -30,6 +30,11 @@ export interface ChatServerConfig {
   imageMaxPixels: number;
   /** Longest side of a thumbnail, in pixels. */
   thumbnailSize: number;
+  /**
+   * Images decoded and re-encoded at once; more uploads wait. Each may hold up to
+   * imageMaxPixels x 4 bytes while it is processed, so this bounds that memory.
+   */
+  imageProcessingConcurrency: number;
   /** Largest Socket.IO packet; images travel over HTTP, so this only has to fit text. */
   socketMaxPayloadBytes: number;
   /** Largest JSON body on the REST API. */
@@ -72,6 +77,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   imageMaxBytes: DEFAULT_LIMITS.imageMaxBytes,
   imageMaxPixels: DEFAULT_LIMITS.imageMaxPixels,
   thumbnailSize: 320,
+  imageProcessingConcurrency: 2,
   socketMaxPayloadBytes: 64 * 1024,
   httpJsonMaxBytes: 64 * 1024,
 
@@ -99,6 +105,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
     throw new Error(`socketMaxPayloadBytes (${config.socketMaxPayloadBytes}) must be at least ${neededPayload} for messageMaxLength ${config.messageMaxLength}`);
   }
   if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
+  if (config.imageProcessingConcurrency < 1) throw new Error('imageProcessingConcurrency must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

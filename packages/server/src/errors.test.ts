@@ -101,6 +101,22 @@ describe('bad input gets a clear, stable error and the server keeps serving', ()
     assert.deepEqual([empty.status, empty.body.error.code], [400, 'INVALID_PAYLOAD']);
   });
 
+  test('concurrent uploads beyond the processing limit wait their turn and all succeed', async () => {
+    const limited = await startServer({ ...storage.options, imageProcessingConcurrency: 1 });
+    try {
+      const code = ((await (await fetch(`${limited.url}/v1/rooms`, { method: 'POST' })).json()) as { room: { code: string } }).room.code;
+      const images = await Promise.all(
+        ['#f00', '#0f0', '#00f', '#ff0'].map((background) => sharp({ create: { width: 600, height: 400, channels: 3, background } }).png().toBuffer()),
+      );
+      const answers = await Promise.all(
+        images.map(async (png) => (await fetch(`${limited.url}/v1/rooms/${code}/images`, { method: 'POST', body: png })).status),
+      );
+      assert.deepEqual(answers, [201, 201, 201, 201]);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
   test('a pixel bomb and an oversized upload are PAYLOAD_TOO_LARGE', async () => {
     const path = `/v1/rooms/${roomCode}/images`;
     // 2000 x 2000 = 4 M pixels against a 1 M limit: small to send, large to decode.

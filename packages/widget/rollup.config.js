@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { engineTransports } from './build/engine-transports.js';
 import { minifyTemplates } from './build/minify-templates.js';
 
 /** Prints the minified and gzipped size of each file written. */
@@ -31,6 +32,8 @@ export default {
   plugins: [
     // `browser: true` picks the browser builds of engine.io-client (no `ws`, no Node modules).
     nodeResolve({ browser: true }),
+    // Only the transports the SDK uses (WebSocket, then long-polling): no WebTransport.
+    engineTransports(),
     minifyTemplates({ include: (id) => id.includes('/packages/widget/dist/') }),
     terser({ format: { comments: false }, ecma: 2020, compress: { passes: 2 } }),
     reportSize(),

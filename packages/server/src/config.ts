@@ -58,6 +58,8 @@ export interface ChatServerConfig {
   presenceGraceMs: number;
   /** How long shutdown waits for in-flight requests before closing connections anyway. */
   shutdownTimeoutMs: number;
+  /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
+  sqliteBusyTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -92,6 +94,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
 
   presenceGraceMs: 15_000,
   shutdownTimeoutMs: 10_000,
+  sqliteBusyTimeoutMs: 5_000,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */

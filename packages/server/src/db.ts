@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
+import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
 /** Row shapes, as the database returns them (bigint columns come back as strings from pg). */
 export interface RoomRow {
@@ -56,6 +57,15 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL schema to use (tests isolate runs with it). */
   searchPath?: string;
+  /** SQLite: how long a statement waits for another connection's write lock. */
+  busyTimeoutMs?: number;
+}
+
+const sqliteFiles = new WeakMap<Database, SqliteFile>();
+
+/** The SQLite file behind `db` (for a second connection to it), or undefined for PostgreSQL. */
+export function sqliteFileOf(db: Database): SqliteFile | undefined {
+  return sqliteFiles.get(db);
 }
 
 /**
@@ -74,29 +84,36 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   if (url) throw new Error(`Unsupported DATABASE_URL (expected postgres://...): ${url.replace(/\/\/[^@]*@/, '//***@')}`);
   mkdirSync(options.dataDir, { recursive: true });
-  return knex({
-    client: 'sqlite3',
-    connection: { filename: path.join(options.dataDir, SQLITE_FILE_NAME) },
+  const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
+  // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
+  // millisecond) and rare writes (rooms, images) on the event loop. Message appends, the hot
+  // write path, run on a second connection in a worker thread (sqlite-batch-writer.ts).
+  const db = knex({
+    client: 'better-sqlite3',
+    connection: { filename: file.filename },
     useNullAsDefault: true,
-    // One connection: SQLite has one writer anyway, and knex then queues statements for us.
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) => {
-        // WAL: readers do not block the writer. synchronous=NORMAL in WAL mode keeps every
-        // committed transaction through a process crash (SIGKILL); only an OS crash or power loss
-        // may drop the last few, which FULL would prevent at a fsync per commit.
-        // busy_timeout: wait for another process's lock (e.g. `migrate` run alongside) instead of failing.
-        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;', (err) =>
-          done(err, conn),
-        );
+      afterCreate: (conn: BetterSqliteConnection, done: (err: Error | null, conn: BetterSqliteConnection) => void) => {
+        try {
+          for (const pragma of sqlitePragmas(file)) conn.pragma(pragma);
+          // Checkpoints (which fsync the database file) are left to the message writer's
+          // connection, off the event loop; this connection never runs one itself.
+          conn.pragma('wal_autocheckpoint = 0');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
       },
     },
   });
+  sqliteFiles.set(db, file);
+  return db;
 }
 
-interface SqliteConnection {
-  exec(sql: string, callback: (err: Error | null) => void): void;
+interface BetterSqliteConnection {
+  pragma(source: string): unknown;
 }
 
 /** Brings the schema up to date. Safe to run from several processes at once (knex's migration lock). */

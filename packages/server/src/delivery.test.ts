@@ -6,8 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import path from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
 import type { ChatClient, ChatMessage, OutboxEntry, OutboxStore, Room } from '@roomchat/sdk';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from './db.js';
 import { connect, createStorage, eventually, freePort, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
@@ -136,33 +139,37 @@ describe('delivery through faults', () => {
     assert.equal(new Set(seen).size, seen.length, 'each message announced once');
   });
 
-  test('a database that refuses writes gives senders UNAVAILABLE, broadcasts nothing unstored, and the send lands once it recovers', async (t) => {
-    const { running } = await serverWith();
+  test('a database that cannot take writes gives senders UNAVAILABLE, broadcasts nothing unstored, and the send lands once it recovers', async (t) => {
+    const { storage, running } = await serverWith({ sqliteBusyTimeoutMs: 100 });
     const alice = await track(connect(running.url)).createRoom({ name: 'Alice' });
     const bob = await track(connect(running.url)).joinRoom(alice.code, { name: 'Bob' });
     await eventually(() => alice.members.length === 2, 'Bob to arrive');
     const before = bob.messages.length;
 
-    await running.server.db.raw('PRAGMA query_only = ON'); // the database turns read-only
+    // Another process (a backup, an admin's sqlite3 shell) holds the write lock for longer than
+    // the server waits for it.
+    const intruder = new Database(path.join(storage.options.dataDir!, SQLITE_FILE_NAME));
+    cleanups.push(() => void intruder.close());
+    intruder.exec('BEGIN IMMEDIATE');
     const { io: rawIo } = await import('socket.io-client');
     const raw = rawIo(running.url, { transports: ['websocket'], reconnection: false });
     cleanups.push(() => void raw.close());
     const answer = (await raw.timeout(5000).emitWithAck('room:join', { code: alice.code, name: 'Raw' })) as { ok: boolean; error?: { code: string } };
     assert.deepEqual([answer.ok, answer.error?.code], [false, 'UNAVAILABLE'], 'even a join must record its system line');
 
-    const sending = alice.send('written while read-only');
+    const sending = alice.send('written while locked');
     let settled = false;
     void sending.then(() => (settled = true));
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(settled, false, 'the send is not acknowledged while nothing can be stored');
-    assert.deepEqual(alice.pending.map((e) => e.text), ['written while read-only']);
+    assert.deepEqual(alice.pending.map((e) => e.text), ['written while locked']);
     assert.equal(bob.messages.length, before, 'nothing was broadcast');
 
-    await running.server.db.raw('PRAGMA query_only = OFF');
+    intruder.exec('ROLLBACK');
     const stored = await sending;
     await eventually(() => bob.messages.some((m) => m.id === stored.id), 'Bob to get it after recovery', 15_000);
-    const copies = (await storedMessages(running.url, alice.code)).filter((m) => m.text === 'written while read-only').length;
-    report(t, { failedWhileReadOnly: 1, storedAfterRecovery: copies, broadcastWhileFailing: 0 });
+    const copies = (await storedMessages(running.url, alice.code)).filter((m) => m.text === 'written while locked').length;
+    report(t, { failedWhileLocked: 1, storedAfterRecovery: copies, broadcastWhileFailing: 0 });
     assert.equal(copies, 1);
     assert.equal(alice.pending.length, 0);
   });

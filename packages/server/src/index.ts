@@ -53,7 +53,12 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const { logger, searchPath, ...overrides } = options;
   const config = resolveConfig(overrides);
   const log = logger ?? pino({ level: config.logLevel });
-  const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...(searchPath ? { searchPath } : {}) });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+    ...(searchPath ? { searchPath } : {}),
+  });
   const schemas = createSchemas(config);
   const allowsAnyOrigin = config.corsOrigins.includes('*');
 
@@ -160,6 +165,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
         httpServer.closeAllConnections();
         await stopped;
         await chat.settled();
+        await chat.messages.close();
         await db.destroy();
         if (redis?.isOpen) redis.destroy();
       })();

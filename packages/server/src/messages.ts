@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import type { ChatMessage, HistoryPage, ImageInfo, MessageKind } from '@roomchat/sdk/protocol';
-import { isUniqueViolation, type Database, type ImageRow, type MessageRow } from './db.js';
-import { imageInfo } from './images.js';
+import { isUniqueViolation, type Database } from './db.js';
+import { selectMessages, toChatMessage } from './message-rows.js';
+import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import type { RoomRecord } from './rooms.js';
 
 /** A message to store; the server adds id, seq and time. */
@@ -26,10 +26,6 @@ export interface AppendResult {
   created: boolean;
 }
 
-/** Image columns read alongside messages (never the bytes). */
-const IMAGE_COLUMNS = ['images.mime', 'images.width', 'images.height', 'images.size'] as const;
-type MessageWithImage = MessageRow & Partial<Pick<ImageRow, 'mime' | 'width' | 'height' | 'size'>>;
-
 /** Most appends one transaction takes; more wait for the next. */
 const MAX_BATCH = 256;
 
@@ -43,25 +39,27 @@ interface PendingAppend {
 /**
  * Stored messages: appending with per-room sequence numbers, and keyset-paged history.
  *
- * Appends are group-committed: while one transaction is being written, the appends that arrive
- * queue up and go together in the next one (one multi-row insert per batch), so under load the
- * database does one commit for many messages instead of one each, and an idle server still
- * commits a lone message at once.
+ * Appends are group-committed: while one batch is being written, the appends that arrive queue
+ * up and go together in the next one, so under load the database does one commit for many
+ * messages instead of one each, and an idle server still commits a lone message at once.
  */
 export class Messages {
   readonly #db: Database;
+  readonly #writer: MessageWriter;
   #queue: PendingAppend[] = [];
   #writing = false;
+  /** Batches written and appends in them, so far: how well group commit is batching. */
+  readonly stats = { batches: 0, appends: 0 };
 
-  constructor(db: Database) {
+  constructor(db: Database, writer: MessageWriter = createMessageWriter(db)) {
     this.#db = db;
+    this.#writer = writer;
   }
 
   /**
-   * Stores a message and resolves once it is committed. The room's `last_seq` is bumped in the
-   * same transaction, which row-locks the room in PostgreSQL (and SQLite has one writer), so
-   * sequence numbers are gap-free, in commit order, and in arrival order within a batch. A repeated
-   * client id returns the original.
+   * Stores a message and resolves once it is committed. Sequence numbers are gap-free, in commit
+   * order, and in arrival order within a batch (the room's `last_seq` is bumped in the same
+   * transaction). A repeated client id returns the original.
    */
   append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -70,20 +68,25 @@ export class Messages {
     });
   }
 
+  /** Stops the writer; call once nothing is being appended any more. */
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+
   async #drain(): Promise<void> {
     this.#writing = true;
     try {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, MAX_BATCH);
         try {
-          this.#settle(batch, await this.#write(batch));
+          await this.#write(batch);
         } catch (error) {
           // A client id stored meanwhile by another process fails the whole batch: redo it one
           // by one, so only the duplicate answers with the original.
           if (batch.length > 1 && isUniqueViolation(error)) {
-            for (const one of batch) await this.#write([one]).then((r) => this.#settle([one], r), (e: unknown) => this.#fail([one], e));
+            for (const one of batch) await this.#write([one]).catch((e: unknown) => this.#fail(one, e));
           } else {
-            await this.#fail(batch, error);
+            for (const one of batch) await this.#fail(one, error);
           }
         }
       }
@@ -92,88 +95,37 @@ export class Messages {
     }
   }
 
-  #settle(batch: PendingAppend[], results: AppendResult[]): void {
-    batch.forEach((pending, i) => pending.resolve(results[i]!));
-  }
-
-  async #fail(batch: PendingAppend[], error: unknown): Promise<void> {
-    for (const pending of batch) {
-      // A lone append that lost a client-id race answers with the winner's message.
-      const { room, message } = pending;
-      const existing = message.clientId && isUniqueViolation(error) ? await this.#findByClientId(room, message.clientId).catch(() => undefined) : undefined;
-      if (existing) pending.resolve({ message: existing, created: false });
-      else pending.reject(error);
-    }
-  }
-
-  /** One transaction: find repeated client ids, bump each room's seq by its count, insert the rest. */
-  async #write(batch: PendingAppend[]): Promise<AppendResult[]> {
-    return this.#db.transaction(async (trx) => {
-      const results: Array<AppendResult | undefined> = new Array(batch.length);
-      const keyOf = (p: PendingAppend) => (p.message.clientId ? `${p.room.id}:${p.message.clientId}` : undefined);
-
-      const withIds = batch.filter((p) => p.message.clientId);
-      const stored = new Map<string, MessageWithImage>();
-      if (withIds.length) {
-        const rows = await selectMessages(trx)
-          .whereIn(['messages.room_id', 'messages.client_id'], withIds.map((p) => [p.room.id, p.message.clientId!]));
-        for (const row of rows) stored.set(`${row.room_id}:${row.client_id}`, row);
-      }
-
-      // Which appends are new; a client id repeated within the batch takes the first one's result.
-      const firstOfKey = new Map<string, number>();
-      const fresh: number[] = [];
-      batch.forEach((p, i) => {
-        const key = keyOf(p);
-        const existing = key && stored.get(key);
-        if (existing) results[i] = { message: toChatMessage(p.room, existing), created: false };
-        else if (key && firstOfKey.has(key)) return;
-        else {
-          if (key) firstOfKey.set(key, i);
-          fresh.push(i);
-        }
-      });
-
-      const perRoom = new Map<number, number[]>();
-      for (const i of fresh) perRoom.set(batch[i]!.room.id, [...(perRoom.get(batch[i]!.room.id) ?? []), i]);
-      const now = Date.now();
-      const rows: Array<Omit<MessageRow, 'id'> & { index: number }> = [];
-      const lastSeq = await bumpSequences(trx, perRoom);
-      for (const [roomId, indexes] of perRoom) {
-        const first = lastSeq.get(roomId)! - indexes.length + 1;
-        indexes.forEach((index, k) => {
-          const { message } = batch[index]!;
-          rows.push({
-            index,
-            room_id: roomId,
-            seq: first + k,
-            kind: message.kind,
-            author: message.author,
-            text: message.text ?? null,
-            image_id: message.image?.id ?? null,
-            client_id: message.clientId ?? null,
-            created_at: now,
-          });
-        });
-      }
-      if (rows.length) {
-        const inserted = await trx('messages')
-          .insert(rows.map(({ index: _, ...row }) => row))
-          .returning<{ id: number | string; seq: number | string; room_id: number }[]>(['id', 'seq', 'room_id']);
-        const idOf = new Map(inserted.map((r) => [`${r.room_id}:${Number(r.seq)}`, r.id]));
-        for (const { index, ...row } of rows) {
-          const { room, message } = batch[index]!;
-          const chat = toChatMessage(room, { ...row, id: idOf.get(`${row.room_id}:${row.seq}`)! }, message.image);
-          results[index] = { message: chat, created: true };
-        }
-      }
-      // Repeats within the batch answer with their first's message.
-      batch.forEach((p, i) => {
-        const first = results[firstOfKey.get(keyOf(p) ?? '') ?? -1];
-        if (!results[i] && first) results[i] = { message: first.message, created: false };
-      });
-      return results as AppendResult[];
+  /** Writes a batch; a client id repeated within it is written once and answers the others too. */
+  async #write(batch: PendingAppend[]): Promise<void> {
+    const firstOfKey = new Map<string, number>();
+    const unique: PendingAppend[] = [];
+    const uniqueIndex = batch.map((pending) => {
+      const key = pending.message.clientId === undefined ? undefined : `${pending.room.id}:${pending.message.clientId}`;
+      const first = key === undefined ? undefined : firstOfKey.get(key);
+      if (first !== undefined) return first;
+      unique.push(pending);
+      if (key !== undefined) firstOfKey.set(key, unique.length - 1);
+      return unique.length - 1;
     });
+    const outcomes = await this.#writer.write(unique.map(({ room, message }) => toAppendRequest(room, message)));
+    this.stats.batches++;
+    this.stats.appends += unique.length;
+    const results = unique.map(({ room, message }, i): AppendResult => {
+      const { row, created } = outcomes[i]!;
+      return { message: toChatMessage(room, row, created ? message.image : undefined), created };
+    });
+    batch.forEach((pending, i) => {
+      const j = uniqueIndex[i]!;
+      const result = results[j]!;
+      pending.resolve(unique[j] === pending ? result : { message: result.message, created: false });
+    });
+  }
+
+  async #fail({ room, message, resolve, reject }: PendingAppend, error: unknown): Promise<void> {
+    // A lone append that lost a client-id race answers with the winner's message.
+    const existing = message.clientId && isUniqueViolation(error) ? await this.#findByClientId(room, message.clientId).catch(() => undefined) : undefined;
+    if (existing) resolve({ message: existing, created: false });
+    else reject(error);
   }
 
   /**
@@ -205,45 +157,13 @@ export class Messages {
   }
 }
 
-/**
- * Reserves `count` sequence numbers in each room with one UPDATE, and returns each room's new
- * `last_seq`. On PostgreSQL the rooms are first locked in id order, so two nodes writing batches
- * that share rooms wait for each other instead of deadlocking.
- */
-async function bumpSequences(trx: Knex.Transaction, perRoom: Map<number, number[]>): Promise<Map<number, number>> {
-  const ids = [...perRoom.keys()].sort((a, b) => a - b);
-  if (ids.length === 0) return new Map();
-  if (trx.client.config.client === 'pg') await trx('rooms').whereIn('id', ids).orderBy('id').forUpdate().select('id');
-  const cases = ids.map(() => 'when ? then cast(? as bigint)').join(' ');
-  const bindings = ids.flatMap((id) => [id, perRoom.get(id)!.length]);
-  const rows = await trx('rooms')
-    .whereIn('id', ids)
-    .update({ last_seq: trx.raw(`last_seq + case id ${cases} end`, bindings) })
-    .returning<{ id: number; last_seq: number | string }[]>(['id', 'last_seq']);
-  return new Map(rows.map((r) => [Number(r.id), Number(r.last_seq)]));
-}
-
-/** Messages with the description (never the bytes) of their image. */
-function selectMessages(db: Database | Knex.Transaction) {
-  return db<MessageWithImage>('messages')
-    .leftJoin('images', 'images.id', 'messages.image_id')
-    .select('messages.*', ...IMAGE_COLUMNS);
-}
-
-function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo): ChatMessage {
-  const message: ChatMessage = {
-    id: String(row.id),
-    roomCode: room.code,
-    seq: Number(row.seq),
-    kind: row.kind as MessageKind,
-    author: row.author,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
+function toAppendRequest(room: RoomRecord, message: NewMessage): AppendRequest {
+  return {
+    roomId: room.id,
+    kind: message.kind,
+    author: message.author,
+    text: message.text ?? null,
+    imageId: message.image?.id ?? null,
+    clientId: message.clientId ?? null,
   };
-  if (row.text !== null) message.text = row.text;
-  if (row.client_id !== null) message.clientId = row.client_id;
-  if (image) message.image = image;
-  else if (row.image_id !== null && row.mime) {
-    message.image = imageInfo({ id: row.image_id, mime: row.mime, width: row.width!, height: row.height!, size: row.size! });
-  }
-  return message;
 }

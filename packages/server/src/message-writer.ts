@@ -1,0 +1,102 @@
+import type { Knex } from 'knex';
+import type { MessageKind } from '@roomchat/sdk/protocol';
+import { sqliteFileOf, type Database, type MessageRow } from './db.js';
+import { selectMessages, type MessageWithImage } from './message-rows.js';
+import { SqliteMessageWriter } from './sqlite-message-writer.js';
+
+/** One message of a batch to store; the writer adds id, seq and time. */
+export interface AppendRequest {
+  roomId: number;
+  kind: MessageKind;
+  author: string;
+  text: string | null;
+  imageId: string | null;
+  clientId: string | null;
+}
+
+/** What became of an append: the new row, or the one stored earlier under its client id. */
+export interface AppendOutcome {
+  row: MessageWithImage;
+  created: boolean;
+}
+
+/**
+ * Writes a batch of appends in one transaction. Within a batch no two requests share a room and
+ * client id (Messages merges those first). For each request, in order: a client id already stored
+ * in the room returns that row; otherwise the room's next seq is taken and the message inserted,
+ * so seqs are gap-free and in batch order within each room.
+ */
+export interface MessageWriter {
+  write(batch: AppendRequest[]): Promise<AppendOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** The writer for `db`: a worker-thread connection for SQLite, the knex pool for PostgreSQL. */
+export function createMessageWriter(db: Database): MessageWriter {
+  const sqlite = sqliteFileOf(db);
+  return sqlite ? new SqliteMessageWriter(sqlite) : new KnexMessageWriter(db);
+}
+
+/** Writes batches with knex: a multi-row insert and one sequence UPDATE per batch. */
+export class KnexMessageWriter implements MessageWriter {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  write(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    return this.#db.transaction(async (trx) => {
+      const outcomes: AppendOutcome[] = new Array(batch.length);
+      const withIds = batch.filter((r) => r.clientId !== null);
+      const stored = new Map<string, MessageWithImage>();
+      if (withIds.length) {
+        const rows = await selectMessages(trx).whereIn(['messages.room_id', 'messages.client_id'], withIds.map((r) => [r.roomId, r.clientId!]));
+        for (const row of rows) stored.set(`${row.room_id}:${row.client_id}`, row);
+      }
+      const perRoom = new Map<number, number[]>();
+      batch.forEach((request, i) => {
+        const existing = request.clientId !== null ? stored.get(`${request.roomId}:${request.clientId}`) : undefined;
+        if (existing) outcomes[i] = { row: existing, created: false };
+        else perRoom.set(request.roomId, [...(perRoom.get(request.roomId) ?? []), i]);
+      });
+      if (perRoom.size === 0) return outcomes;
+
+      const lastSeq = await bumpSequences(trx, perRoom);
+      const now = Date.now();
+      const rows: Array<Omit<MessageRow, 'id'> & { index: number }> = [];
+      for (const [roomId, indexes] of perRoom) {
+        const first = lastSeq.get(roomId)! - indexes.length + 1;
+        indexes.forEach((index, k) => {
+          const { kind, author, text, imageId, clientId } = batch[index]!;
+          rows.push({ index, room_id: roomId, seq: first + k, kind, author, text, image_id: imageId, client_id: clientId, created_at: now });
+        });
+      }
+      const inserted = await trx('messages')
+        .insert(rows.map(({ index: _, ...row }) => row))
+        .returning<{ id: number | string; seq: number | string; room_id: number }[]>(['id', 'seq', 'room_id']);
+      const idOf = new Map(inserted.map((r) => [`${r.room_id}:${Number(r.seq)}`, r.id]));
+      for (const { index, ...row } of rows) outcomes[index] = { row: { ...row, id: idOf.get(`${row.room_id}:${row.seq}`)! }, created: true };
+      return outcomes;
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Reserves `count` sequence numbers in each room with one UPDATE, and returns each room's new
+ * `last_seq`. On PostgreSQL the rooms are first locked in id order, so two nodes writing batches
+ * that share rooms wait for each other instead of deadlocking.
+ */
+async function bumpSequences(trx: Knex.Transaction, perRoom: Map<number, number[]>): Promise<Map<number, number>> {
+  const ids = [...perRoom.keys()].sort((a, b) => a - b);
+  if (trx.client.config.client === 'pg') await trx('rooms').whereIn('id', ids).orderBy('id').forUpdate().select('id');
+  const cases = ids.map(() => 'when ? then cast(? as bigint)').join(' ');
+  const bindings = ids.flatMap((id) => [id, perRoom.get(id)!.length]);
+  const rows = await trx('rooms')
+    .whereIn('id', ids)
+    .update({ last_seq: trx.raw(`last_seq + case id ${cases} end`, bindings) })
+    .returning<{ id: number; last_seq: number | string }[]>(['id', 'last_seq']);
+  return new Map(rows.map((r) => [Number(r.id), Number(r.last_seq)]));
+}

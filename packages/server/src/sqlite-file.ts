@@ -1,0 +1,16 @@
+/** Where a SQLite database lives and how each connection to it is set up. */
+export interface SqliteFile {
+  filename: string;
+  /** How long a statement waits for another connection's write lock before failing. */
+  busyTimeoutMs: number;
+}
+
+/**
+ * Settings every SQLite connection gets. WAL: readers do not block the writer. synchronous=NORMAL
+ * in WAL mode keeps every committed transaction through a process crash (SIGKILL); only an OS
+ * crash or power loss may drop the last few, which FULL would prevent at a fsync per commit.
+ * busy_timeout: wait for another connection's write lock instead of failing at once.
+ */
+export function sqlitePragmas(file: SqliteFile): string[] {
+  return ['journal_mode = WAL', 'synchronous = NORMAL', `busy_timeout = ${Math.max(0, Math.floor(file.busyTimeoutMs))}`, 'foreign_keys = ON'];
+}

@@ -1,0 +1,58 @@
+// The SQLite message writer's thread: one connection, statements prepared once, one IMMEDIATE
+// transaction per batch. See SqliteMessageWriter for why it exists.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { MessageWithImage } from './message-rows.js';
+import type { AppendOutcome, AppendRequest } from './message-writer.js';
+import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
+import type { WriteRequest, WriteResponse } from './sqlite-message-writer.js';
+
+const file = workerData as SqliteFile;
+const db = new Database(file.filename);
+// This connection commits nearly every write, so it also runs the WAL checkpoints (the main
+// thread's connection never does): their fsync happens here, off the event loop.
+for (const pragma of sqlitePragmas(file)) db.pragma(pragma);
+
+const findByClientId = db.prepare<[number, string], MessageWithImage>(
+  `select messages.*, images.mime, images.width, images.height, images.size
+     from messages left join images on images.id = messages.image_id
+    where messages.room_id = ? and messages.client_id = ?`,
+);
+const lastSeqOf = db.prepare<[number], number>('select last_seq from rooms where id = ?').pluck();
+const setLastSeq = db.prepare<[number, number]>('update rooms set last_seq = ? where id = ?');
+const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, number]>(
+  'insert into messages (room_id, seq, kind, author, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+);
+
+/** In order: a client id stored before returns its row; anything else takes the room's next seq. */
+const writeBatch = db.transaction((batch: AppendRequest[]): AppendOutcome[] => {
+  const now = Date.now();
+  const seqs = new Map<number, number>();
+  const outcomes = batch.map((request): AppendOutcome => {
+    const { roomId, kind, author, text, imageId, clientId } = request;
+    const existing = clientId === null ? undefined : findByClientId.get(roomId, clientId);
+    if (existing) return { row: existing, created: false };
+    const last = seqs.get(roomId) ?? lastSeqOf.get(roomId);
+    if (last === undefined) throw Object.assign(new Error(`No room ${roomId}`), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    const seq = Number(last) + 1;
+    seqs.set(roomId, seq);
+    const { lastInsertRowid } = insert.run(roomId, seq, kind, author, text, imageId, clientId, now);
+    return {
+      row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, text, image_id: imageId, client_id: clientId, created_at: now },
+      created: true,
+    };
+  });
+  for (const [roomId, seq] of seqs) setLastSeq.run(seq, roomId);
+  return outcomes;
+});
+
+parentPort!.on('message', ({ id, batch }: WriteRequest) => {
+  let response: WriteResponse;
+  try {
+    response = { id, outcomes: writeBatch.immediate(batch) };
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: unknown };
+    response = { id, error: { message: String(message), code: typeof code === 'string' ? code : undefined } };
+  }
+  parentPort!.postMessage(response);
+});

@@ -37,7 +37,7 @@ const SIZES = QUICK
   ? {
       repeats: Number(args.repeats ?? 1),
       fanout: [{ rooms: 20, members: 25 }],
-      fanoutSteps: [1_000, 2_500, 5_000, 10_000, 25_000, 40_000, 60_000],
+      fanoutSteps: [1_000, 2_500, 5_000, 10_000, 25_000, 40_000, 60_000, 80_000, 100_000, 120_000],
       bisect: 1,
       confirmFailures: true,
       quietWaitMs: 2_000,
@@ -484,6 +484,11 @@ async function connections() {
 /** 5: a room with many stored messages; newest page and a deep keyset page over HTTP. */
 async function history() {
   const rows = [];
+  // The machine's floor: node:http answering a constant (the raw ws server's HTTP side).
+  await withServer('ws', {}, async (server, gen) => {
+    const res = await gen.call('httpLatency', { url: server.url, path: '/healthz', count: SIZES.historyRequests });
+    rows.push({ server: 'bare node:http (floor)', stored: 0, page: 'GET /healthz (constant)', seqs: '', p50: res.latencyMs.p50, p99: res.latencyMs.p99, bytes: res.bytes });
+  });
   const pgUp = await postgresAvailable();
   const targets = [['roomchat', null], ...(pgUp && !QUICK ? [['roomchat-pg', 'pg']] : [])];
   for (const [kind, extra] of targets) {

@@ -5,7 +5,11 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { processStats, serveCalls } from '../proc.mjs';
 
-const httpServer = createServer();
+// Plain HTTP answers a constant: the HTTP floor of the history scenario (node:http, nothing else).
+const httpServer = createServer((req, res) => {
+  res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
+  res.end('{"status":"ok"}');
+});
 const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false, maxPayload: 64 * 1024 });
 const rooms = new Map();
 let nextSid = 1;

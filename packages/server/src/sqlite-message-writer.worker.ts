@@ -20,8 +20,11 @@ const findByClientId = db.prepare<[number, string], MessageWithImage>(
 );
 const lastSeqOf = db.prepare<[number], number>('select last_seq from rooms where id = ?').pluck();
 const setLastSeq = db.prepare<[number, number]>('update rooms set last_seq = ? where id = ?');
+// A client id stored before makes the insert a no-op (its unique index answers, so a new message
+// costs no extra lookup), and only then is the stored row read.
 const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, number]>(
-  'insert into messages (room_id, seq, kind, author, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+  `insert into messages (room_id, seq, kind, author, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)
+   on conflict (room_id, client_id) do nothing`,
 );
 
 /** In order: a client id stored before returns its row; anything else takes the room's next seq. */
@@ -30,13 +33,12 @@ const writeBatch = db.transaction((batch: AppendRequest[]): AppendOutcome[] => {
   const seqs = new Map<number, number>();
   const outcomes = batch.map((request): AppendOutcome => {
     const { roomId, kind, author, text, imageId, clientId } = request;
-    const existing = clientId === null ? undefined : findByClientId.get(roomId, clientId);
-    if (existing) return { row: existing, created: false };
     const last = seqs.get(roomId) ?? lastSeqOf.get(roomId);
     if (last === undefined) throw Object.assign(new Error(`No room ${roomId}`), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
     const seq = Number(last) + 1;
+    const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, text, imageId, clientId, now);
+    if (changes === 0) return { row: findByClientId.get(roomId, clientId!)!, created: false };
     seqs.set(roomId, seq);
-    const { lastInsertRowid } = insert.run(roomId, seq, kind, author, text, imageId, clientId, now);
     return {
       row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, text, image_id: imageId, client_id: clientId, created_at: now },
       created: true,

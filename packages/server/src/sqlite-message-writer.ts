@@ -13,6 +13,7 @@ export type WriteResponse = { id: number; outcomes: AppendOutcome[] } | { id: nu
 export const STORAGE_WORKER_LOST = 'STORAGE_WORKER_LOST';
 
 interface Waiting {
+  worker: Worker;
   resolve: (outcomes: AppendOutcome[]) => void;
   reject: (error: Error) => void;
 }
@@ -28,6 +29,7 @@ interface Waiting {
 export class SqliteMessageWriter implements MessageWriter {
   readonly #file: SqliteFile;
   #worker: Worker | undefined;
+  #closed = false;
   #nextId = 0;
   readonly #waiting = new Map<number, Waiting>();
 
@@ -36,10 +38,11 @@ export class SqliteMessageWriter implements MessageWriter {
   }
 
   write(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (this.#closed) return Promise.reject(new Error('The message writer is closed'));
     const worker = (this.#worker ??= this.#start());
     return new Promise((resolve, reject) => {
       const id = ++this.#nextId;
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { worker, resolve, reject });
       // Held open only while a write is waiting, so an idle writer never keeps a process alive.
       worker.ref();
       worker.postMessage({ id, batch } satisfies WriteRequest);
@@ -47,6 +50,7 @@ export class SqliteMessageWriter implements MessageWriter {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
     if (worker) await worker.terminate();
@@ -57,17 +61,19 @@ export class SqliteMessageWriter implements MessageWriter {
     worker.on('message', (response: WriteResponse) => {
       const waiting = this.#waiting.get(response.id);
       this.#waiting.delete(response.id);
-      if (this.#waiting.size === 0) worker.unref();
+      if (![...this.#waiting.values()].some((w) => w.worker === worker)) worker.unref();
       if (!waiting) return;
       if ('outcomes' in response) waiting.resolve(response.outcomes);
       else waiting.reject(Object.assign(new Error(response.error.message), { code: response.error.code }));
     });
+    // 'error' and then 'exit' both come, possibly after a new worker took writes: fail only this one's.
     const lost = (cause: unknown) => {
       if (this.#worker === worker) this.#worker = undefined;
-      for (const { reject } of this.#waiting.values()) {
-        reject(Object.assign(new Error('The message writer stopped', { cause }), { code: STORAGE_WORKER_LOST }));
+      for (const [id, waiting] of this.#waiting) {
+        if (waiting.worker !== worker) continue;
+        this.#waiting.delete(id);
+        waiting.reject(Object.assign(new Error('The message writer stopped', { cause }), { code: STORAGE_WORKER_LOST }));
       }
-      this.#waiting.clear();
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`exit code ${code}`)));

@@ -98,9 +98,6 @@ export function openDatabase(options: DatabaseOptions): Database {
       afterCreate: (conn: BetterSqliteConnection, done: (err: Error | null, conn: BetterSqliteConnection) => void) => {
         try {
           for (const pragma of sqlitePragmas(file)) conn.pragma(pragma);
-          // Checkpoints (which fsync the database file) are left to the message writer's
-          // connection, off the event loop; this connection never runs one itself.
-          conn.pragma('wal_autocheckpoint = 0');
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);

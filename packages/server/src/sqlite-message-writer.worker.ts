@@ -9,8 +9,8 @@ import type { WriteRequest, WriteResponse } from './sqlite-message-writer.js';
 
 const file = workerData as SqliteFile;
 const db = new Database(file.filename);
-// This connection commits nearly every write, so it also runs the WAL checkpoints (the main
-// thread's connection never does): their fsync happens here, off the event loop.
+// This connection commits nearly every write, so it runs nearly every WAL checkpoint too: their
+// fsync happens here, off the event loop.
 for (const pragma of sqlitePragmas(file)) db.pragma(pragma);
 
 const findByClientId = db.prepare<[number, string], MessageWithImage>(

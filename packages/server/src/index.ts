@@ -126,6 +126,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     redis,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
+      await chat.messages.start();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes

@@ -27,6 +27,8 @@ export interface AppendOutcome {
  * so seqs are gap-free and in batch order within each room.
  */
 export interface MessageWriter {
+  /** Gets ready to write (after migrations); rejects when storage cannot be written. */
+  start(): Promise<void>;
   write(batch: AppendRequest[]): Promise<AppendOutcome[]>;
   close(): Promise<void>;
 }
@@ -80,6 +82,8 @@ export class KnexMessageWriter implements MessageWriter {
       return outcomes;
     });
   }
+
+  async start(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -68,6 +68,11 @@ export class Messages {
     });
   }
 
+  /** Starts the writer (its thread, for SQLite) once the schema is in place, so the first message does not wait for it. */
+  start(): Promise<void> {
+    return this.#writer.start();
+  }
+
   /** Stops the writer; call once nothing is being appended any more. */
   close(): Promise<void> {
     return this.#writer.close();

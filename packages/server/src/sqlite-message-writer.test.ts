@@ -15,9 +15,11 @@ test('a writer whose database is not usable fails its writes as a storage outage
   const db = openDatabase({ databaseUrl: undefined, dataDir });
   try {
     // No schema yet: the writer's thread cannot prepare its statements and stops.
+    await assert.rejects(writer.start(), { code: STORAGE_WORKER_LOST });
     await assert.rejects(writer.write([text(1, 'a')]), { code: STORAGE_WORKER_LOST });
 
     await migrate(db);
+    await writer.start();
     const room = await new Rooms(db, 8).create();
     const written = await writer.write([text(room.id, 'a'), text(room.id, null), text(room.id, 'b')]);
     assert.deepEqual(written.map((o) => [Number(o.row.seq), o.created]), [[1, true], [2, true], [3, true]], 'a new thread took over');

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { MessageWithImage } from './message-rows.js';
 import type { AppendOutcome, AppendRequest } from './message-writer.js';
 import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
-import type { WriteRequest, WriteResponse } from './sqlite-message-writer.js';
+import type { WorkerMessage, WriteRequest, WriteResponse } from './sqlite-message-writer.js';
 
 const file = workerData as SqliteFile;
 const db = new Database(file.filename);
@@ -47,6 +47,8 @@ const writeBatch = db.transaction((batch: AppendRequest[]): AppendOutcome[] => {
   for (const [roomId, seq] of seqs) setLastSeq.run(seq, roomId);
   return outcomes;
 });
+
+parentPort!.postMessage({ ready: true } satisfies WorkerMessage);
 
 parentPort!.on('message', ({ id, batch }: WriteRequest) => {
   let response: WriteResponse;

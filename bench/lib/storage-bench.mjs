@@ -1,9 +1,9 @@
 // Storage alone, inside the Roomchat server process (no sockets): how many messages per second the
-// server's own `Messages.append` commits, against a group-commit prototype on the same schema and
-// connection (the appends queued during one transaction go in the next: one dedupe query, one
-// UPDATE of last_seq for all rooms, one multi-row INSERT). It was written as evidence for the
-// server change issue 5 asks for and stays as the reference to compare the server's append with;
-// it is not the server's code.
+// server's own `Messages.append` commits, against a reference written with knex on the server's
+// event-loop connection (the appends queued during one transaction go in the next: one dedupe
+// query, one UPDATE of last_seq for all rooms, one multi-row INSERT). On SQLite that reference is
+// the design before the writer thread (sqlite-message-writer.ts); on PostgreSQL it is close to the
+// server's own knex writer. It is not the server's code.
 
 /** Rows of a knex raw result, in either engine. */
 const rowsOf = (result) => (Array.isArray(result) ? result : result.rows);
@@ -28,26 +28,24 @@ export class GroupCommit {
 
   async #run() {
     this.#running = true;
-    // Let the current turn's sends join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
     while (this.#queue.length) {
+      // Let the event loop turn before each batch: with a synchronous driver (better-sqlite3) a
+      // transaction settles in microtasks, so without this the writers refill the queue forever
+      // and neither I/O nor timers ever run.
+      await new Promise((resolve) => setImmediate(resolve));
       const batch = this.#queue.splice(0, 500);
       this.batches++;
       try {
         const stored = await this.#db.transaction(async (trx) => {
           const byRoom = new Map();
           for (const item of batch) byRoom.set(item.room.id, [...(byRoom.get(item.room.id) ?? []), item]);
-          // 1. Client ids seen before (one query for the batch; each OR term walks the unique index).
-          const terms = [];
-          const bindings = [];
-          for (const [roomId, items] of byRoom) {
-            const ids = items.map((i) => i.message.clientId).filter(Boolean);
-            if (!ids.length) continue;
-            terms.push(`(room_id = ? and client_id in (${ids.map(() => '?').join(',')}))`);
-            bindings.push(roomId, ...ids);
-          }
+          // 1. Client ids seen before: one query for the batch, a row-value IN that walks the
+          // (room_id, client_id) index (a long OR of terms made SQLite scan the table at 512 writers).
+          const pairs = batch.filter((i) => i.message.clientId).map((i) => [i.room.id, i.message.clientId]);
           const seen = new Set();
-          if (terms.length) for (const r of await trx.raw(`select room_id, client_id from messages where ${terms.join(' or ')}`, bindings).then(rowsOf)) seen.add(`${r.room_id}:${r.client_id}`);
+          if (pairs.length) {
+            for (const r of await trx('messages').select('room_id', 'client_id').whereIn(['room_id', 'client_id'], pairs)) seen.add(`${r.room_id}:${r.client_id}`);
+          }
           const fresh = new Map();
           for (const [roomId, items] of byRoom) {
             const left = items.filter((i) => !seen.has(`${roomId}:${i.message.clientId}`));

@@ -9,6 +9,8 @@ import { storageBench } from '../storage-bench.mjs';
 
 const opts = JSON.parse(process.env.BENCH_SERVER_OPTS ?? '{}');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'roomchat-bench-'));
+// Also when the process dies of an error: a data directory left behind can be gigabytes.
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
 /** The overrides the benchmark runs with (run.mjs reports them with the results). */
 const BENCH_OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };

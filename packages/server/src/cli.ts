@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   };
 
   if (command === 'migrate') {
-    const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir! });
+    const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
     try {
       const applied = await migrateConcurrently(db);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');

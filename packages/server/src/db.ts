@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
+import { DEFAULT_CONFIG } from './config.js';
 import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
 /** Row shapes, as the database returns them (bigint columns come back as strings from pg). */
@@ -84,10 +85,10 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
   if (url) throw new Error(`Unsupported DATABASE_URL (expected postgres://...): ${url.replace(/\/\/[^@]*@/, '//***@')}`);
   mkdirSync(options.dataDir, { recursive: true });
-  const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? 5000 };
+  const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_CONFIG.sqliteBusyTimeoutMs };
   // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
   // millisecond) and rare writes (rooms, images) on the event loop. Message appends, the hot
-  // write path, run on a second connection in a worker thread (sqlite-batch-writer.ts).
+  // write path, run on a second connection in a worker thread (sqlite-message-writer.ts).
   const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file.filename },
@@ -113,7 +114,7 @@ interface BetterSqliteConnection {
   pragma(source: string): unknown;
 }
 
-/** Brings the schema up to date. Safe to run from several processes at once (knex's migration lock). */
+/** Brings the schema up to date, from one process; several at once go through `migrateConcurrently` (migrate.ts). */
 export async function migrate(db: Database): Promise<string[]> {
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;

@@ -13,6 +13,7 @@ const db = new Database(file.filename);
 // fsync happens here, off the event loop.
 for (const pragma of sqlitePragmas(file)) db.pragma(pragma);
 
+// The same columns as selectMessages (message-rows.ts), which the knex side reads with.
 const findByClientId = db.prepare<[number, string], MessageWithImage>(
   `select messages.*, images.mime, images.width, images.height, images.size
      from messages left join images on images.id = messages.image_id

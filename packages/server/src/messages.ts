@@ -39,14 +39,17 @@ interface PendingAppend {
 /**
  * Stored messages: appending with per-room sequence numbers, and keyset-paged history.
  *
- * Appends are group-committed: while one batch is being written, the appends that arrive queue
- * up and go together in the next one, so under load the database does one commit for many
- * messages instead of one each, and an idle server still commits a lone message at once.
+ * Appends are group-committed: a batch starts at the end of the event-loop turn in which the
+ * first append arrived (setImmediate), so it holds every message read from the sockets in that
+ * turn, and while it is written the next ones queue up for the following batch. Under load the
+ * database does one commit for many messages instead of one each; an idle server still commits a
+ * lone message at once, in the turn it arrived.
  */
 export class Messages {
   readonly #db: Database;
   readonly #writer: MessageWriter;
   #queue: PendingAppend[] = [];
+  /** A batch is scheduled or being written: appends just queue. */
   #writing = false;
   /** Batches written and appends in them, so far: how well group commit is batching. */
   readonly stats = { batches: 0, appends: 0 };
@@ -64,11 +67,13 @@ export class Messages {
   append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ room, message, resolve, reject });
-      if (!this.#writing) void this.#drain();
+      if (this.#writing) return;
+      this.#writing = true;
+      setImmediate(() => void this.#drain());
     });
   }
 
-  /** Starts the writer (its thread, for SQLite) once the schema is in place, so the first message does not wait for it. */
+  /** Starts the writer once the schema is in place, so the first message does not wait for it. */
   start(): Promise<void> {
     return this.#writer.start();
   }
@@ -79,7 +84,6 @@ export class Messages {
   }
 
   async #drain(): Promise<void> {
-    this.#writing = true;
     try {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, MAX_BATCH);

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, typ
 import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
+import { createMessageWriter } from './message-writer.js';
 import { Messages, type HistoryQuery, type NewMessage } from './messages.js';
 import { LocalPresence, RedisPresence, type Presence } from './presence.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
@@ -51,7 +52,7 @@ export class Chat {
     this.#log = log;
     this.#imageWork = pLimit(config.imageProcessingConcurrency);
     this.rooms = new Rooms(db, config.roomCodeLength);
-    this.messages = new Messages(db);
+    this.messages = new Messages(db, createMessageWriter(db, log));
     this.images = new Images(db);
     this.rateLimits = createRateLimits(config, redis);
     const onLeave = (room: RoomRecord, member: Member) => {

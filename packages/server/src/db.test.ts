@@ -5,33 +5,44 @@ import { test } from 'node:test';
 import { migrate, openDatabase, SQLITE_FILE_NAME } from './db.js';
 import { Messages } from './messages.js';
 import { Rooms } from './rooms.js';
+import { CHECKPOINT_AT_FRAMES } from './sqlite-checkpointer.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-file.js';
 import { createStorage } from './testing.js';
 
 const MB = 1024 * 1024;
 
-test('the SQLite WAL stays bounded whichever connection writes (rooms and images on the event loop, messages on the writer thread)', async () => {
+test('the SQLite WAL stays bounded whichever connection writes (images and rooms through knex, messages through the writer)', async () => {
   const storage = await createStorage('sqlite');
   const db = openDatabase({ databaseUrl: undefined, dataDir: storage.options.dataDir! });
   const walSize = () => statSync(path.join(storage.options.dataDir!, `${SQLITE_FILE_NAME}-wal`)).size;
+  const blob = Buffer.alloc(100 * 1024, 7);
+  let images = 0;
+  const storeImage = (roomId: number) =>
+    db('images').insert({ id: `img${images++}`, room_id: roomId, mime: 'image/png', width: 1, height: 1, size: blob.length, etag: 'e', data: blob, thumbnail: blob.subarray(0, 16), thumbnail_etag: 't', created_at: Date.now() });
+  const messages = new Messages(db);
   try {
     await migrate(db);
     const room = await new Rooms(db, 8).create();
-    // 48 MB through the event loop's connection, in 480 commits (as image uploads would come).
-    const blob = Buffer.alloc(100 * 1024, 7);
-    for (let i = 0; i < 480; i++) {
-      await db('images').insert({ id: `img${i}`, room_id: room.id, mime: 'image/png', width: 1, height: 1, size: blob.length, etag: 'e', data: blob, thumbnail: blob.subarray(0, 16), thumbnail_etag: 't', created_at: Date.now() });
-    }
-    assert.ok(walSize() < 16 * MB, `WAL at ${(walSize() / MB).toFixed(1)} MB after 48 MB written by the main connection`);
-
-    // About 40 MB of messages through the writer thread.
-    const messages = new Messages(db);
+    // With the message writer running, its commits have the checkpoint thread start the WAL over,
+    // whoever filled it: 40 MB of messages and images, interleaved.
+    await messages.start();
     const text = 'x'.repeat(4000);
+    let largest = 0;
     for (let burst = 0; burst < 20; burst++) {
       await Promise.all(Array.from({ length: 500 }, () => messages.append(room, { kind: 'text', author: 'a', text })));
+      for (let i = 0; i < 10; i++) await storeImage(room.id);
+      largest = Math.max(largest, walSize());
     }
+    const frameBytes = 4096 + 24;
+    assert.ok(largest < CHECKPOINT_AT_FRAMES * frameBytes + 3 * MB, `WAL reached ${(largest / MB).toFixed(1)} MB with messages and images interleaved`);
     await messages.close();
-    assert.ok(walSize() < 16 * MB, `WAL at ${(walSize() / MB).toFixed(1)} MB after 40 MB of messages`);
+
+    // 48 MB through the knex connection alone, in 480 commits (as image uploads come): its own
+    // checkpoint at the fallback length bounds the WAL.
+    for (let i = 0; i < 480; i++) await storeImage(room.id);
+    assert.ok(walSize() < FALLBACK_AUTOCHECKPOINT_PAGES * frameBytes + MB, `WAL at ${(walSize() / MB).toFixed(1)} MB after 48 MB written by the knex connection`);
   } finally {
+    await messages.close();
     await db.destroy();
     await storage.dispose();
   }

@@ -88,7 +88,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_CONFIG.sqliteBusyTimeoutMs };
   // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
   // millisecond) and rare writes (rooms, images) on the event loop. Message appends, the hot
-  // write path, run on a second connection in a worker thread (sqlite-message-writer.ts).
+  // write path, have a connection of their own with prepared statements (sqlite-message-writer.ts).
   const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file.filename },

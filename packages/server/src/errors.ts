@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { ErrorCode, type ErrorPayload } from '@roomchat/sdk/protocol';
-import { STORAGE_WORKER_LOST } from './sqlite-message-writer.js';
 
 /** HTTP status for each error code; socket acks carry the code alone. */
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -67,7 +66,7 @@ function isStorageUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') return false;
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', STORAGE_WORKER_LOST].includes(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code) ||
     // better-sqlite3 reports extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_WRITE, ...).
     /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN)(_|$)/.test(code) ||
     code.startsWith('08') || // PostgreSQL connection exceptions

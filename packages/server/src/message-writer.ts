@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { MessageKind } from '@roomchat/sdk/protocol';
 import { sqliteFileOf, type Database, type MessageRow } from './db.js';
 import { selectMessages, type MessageWithImage } from './message-rows.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
 
 /** One message of a batch to store; the writer adds id, seq and time. */
@@ -33,10 +35,12 @@ export interface MessageWriter {
   close(): Promise<void>;
 }
 
-/** The writer for `db`: a worker-thread connection for SQLite, the knex pool for PostgreSQL. */
-export function createMessageWriter(db: Database): MessageWriter {
+/** The writer for `db`: a connection of its own for SQLite, the knex pool for PostgreSQL. */
+export function createMessageWriter(db: Database, log?: Logger): MessageWriter {
   const sqlite = sqliteFileOf(db);
-  return sqlite ? new SqliteMessageWriter(sqlite) : new KnexMessageWriter(db);
+  if (!sqlite) return new KnexMessageWriter(db);
+  const onCheckpointerError = (err: Error) => log?.error({ err }, 'SQLite checkpoint thread stopped; commits checkpoint themselves until it is back');
+  return new SqliteMessageWriter(sqlite, new SqliteCheckpointer(sqlite, onCheckpointerError));
 }
 
 /** Writes batches with knex: a multi-row insert and one sequence UPDATE per batch. */

@@ -10,10 +10,11 @@ export interface SqliteFile {
  * in WAL mode keeps every committed transaction through a process crash (SIGKILL); only an OS
  * crash or power loss may drop the last few, which FULL would prevent at a fsync per commit.
  * busy_timeout: wait for another connection's write lock instead of failing at once.
- * Each connection keeps SQLite's automatic checkpoint (every 1,000 pages of WAL, after its own
- * commits): a connection that writes without checkpointing lets the WAL grow without bound (seen:
- * 83 GB in minutes when only such a connection wrote). journal_size_limit then shrinks the WAL
- * file back after a burst.
+ * Checkpoints (the only fsyncs) are the checkpoint thread's work (sqlite-checkpointer.ts), so
+ * each connection's own automatic checkpoint is raised from SQLite's 1,000 pages to a fallback,
+ * reached only if that thread has stopped or fallen far behind. It is never turned off: a
+ * connection that writes without checkpointing lets the WAL grow without bound (seen: 83 GB in
+ * minutes). journal_size_limit shrinks the WAL file back after such a checkpoint.
  */
 export function sqlitePragmas(file: SqliteFile): string[] {
   return [
@@ -21,9 +22,13 @@ export function sqlitePragmas(file: SqliteFile): string[] {
     'synchronous = NORMAL',
     `busy_timeout = ${Math.max(0, Math.floor(file.busyTimeoutMs))}`,
     'foreign_keys = ON',
+    `wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`,
     `journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`,
   ];
 }
+
+/** The WAL length (in pages) at which a connection's own commit checkpoints: the fallback above. */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 2_000;
 
 /** The size the WAL file is truncated back to after a checkpoint (it may grow past it during a burst). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;

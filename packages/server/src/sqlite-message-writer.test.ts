@@ -1,37 +1,123 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { migrate, openDatabase, SQLITE_FILE_NAME } from './db.js';
+import Database from 'better-sqlite3';
+import { migrate, openDatabase, SQLITE_FILE_NAME, type Database as Knex } from './db.js';
 import { Rooms } from './rooms.js';
-import { SqliteMessageWriter, STORAGE_WORKER_LOST } from './sqlite-message-writer.js';
+import { CHECKPOINT_AT_FRAMES, SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-file.js';
+import { SqliteMessageWriter } from './sqlite-message-writer.js';
 
-const text = (roomId: number, clientId: string | null) => ({ roomId, kind: 'text' as const, author: 'x', text: 'hi', imageId: null, clientId });
+const MB = 1024 * 1024;
+const text = (roomId: number, clientId: string | null, body = 'hi') => ({ roomId, kind: 'text' as const, author: 'x', text: body, imageId: null, clientId });
 
-test('a writer whose database is not usable fails its writes as a storage outage, and works once the database is there', async () => {
+async function withDatabase(fn: (ctx: { dataDir: string; filename: string; db: Knex }) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roomchat-writer-'));
-  const writer = new SqliteMessageWriter({ filename: path.join(dataDir, SQLITE_FILE_NAME), busyTimeoutMs: 100 });
   const db = openDatabase({ databaseUrl: undefined, dataDir });
   try {
-    // No schema yet: the writer's thread cannot prepare its statements and stops.
-    await assert.rejects(writer.start(), { code: STORAGE_WORKER_LOST });
-    await assert.rejects(writer.write([text(1, 'a')]), { code: STORAGE_WORKER_LOST });
-
-    await migrate(db);
-    await writer.start();
-    const room = await new Rooms(db, 8).create();
-    const written = await writer.write([text(room.id, 'a'), text(room.id, null), text(room.id, 'b')]);
-    assert.deepEqual(written.map((o) => [Number(o.row.seq), o.created]), [[1, true], [2, true], [3, true]], 'a new thread took over');
-    const again = await writer.write([text(room.id, 'a'), text(room.id, 'c')]);
-    assert.deepEqual(again.map((o) => [Number(o.row.seq), o.created]), [[1, false], [4, true]], 'a stored client id answers with its row');
-    assert.equal(again[0]!.row.id, written[0]!.row.id);
-
-    await writer.close();
-    await assert.rejects(writer.write([text(room.id, 'd')]), /closed/, 'closing is final');
+    await fn({ dataDir, filename: path.join(dataDir, SQLITE_FILE_NAME), db });
   } finally {
-    await writer.close();
     await db.destroy();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+test('a writer whose database has no schema fails its writes, and works once the schema is there', async () => {
+  await withDatabase(async ({ filename, db }) => {
+    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 100 });
+    try {
+      await assert.rejects(writer.start(), /no such table/);
+      await assert.rejects(writer.write([text(1, 'a')]), /no such table/);
+
+      await migrate(db);
+      await writer.start();
+      const room = await new Rooms(db, 8).create();
+      const written = await writer.write([text(room.id, 'a'), text(room.id, null), text(room.id, 'b')]);
+      assert.deepEqual(written.map((o) => [Number(o.row.seq), o.created]), [[1, true], [2, true], [3, true]]);
+      const again = await writer.write([text(room.id, 'a'), text(room.id, 'c')]);
+      assert.deepEqual(again.map((o) => [Number(o.row.seq), o.created]), [[1, false], [4, true]], 'a stored client id answers with its row');
+      assert.equal(again[0]!.row.id, written[0]!.row.id);
+
+      await writer.close();
+      await assert.rejects(writer.write([text(room.id, 'd')]), /closed/, 'closing is final');
+    } finally {
+      await writer.close();
+    }
+  });
+});
+
+test("another connection's write lock is waited for without stalling the event loop, up to the busy timeout", async () => {
+  await withDatabase(async ({ filename, db }) => {
+    await migrate(db);
+    const room = await new Rooms(db, 8).create();
+    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_500 });
+    const intruder = new Database(filename);
+    try {
+      await writer.start();
+      intruder.exec('BEGIN IMMEDIATE');
+      // SQLite's own busy handler would sleep the whole process until the lock is released.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const writing = writer.write([text(room.id, 'held')]);
+      writing.catch(() => undefined); // awaited below
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      clearInterval(ticker);
+      assert.ok(ticks >= 10, `the event loop ran ${ticks} 10 ms timers in 400 ms while the write waited`);
+      intruder.exec('ROLLBACK');
+      const [outcome] = await writing;
+      assert.deepEqual([Number(outcome!.row.seq), outcome!.created], [1, true], 'the write lands once the lock is released');
+
+      intruder.exec('BEGIN IMMEDIATE');
+      const started = performance.now();
+      await assert.rejects(writer.write([text(room.id, 'never')]), { code: 'SQLITE_BUSY' });
+      const waited = performance.now() - started;
+      assert.ok(waited >= 1_400 && waited < 4_000, `gave up after ${Math.round(waited)} ms (busy timeout 1500 ms)`);
+    } finally {
+      if (intruder.inTransaction) intruder.exec('ROLLBACK');
+      intruder.close();
+      await writer.close();
+    }
+  });
+});
+
+test('the checkpoint thread keeps the WAL small, and without it the writer still bounds the WAL itself', async () => {
+  await withDatabase(async ({ dataDir, filename, db }) => {
+    await migrate(db);
+    const room = await new Rooms(db, 8).create();
+    const walSize = () => statSync(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`)).size;
+    const body = 'x'.repeat(4000);
+    // About 40 MB of messages, in batches of 100 (4,000-character messages take a page or more each).
+    const writeMany = async (writer: SqliteMessageWriter) => {
+      for (let batch = 0; batch < 100; batch++) {
+        await writer.write(Array.from({ length: 100 }, () => text(room.id, null, body)));
+        await new Promise((resolve) => setImmediate(resolve)); // as a server's event loop would turn
+      }
+    };
+
+    const checkpointed = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
+    try {
+      await checkpointed.start();
+      await writeMany(checkpointed);
+      // Without checkpoints the WAL would hold all 40 MB; the fallback alone lets it reach 8 MB.
+      assert.ok(walSize() < CHECKPOINT_AT_FRAMES * (4096 + 24) + 2 * MB, `WAL at ${(walSize() / MB).toFixed(1)} MB with the checkpoint thread`);
+    } finally {
+      await checkpointed.close();
+    }
+
+    // A checkpointer that never runs (as if its thread had died): the writer's fallback takes over.
+    const stopped = new SqliteCheckpointer({ filename, busyTimeoutMs: 1_000 });
+    await stopped.close();
+    const alone = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 }, stopped);
+    try {
+      await writeMany(alone);
+      await writeMany(alone);
+      const fallbackBytes = FALLBACK_AUTOCHECKPOINT_PAGES * (4096 + 24);
+      assert.ok(walSize() < fallbackBytes + MB, `WAL at ${(walSize() / MB).toFixed(1)} MB after 80 MB with no checkpoint thread`);
+    } finally {
+      await alone.close();
+    }
+  });
 });

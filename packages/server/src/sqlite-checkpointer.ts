@@ -1,0 +1,179 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SqliteFile } from './sqlite-file.js';
+
+/** What the thread is started with, what it is asked (to checkpoint), and what it posts. */
+export interface CheckpointerData {
+  file: SqliteFile;
+  readerWaitMs: number;
+}
+export interface CheckpointRequest {
+  id: number;
+}
+/** `ready` once its connection is open, then the id of each request done. */
+export type CheckpointerMessage = { ready: true } | { id: number };
+
+/** The WAL length (in pages) that makes a checkpoint due: SQLite's own autocheckpoint threshold. */
+export const CHECKPOINT_AT_FRAMES = 1_000;
+/** How long a checkpoint waits for readers of the frames it copied before it leaves the WAL as is. */
+const READER_WAIT_MS = 100;
+/** After the thread stops unexpectedly, when a new one is started. */
+const RESTART_DELAY_MS = 1_000;
+
+/**
+ * Runs SQLite's WAL checkpoints on a thread of its own. In WAL mode with synchronous=NORMAL a
+ * commit is a write into the page cache; the fsyncs happen in checkpoints, which SQLite otherwise
+ * runs inside the commit that takes the WAL past 1,000 pages, stalling the event loop for as long
+ * as the disk takes (3 ms here, far more on a busy disk).
+ *
+ * Here the message writer asks after such a commit (`checkpointIfDue`) and holds its next batch
+ * until the thread is done, which is what SQLite would do, but the event loop serves everything
+ * else meanwhile. The connections still checkpoint themselves at a fallback length
+ * (FALLBACK_AUTOCHECKPOINT_PAGES), so if this thread is ever missing, the WAL stays bounded.
+ */
+export class SqliteCheckpointer {
+  readonly #file: SqliteFile;
+  readonly #onError: (error: Error) => void;
+  #worker: Worker | undefined;
+  /** The current thread's start: resolved once its connection is open. */
+  #started: Promise<void> | undefined;
+  #ready = false;
+  #walIndex: WalIndex | undefined;
+  #nextId = 0;
+  readonly #waiting = new Map<number, () => void>();
+  #restart: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(file: SqliteFile, onError: (error: Error) => void = () => {}) {
+    this.#file = file;
+    this.#onError = onError;
+  }
+
+  /** Starts the thread; resolves once its connection is open, rejects if it cannot be. */
+  start(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('The checkpointer is closed'));
+    if (this.#worker) return this.#started!;
+    const worker = new Worker(new URL('./sqlite-checkpointer.worker.js', import.meta.url), {
+      workerData: { file: this.#file, readerWaitMs: READER_WAIT_MS } satisfies CheckpointerData,
+    });
+    // It must never keep a process alive: a process that exits needs no more checkpoints.
+    worker.unref();
+    this.#worker = worker;
+    this.#ready = false;
+    this.#started = new Promise((resolve, reject) => {
+      worker.on('message', (message: CheckpointerMessage) => {
+        if ('id' in message) return this.#settle(message.id);
+        this.#ready = true;
+        resolve();
+      });
+      const stopped = (error: Error) => {
+        if (this.#worker !== worker) return;
+        const wasReady = this.#ready;
+        this.#worker = undefined;
+        this.#ready = false;
+        for (const id of [...this.#waiting.keys()]) this.#settle(id);
+        if (!wasReady) return reject(error);
+        this.#onError(error);
+        this.#restartLater();
+      };
+      worker.on('error', stopped);
+      worker.on('exit', (code) => stopped(new Error(`The SQLite checkpoint thread stopped (exit code ${code})`)));
+    });
+    return this.#started;
+  }
+
+  /**
+   * After a commit: when the WAL is CHECKPOINT_AT_FRAMES long, has the thread checkpoint and
+   * resolves when it is done (hold the next transaction until then); otherwise undefined. Never
+   * rejects.
+   */
+  checkpointIfDue(): Promise<void> | undefined {
+    const worker = this.#worker;
+    if (!worker || !this.#ready || this.#waiting.size) return undefined;
+    this.#walIndex ??= WalIndex.open(this.#file.filename);
+    if ((this.#walIndex?.frames() ?? 0) < CHECKPOINT_AT_FRAMES) return undefined;
+    const id = ++this.#nextId;
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      worker.ref(); // held open while asked, like any I/O in flight
+      worker.postMessage({ id } satisfies CheckpointRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#restart);
+    this.#walIndex?.close();
+    this.#walIndex = undefined;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    for (const id of [...this.#waiting.keys()]) this.#settle(id);
+    if (worker) await worker.terminate();
+  }
+
+  #settle(id: number): void {
+    const resolve = this.#waiting.get(id);
+    this.#waiting.delete(id);
+    if (this.#waiting.size === 0) this.#worker?.unref();
+    resolve?.();
+  }
+
+  #restartLater(): void {
+    if (this.#closed) return;
+    this.#restart = setTimeout(() => {
+      this.start().catch((error: Error) => {
+        this.#onError(error);
+        this.#restartLater();
+      });
+    }, RESTART_DELAY_MS).unref();
+  }
+}
+
+/**
+ * The WAL's length, read from the wal-index header at the start of the `-shm` file that every
+ * connection maps: `mxFrame`, a native-endian u32 at byte 16, after `iVersion` (3007000) at byte 0
+ * (https://www.sqlite.org/walformat.html#the_wal_index_file_format). better-sqlite3 has no
+ * sqlite3_wal_hook, and this is one pread instead of a checkpoint call.
+ */
+class WalIndex {
+  static readonly VERSION = 3_007_000;
+  readonly #fd: number;
+  readonly #buffer = Buffer.alloc(20);
+  readonly #read = endianness() === 'LE' ? (offset: number) => this.#buffer.readUInt32LE(offset) : (offset: number) => this.#buffer.readUInt32BE(offset);
+
+  private constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** The wal-index of the database at `filename`, or undefined if it is not there or not of this format. */
+  static open(filename: string): WalIndex | undefined {
+    let fd: number;
+    try {
+      fd = openSync(`${filename}-shm`, 'r');
+    } catch {
+      return undefined;
+    }
+    const index = new WalIndex(fd);
+    if (index.#header() && index.#read(0) === WalIndex.VERSION) return index;
+    index.close();
+    return undefined;
+  }
+
+  /** Frames in the WAL (0 when it cannot be read). */
+  frames(): number {
+    return this.#header() ? this.#read(16) : 0;
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+
+  #header(): boolean {
+    try {
+      return readSync(this.#fd, this.#buffer, 0, 20, 0) === 20;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -369,6 +369,47 @@ describe('<chat-room> room view', () => {
     await waitFor(() => $(el, '.history-edge').textContent?.includes('beginning'), 'the start of the room is shown');
   });
 
+  it('keeps each row its own element while older messages load above and new ones arrive', async () => {
+    const bobRoom = await roomByBob();
+    for (let i = 1; i <= 75; i++) await bobRoom.send(`old ${i}`);
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    el.style.height = '420px';
+    await nextEvent(el, 'chat-ready');
+    await el.updateComplete;
+    const rows = new Map($$(el, '[data-seq]').map((row) => [row.dataset['seq'], row]));
+    const list = $(el, '.messages');
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+    await waitFor(() => messageTexts(el).includes('old 1'), 'older messages loaded');
+    await bobRoom.send('newest');
+    await waitFor(() => messageTexts(el).includes('newest'), 'a new message arrives');
+    await el.updateComplete;
+    for (const [seq, row] of rows) {
+      assert(shadow(el).querySelector(`[data-seq="${seq}"]`) === row, `row ${seq} is the same element, not another row's`);
+    }
+  });
+
+  it("keeps focus on a failed message's Retry while other messages arrive", async () => {
+    const bobRoom = await roomByBob();
+    const el = await mount({ room: bobRoom.code, name: 'Ada' });
+    await nextEvent(el, 'chat-ready');
+    const room = el.currentRoom!;
+    room.send = async () => {
+      throw new ChatError(ErrorCode.TIMEOUT, 'simulated timeout');
+    };
+    type($<HTMLTextAreaElement>(el, '#input'), 'stuck');
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '.send').click();
+    await waitFor(() => $(el, '.retry'), 'shown as failed');
+    const retry = $<HTMLButtonElement>(el, '.retry');
+    retry.focus();
+    await bobRoom.send('meanwhile');
+    await waitFor(() => messageTexts(el).includes('meanwhile'), 'a message arrives above the failed one');
+    await el.updateComplete;
+    equal(shadow(el).activeElement, retry, 'focus stays on the same Retry button');
+    equal($(el, '.retry'), retry);
+  });
+
   it('exits to the home view, emitting chat-leave for the visitor', async () => {
     const el = await mount();
     const code = await createRoomIn(el, 'Ada');
@@ -456,6 +497,18 @@ describe('<chat-room> attributes and properties', () => {
     const ready = nextEvent(el, 'chat-ready');
     box.append(el);
     equal((await ready).detail.room, bobRoom.code, 'rejoined on re-insertion');
+  });
+
+  it('shows the name property in the name field, even where the visitor had typed over it', async () => {
+    const el = await mount({ name: 'Ada' });
+    const field = $<HTMLInputElement>(el, '#name');
+    equal(field.value, 'Ada');
+    type(field, 'Bob');
+    // The page changes the name and changes it back before the element updates.
+    el.name = 'Eve';
+    el.name = 'Ada';
+    await el.updateComplete;
+    equal(field.value, 'Ada', 'the field follows the property, not what was last rendered');
   });
 
   it('with only room set, asks for the name with the code filled in', async () => {

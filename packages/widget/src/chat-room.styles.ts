@@ -87,6 +87,15 @@ export const chatRoomStyles = css`
   *::after {
     box-sizing: border-box;
   }
+  ol,
+  ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  [hidden] {
+    display: none !important;
+  }
   ${authorColors}
 
   button,
@@ -135,6 +144,7 @@ export const chatRoomStyles = css`
     background: var(--_bg);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+    container-type: inline-size;
   }
 
   /* ---- Buttons ---- */
@@ -328,9 +338,6 @@ export const chatRoomStyles = css`
     color: var(--_danger);
     font-size: 0.9em;
   }
-  .form-error[hidden] {
-    display: none;
-  }
 
   /* ---- Room view: header ---- */
   header {
@@ -386,18 +393,11 @@ export const chatRoomStyles = css`
     max-inline-size: 280px;
     max-block-size: 300px;
     overflow-y: auto;
-    margin: 0;
     padding: 0.5em;
     border: 1px solid var(--_border);
     border-radius: 12px;
     background: var(--_bg);
     box-shadow: var(--_shadow);
-    list-style: none;
-  }
-  .member-list ul {
-    margin: 0;
-    padding: 0;
-    list-style: none;
   }
   .member-list h3 {
     margin: 0.2em 0.5em 0.4em;
@@ -454,9 +454,6 @@ export const chatRoomStyles = css`
     font-size: 0.85em;
     font-weight: 500;
   }
-  .banner[hidden] {
-    display: none;
-  }
   .spinner {
     inline-size: 0.9em;
     block-size: 0.9em;
@@ -483,9 +480,6 @@ export const chatRoomStyles = css`
   .messages > ol {
     display: flex;
     flex-direction: column;
-    margin: 0;
-    padding: 0;
-    list-style: none;
   }
   .history-edge {
     display: flex;
@@ -628,7 +622,6 @@ export const chatRoomStyles = css`
     position: relative;
   }
   .preview img {
-    inline-size: auto;
     max-inline-size: 200px;
     max-block-size: 200px;
     opacity: 0.6;
@@ -802,8 +795,6 @@ export const chatRoomStyles = css`
   }
   dialog img {
     display: block;
-    inline-size: auto;
-    block-size: auto;
     max-inline-size: min(calc(100vw - 32px), 1400px);
     max-block-size: calc(100vh - 96px);
     margin: 0 auto;
@@ -884,9 +875,6 @@ export const chatRoomStyles = css`
     box-shadow: var(--_shadow);
     border-radius: var(--_radius);
   }
-  .panel[hidden] {
-    display: none;
-  }
   .panel .frame {
     min-block-size: 0;
   }
@@ -933,9 +921,6 @@ export const chatRoomStyles = css`
     .msg {
       max-inline-size: 92%;
     }
-  }
-  .frame {
-    container-type: inline-size;
   }
 
   @media (prefers-reduced-motion: reduce) {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { migrate, openDatabase, SQLITE_FILE_NAME } from './db.js';
 import { Messages } from './messages.js';
 import { Rooms } from './rooms.js';
-import { CHECKPOINT_AT_FRAMES } from './sqlite-checkpointer.js';
+import { RESTART_AT_FRAMES } from './sqlite-checkpointer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-file.js';
 import { createStorage } from './testing.js';
 
@@ -34,7 +34,7 @@ test('the SQLite WAL stays bounded whichever connection writes (images and rooms
       largest = Math.max(largest, walSize());
     }
     const frameBytes = 4096 + 24;
-    assert.ok(largest < CHECKPOINT_AT_FRAMES * frameBytes + 3 * MB, `WAL reached ${(largest / MB).toFixed(1)} MB with messages and images interleaved`);
+    assert.ok(largest < RESTART_AT_FRAMES * frameBytes + 3 * MB, `WAL reached ${(largest / MB).toFixed(1)} MB with messages and images interleaved`);
     await messages.close();
 
     // 48 MB through the knex connection alone, in 480 commits (as image uploads come): its own

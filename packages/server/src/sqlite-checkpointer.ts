@@ -10,14 +10,20 @@ export interface CheckpointerData {
 }
 export interface CheckpointRequest {
   id: number;
+  /** PASSIVE copies the WAL into the database alongside the writer; RESTART also starts the WAL over. */
+  mode: 'PASSIVE' | 'RESTART';
 }
-/** `ready` once its connection is open, then the id of each request done. */
-export type CheckpointerMessage = { ready: true } | { id: number };
+/** `ready` once its connection is open, then each request done; `busy` if a reader or lock kept it from finishing. */
+export type CheckpointerMessage = { ready: true } | { id: number; busy: boolean };
 
-/** The WAL length (in pages) that makes a checkpoint due: SQLite's own autocheckpoint threshold. */
+/** The WAL length (in pages) at which it is copied into the database: SQLite's own autocheckpoint threshold. */
 export const CHECKPOINT_AT_FRAMES = 1_000;
-/** How long a checkpoint waits for readers of the frames it copied before it leaves the WAL as is. */
+/** The WAL length at which the writer waits for it to start over (it did not by itself meanwhile). */
+export const RESTART_AT_FRAMES = 2 * CHECKPOINT_AT_FRAMES;
+/** How long a RESTART waits for readers of the frames it copied before it leaves the WAL as is. */
 const READER_WAIT_MS = 100;
+/** After a RESTART that a reader held up (a long one: a backup, say), when the writer waits for the next. */
+const RESTART_BACKOFF_MS = 1_000;
 /** After the thread stops unexpectedly, when a new one is started. */
 const RESTART_DELAY_MS = 1_000;
 
@@ -27,10 +33,14 @@ const RESTART_DELAY_MS = 1_000;
  * runs inside the commit that takes the WAL past 1,000 pages, stalling the event loop for as long
  * as the disk takes (3 ms here, far more on a busy disk).
  *
- * Here the message writer asks after such a commit (`checkpointIfDue`) and holds its next batch
- * until the thread is done, which is what SQLite would do, but the event loop serves everything
- * else meanwhile. The connections still checkpoint themselves at a fallback length
- * (FALLBACK_AUTOCHECKPOINT_PAGES), so if this thread is ever missing, the WAL stays bounded.
+ * Here the message writer asks after such a commit (`afterCommit`), and goes on writing while the
+ * thread copies the WAL (PASSIVE). The WAL starts over, instead of growing, when a transaction
+ * begins and finds it all copied, which happens by itself whenever the copy ends between two
+ * batches; under a steady stream of messages it may not, so at RESTART_AT_FRAMES the writer holds
+ * its next batch while the thread copies the rest and starts the WAL over (RESTART), as SQLite's
+ * own checkpoint would hold it, but with the event loop serving everything else meanwhile. The
+ * connections still checkpoint themselves at a fallback length (FALLBACK_AUTOCHECKPOINT_PAGES),
+ * so if this thread is ever missing, the WAL stays bounded.
  */
 export class SqliteCheckpointer {
   readonly #file: SqliteFile;
@@ -40,6 +50,9 @@ export class SqliteCheckpointer {
   #started: Promise<void> | undefined;
   #ready = false;
   #walIndex: WalIndex | undefined;
+  /** The checkpoint the thread is running: one at a time. */
+  #running: Promise<void> | undefined;
+  #noRestartBefore = 0;
   #nextId = 0;
   readonly #waiting = new Map<number, () => void>();
   #restart: NodeJS.Timeout | undefined;
@@ -63,9 +76,12 @@ export class SqliteCheckpointer {
     this.#ready = false;
     this.#started = new Promise((resolve, reject) => {
       worker.on('message', (message: CheckpointerMessage) => {
-        if ('id' in message) return this.#settle(message.id);
-        this.#ready = true;
-        resolve();
+        if ('ready' in message) {
+          this.#ready = true;
+          return resolve();
+        }
+        if (message.busy) this.#noRestartBefore = performance.now() + RESTART_BACKOFF_MS;
+        this.#settle(message.id);
       });
       const stopped = (error: Error) => {
         if (this.#worker !== worker) return;
@@ -84,21 +100,19 @@ export class SqliteCheckpointer {
   }
 
   /**
-   * After a commit: when the WAL is CHECKPOINT_AT_FRAMES long, has the thread checkpoint and
-   * resolves when it is done (hold the next transaction until then); otherwise undefined. Never
-   * rejects.
+   * Call after each commit: starts the checkpoint the WAL's length calls for. Returns a promise
+   * when the next transaction must wait for it (the WAL is RESTART_AT_FRAMES long), else
+   * undefined. Never rejects.
    */
-  checkpointIfDue(): Promise<void> | undefined {
+  afterCommit(): Promise<void> | undefined {
     const worker = this.#worker;
-    if (!worker || !this.#ready || this.#waiting.size) return undefined;
+    if (!worker || !this.#ready) return undefined;
     this.#walIndex ??= WalIndex.open(this.#file.filename);
-    if ((this.#walIndex?.frames() ?? 0) < CHECKPOINT_AT_FRAMES) return undefined;
-    const id = ++this.#nextId;
-    return new Promise((resolve) => {
-      this.#waiting.set(id, resolve);
-      worker.ref(); // held open while asked, like any I/O in flight
-      worker.postMessage({ id } satisfies CheckpointRequest);
-    });
+    const frames = this.#walIndex?.frames() ?? 0;
+    // While a PASSIVE round runs, a long WAL waits for it; the commit after asks for a RESTART.
+    if (frames >= RESTART_AT_FRAMES && performance.now() >= this.#noRestartBefore) return (this.#running ??= this.#ask(worker, 'RESTART'));
+    if (frames >= CHECKPOINT_AT_FRAMES) this.#running ??= this.#ask(worker, 'PASSIVE');
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -110,6 +124,13 @@ export class SqliteCheckpointer {
     this.#worker = undefined;
     for (const id of [...this.#waiting.keys()]) this.#settle(id);
     if (worker) await worker.terminate();
+  }
+
+  #ask(worker: Worker, mode: CheckpointRequest['mode']): Promise<void> {
+    const id = ++this.#nextId;
+    worker.ref(); // held open while a checkpoint runs, like any I/O in flight
+    worker.postMessage({ id, mode } satisfies CheckpointRequest);
+    return new Promise<void>((resolve) => this.#waiting.set(id, resolve)).finally(() => (this.#running = undefined));
   }
 
   #settle(id: number): void {

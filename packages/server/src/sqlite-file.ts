@@ -28,7 +28,7 @@ export function sqlitePragmas(file: SqliteFile): string[] {
 }
 
 /** The WAL length (in pages) at which a connection's own commit checkpoints: the fallback above. */
-export const FALLBACK_AUTOCHECKPOINT_PAGES = 2_000;
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 4_000;
 
 /** The size the WAL file is truncated back to after a checkpoint (it may grow past it during a burst). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;

@@ -13,15 +13,16 @@ type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
 /**
  * Writes message batches on the event loop, on a better-sqlite3 connection of its own: statements
  * prepared once, one IMMEDIATE transaction per batch, so a message costs an indexed insert and a
- * batch one commit. It used to run in a worker thread; on one core the thread hand-off (two
- * context switches and a structured clone per batch) cost more than the insert itself, and with
- * chat's small batches it saved the event loop nothing (bench/README.md, finding 2).
+ * batch one commit. It used to run in a worker thread; on one core the hand-off (two context
+ * switches and a structured clone each way per batch) cost more than the insert itself, and with
+ * chat's small batches the event loop spent about as much on it as it saved (bench/README.md,
+ * finding 2).
  *
  * The event loop never waits here for the disk or for a lock:
  * - with WAL and synchronous=NORMAL a commit writes into the page cache; the fsyncs are in
- *   checkpoints, which run on SqliteCheckpointer's thread when a commit leaves the WAL long (the
- *   next batch waits for it, on a promise);
- * - a write lock held by another connection (a backup, a shell) is not waited for in SQLite's
+ *   checkpoints, which run on SqliteCheckpointer's thread (under a steady stream, now and then the
+ *   next batch waits for one, on a promise);
+ * - a write lock held by another connection (a shell, a script) is not waited for in SQLite's
  *   busy handler, which would sleep the whole process, but tried again on a timer, for up to the
  *   file's busyTimeoutMs; then the batch fails with SQLITE_BUSY (UNAVAILABLE to clients).
  */
@@ -29,7 +30,7 @@ export class SqliteMessageWriter implements MessageWriter {
   readonly #file: SqliteFile;
   readonly #checkpointer: SqliteCheckpointer;
   #connection: { db: Database.Database; writeBatch: WriteBatch } | undefined;
-  /** The checkpoint the last commit asked for: the next batch waits for it. */
+  /** The checkpoint the next batch must wait for, if any. */
   #checkpoint: Promise<void> | undefined;
   #closed = false;
 
@@ -47,7 +48,7 @@ export class SqliteMessageWriter implements MessageWriter {
   async write(batch: AppendRequest[]): Promise<AppendOutcome[]> {
     if (this.#checkpoint) await this.#checkpoint;
     const outcomes = await this.#commit(batch);
-    this.#checkpoint = this.#checkpointer.checkpointIfDue();
+    this.#checkpoint = this.#checkpointer.afterCommit();
     return outcomes;
   }
 

@@ -2,8 +2,9 @@
 // server's own `Messages.append` commits, against a reference written with knex on the server's
 // event-loop connection (the appends queued during one transaction go in the next: one dedupe
 // query, one UPDATE of last_seq for all rooms, one multi-row INSERT). On SQLite that reference is
-// the design before the writer thread (sqlite-message-writer.ts); on PostgreSQL it is close to the
-// server's own knex writer. It is not the server's code.
+// the design before the prepared-statement writer (sqlite-message-writer.ts): queries built by
+// knex on the event loop's connection; on PostgreSQL it is close to the server's own knex writer.
+// It is not the server's code.
 
 /** Rows of a knex raw result, in either engine. */
 const rowsOf = (result) => (Array.isArray(result) ? result : result.rows);

@@ -349,20 +349,32 @@ describe('<chat-room> room view', () => {
     assert(list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'jumped to the bottom');
   });
 
-  it('loads older messages on scroll up and keeps the visible messages in place', async () => {
+  /** Ada's widget, 420 px tall, in a room of Bob's that holds 75 messages: more than one page. */
+  async function mountInLongRoom(): Promise<{ bobRoom: Room; el: ChatRoomElement }> {
     const bobRoom = await roomByBob();
     for (let i = 1; i <= 75; i++) await bobRoom.send(`old ${i}`);
     const el = await mount({ room: bobRoom.code, name: 'Ada' });
     el.style.height = '420px';
     await nextEvent(el, 'chat-ready');
     await el.updateComplete;
+    return { bobRoom, el };
+  }
+
+  /** Scrolls the message list to the top, and waits for the older page that loads. */
+  async function scrollToOldest(el: ChatRoomElement): Promise<void> {
+    const list = $(el, '.messages');
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+    await waitFor(() => messageTexts(el).includes('old 1'), 'older messages loaded');
+  }
+
+  it('loads older messages on scroll up and keeps the visible messages in place', async () => {
+    const { el } = await mountInLongRoom();
     assert(!messageTexts(el).includes('old 1'), 'the first page is the newest');
     assert($(el, '.load-older'), 'a button offers older messages');
     const list = $(el, '.messages');
     const firstSeq = $$(el, '[data-seq]')[0]!.dataset['seq'];
-    list.scrollTop = 0;
-    list.dispatchEvent(new Event('scroll'));
-    await waitFor(() => messageTexts(el).includes('old 1'), 'older messages loaded');
+    await scrollToOldest(el);
     await el.updateComplete;
     const anchor = shadow(el).querySelector<HTMLElement>(`[data-seq="${firstSeq}"]`)!;
     assert(anchor.offsetTop - list.scrollTop < list.clientHeight && anchor.offsetTop - list.scrollTop >= -5, 'the previously first message is still in view');
@@ -370,17 +382,9 @@ describe('<chat-room> room view', () => {
   });
 
   it('keeps each row its own element while older messages load above and new ones arrive', async () => {
-    const bobRoom = await roomByBob();
-    for (let i = 1; i <= 75; i++) await bobRoom.send(`old ${i}`);
-    const el = await mount({ room: bobRoom.code, name: 'Ada' });
-    el.style.height = '420px';
-    await nextEvent(el, 'chat-ready');
-    await el.updateComplete;
+    const { bobRoom, el } = await mountInLongRoom();
     const rows = new Map($$(el, '[data-seq]').map((row) => [row.dataset['seq'], row]));
-    const list = $(el, '.messages');
-    list.scrollTop = 0;
-    list.dispatchEvent(new Event('scroll'));
-    await waitFor(() => messageTexts(el).includes('old 1'), 'older messages loaded');
+    await scrollToOldest(el);
     await bobRoom.send('newest');
     await waitFor(() => messageTexts(el).includes('newest'), 'a new message arrives');
     await el.updateComplete;

@@ -1,7 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SqliteFile } from './sqlite-file.js';
+import { WalIndex, type SqliteFile } from './sqlite-file.js';
 
 /** What the thread is started with, what it is asked (to checkpoint), and what it posts. */
 export interface CheckpointerData {
@@ -25,7 +23,7 @@ const READER_WAIT_MS = 100;
 /** After a RESTART that a reader held up (a long one: a backup, say), when the writer waits for the next. */
 const RESTART_BACKOFF_MS = 1_000;
 /** After the thread stops unexpectedly, when a new one is started. */
-const RESTART_DELAY_MS = 1_000;
+const RESPAWN_DELAY_MS = 1_000;
 
 /**
  * Runs SQLite's WAL checkpoints on a thread of its own. In WAL mode with synchronous=NORMAL a
@@ -55,7 +53,7 @@ export class SqliteCheckpointer {
   #noRestartBefore = 0;
   #nextId = 0;
   readonly #waiting = new Map<number, () => void>();
-  #restart: NodeJS.Timeout | undefined;
+  #respawn: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(file: SqliteFile, onError: (error: Error) => void = () => {}) {
@@ -91,7 +89,7 @@ export class SqliteCheckpointer {
         for (const id of [...this.#waiting.keys()]) this.#settle(id);
         if (!wasReady) return reject(error);
         this.#onError(error);
-        this.#restartLater();
+        this.#respawnLater();
       };
       worker.on('error', stopped);
       worker.on('exit', (code) => stopped(new Error(`The SQLite checkpoint thread stopped (exit code ${code})`)));
@@ -117,7 +115,7 @@ export class SqliteCheckpointer {
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#restart);
+    clearTimeout(this.#respawn);
     this.#walIndex?.close();
     this.#walIndex = undefined;
     const worker = this.#worker;
@@ -140,61 +138,13 @@ export class SqliteCheckpointer {
     resolve?.();
   }
 
-  #restartLater(): void {
+  #respawnLater(): void {
     if (this.#closed) return;
-    this.#restart = setTimeout(() => {
+    this.#respawn = setTimeout(() => {
       this.start().catch((error: Error) => {
         this.#onError(error);
-        this.#restartLater();
+        this.#respawnLater();
       });
-    }, RESTART_DELAY_MS).unref();
-  }
-}
-
-/**
- * The WAL's length, read from the wal-index header at the start of the `-shm` file that every
- * connection maps: `mxFrame`, a native-endian u32 at byte 16, after `iVersion` (3007000) at byte 0
- * (https://www.sqlite.org/walformat.html#the_wal_index_file_format). better-sqlite3 has no
- * sqlite3_wal_hook, and this is one pread instead of a checkpoint call.
- */
-class WalIndex {
-  static readonly VERSION = 3_007_000;
-  readonly #fd: number;
-  readonly #buffer = Buffer.alloc(20);
-  readonly #read = endianness() === 'LE' ? (offset: number) => this.#buffer.readUInt32LE(offset) : (offset: number) => this.#buffer.readUInt32BE(offset);
-
-  private constructor(fd: number) {
-    this.#fd = fd;
-  }
-
-  /** The wal-index of the database at `filename`, or undefined if it is not there or not of this format. */
-  static open(filename: string): WalIndex | undefined {
-    let fd: number;
-    try {
-      fd = openSync(`${filename}-shm`, 'r');
-    } catch {
-      return undefined;
-    }
-    const index = new WalIndex(fd);
-    if (index.#header() && index.#read(0) === WalIndex.VERSION) return index;
-    index.close();
-    return undefined;
-  }
-
-  /** Frames in the WAL (0 when it cannot be read). */
-  frames(): number {
-    return this.#header() ? this.#read(16) : 0;
-  }
-
-  close(): void {
-    closeSync(this.#fd);
-  }
-
-  #header(): boolean {
-    try {
-      return readSync(this.#fd, this.#buffer, 0, 20, 0) === 20;
-    } catch {
-      return false;
-    }
+    }, RESPAWN_DELAY_MS).unref();
   }
 }

@@ -1,3 +1,6 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
+
 /** Where a SQLite database lives and how each connection to it is set up. */
 export interface SqliteFile {
   filename: string;
@@ -32,3 +35,51 @@ export const FALLBACK_AUTOCHECKPOINT_PAGES = 4_000;
 
 /** The size the WAL file is truncated back to after a checkpoint (it may grow past it during a burst). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The WAL's length, read from the wal-index header at the start of the `-shm` file that every
+ * connection maps: `mxFrame`, a native-endian u32 at byte 16, after `iVersion` (3007000) at byte 0
+ * (https://www.sqlite.org/walformat.html#the_wal_index_file_format). better-sqlite3 has no
+ * sqlite3_wal_hook, and this is one pread instead of a checkpoint call.
+ */
+export class WalIndex {
+  static readonly VERSION = 3_007_000;
+  readonly #fd: number;
+  readonly #buffer = Buffer.alloc(20);
+  readonly #read = endianness() === 'LE' ? (offset: number) => this.#buffer.readUInt32LE(offset) : (offset: number) => this.#buffer.readUInt32BE(offset);
+
+  private constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** The wal-index of the database at `filename`, or undefined if it is not there or not of this format. */
+  static open(filename: string): WalIndex | undefined {
+    let fd: number;
+    try {
+      fd = openSync(`${filename}-shm`, 'r');
+    } catch {
+      return undefined;
+    }
+    const index = new WalIndex(fd);
+    if (index.#header() && index.#read(0) === WalIndex.VERSION) return index;
+    index.close();
+    return undefined;
+  }
+
+  /** Frames in the WAL (0 when it cannot be read). */
+  frames(): number {
+    return this.#header() ? this.#read(16) : 0;
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+
+  #header(): boolean {
+    try {
+      return readSync(this.#fd, this.#buffer, 0, 20, 0) === 20;
+    } catch {
+      return false;
+    }
+  }
+}

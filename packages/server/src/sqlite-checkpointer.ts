@@ -47,7 +47,8 @@ export class SqliteCheckpointer {
   /** The current thread's start: resolved once its connection is open. */
   #started: Promise<void> | undefined;
   #ready = false;
-  #walIndex: WalIndex | undefined;
+  /** null: the `-shm` file could not be read as a wal-index (then only the fallback checkpoints). */
+  #walIndex: WalIndex | null | undefined;
   /** The checkpoint the thread is running: one at a time. */
   #running: Promise<void> | undefined;
   #noRestartBefore = 0;
@@ -105,7 +106,8 @@ export class SqliteCheckpointer {
   afterCommit(): Promise<void> | undefined {
     const worker = this.#worker;
     if (!worker || !this.#ready) return undefined;
-    this.#walIndex ??= WalIndex.open(this.#file.filename);
+    // Opened once, after the first commit (which has created the -shm file); a failure is final.
+    if (this.#walIndex === undefined) this.#walIndex = WalIndex.open(this.#file.filename) ?? null;
     const frames = this.#walIndex?.frames() ?? 0;
     // While a PASSIVE round runs, a long WAL waits for it; the commit after asks for a RESTART.
     if (frames >= RESTART_AT_FRAMES && performance.now() >= this.#noRestartBefore) return (this.#running ??= this.#ask(worker, 'RESTART'));
@@ -117,7 +119,7 @@ export class SqliteCheckpointer {
     this.#closed = true;
     clearTimeout(this.#respawn);
     this.#walIndex?.close();
-    this.#walIndex = undefined;
+    this.#walIndex = null;
     const worker = this.#worker;
     this.#worker = undefined;
     for (const id of [...this.#waiting.keys()]) this.#settle(id);

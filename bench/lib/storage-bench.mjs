@@ -1,7 +1,7 @@
 // Storage alone, inside the Roomchat server process (no sockets): how many messages per second the
 // server's own `Messages.append` commits, against a reference written with knex on the server's
 // event-loop connection (the appends queued during one transaction go in the next: one dedupe
-// query, one UPDATE of last_seq for all rooms, one multi-row INSERT). On SQLite that reference is
+// query, one query for every room's newest seq, one multi-row INSERT). On SQLite that reference is
 // the design before the prepared-statement writer (sqlite-message-writer.ts): queries built by
 // knex on the event loop's connection; on PostgreSQL it is close to the server's own knex writer.
 // It is not the server's code.
@@ -53,20 +53,16 @@ export class GroupCommit {
             if (left.length) fresh.set(roomId, left);
           }
           if (!fresh.size) return [];
-          // 2. Bump every room's last_seq by its count in one statement.
-          const cases = [...fresh].map(() => 'when ? then cast(? as integer)').join(' ');
-          const bumped = await trx
-            .raw(`update rooms set last_seq = last_seq + case id ${cases} end where id in (${[...fresh].map(() => '?').join(',')}) returning id, last_seq`, [
-              ...[...fresh].flatMap(([id, items]) => [id, items.length]),
-              ...fresh.keys(),
-            ])
+          // 2. Every room's newest seq in one query.
+          const newest = await trx
+            .raw(`select id, (select max(seq) from messages where room_id = rooms.id) as last_seq from rooms where id in (${[...fresh].map(() => '?').join(',')})`, [...fresh.keys()])
             .then(rowsOf);
-          const lastSeq = new Map(bumped.map((r) => [Number(r.id), Number(r.last_seq)]));
+          const lastSeq = new Map(newest.map((r) => [Number(r.id), Number(r.last_seq ?? 0)]));
           // 3. One multi-row insert.
           const rows = [];
           const now = Date.now();
           for (const [roomId, items] of fresh) {
-            let seq = lastSeq.get(roomId) - items.length;
+            let seq = lastSeq.get(roomId);
             for (const item of items) {
               rows.push({ room_id: roomId, seq: ++seq, kind: item.message.kind, author: item.message.author, text: item.message.text ?? null, image_id: null, client_id: item.message.clientId ?? null, created_at: now });
             }

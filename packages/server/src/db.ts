@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
+import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
@@ -10,7 +11,6 @@ export interface RoomRow {
   id: number;
   app_id: string;
   code: string;
-  last_seq: number | string;
   created_at: number | string;
 }
 export interface MessageRow {
@@ -43,9 +43,11 @@ export type Database = Knex;
 /** Migrations are imported, not read from a folder, so they work the same compiled or bundled. */
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125000000_initial': initial,
+  '20261201000000_seq_from_index': seqFromIndex,
 };
 
-const migrationSource: Knex.MigrationSource<string> = {
+/** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */
+export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(MIGRATIONS).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => MIGRATIONS[name]!,

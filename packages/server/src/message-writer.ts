@@ -43,7 +43,7 @@ export function createMessageWriter(db: Database, log?: Logger): MessageWriter {
   return new SqliteMessageWriter(sqlite, new SqliteCheckpointer(sqlite, onCheckpointerError));
 }
 
-/** Writes batches with knex: a multi-row insert and one sequence UPDATE per batch. */
+/** Writes batches with knex (the server's writer on PostgreSQL): the rooms locked, their newest seqs read, one multi-row insert. */
 export class KnexMessageWriter implements MessageWriter {
   readonly #db: Database;
 
@@ -68,11 +68,12 @@ export class KnexMessageWriter implements MessageWriter {
       });
       if (perRoom.size === 0) return outcomes;
 
-      const lastSeq = await bumpSequences(trx, perRoom);
+      const lastSeq = await lockSequences(trx, [...perRoom.keys()]);
       const now = Date.now();
       const rows: Array<Omit<MessageRow, 'id'> & { index: number }> = [];
       for (const [roomId, indexes] of perRoom) {
-        const first = lastSeq.get(roomId)! - indexes.length + 1;
+        // An unknown room (no entry) fails the insert's foreign key.
+        const first = (lastSeq.get(roomId) ?? 0) + 1;
         indexes.forEach((index, k) => {
           const { kind, author, text, imageId, clientId } = batch[index]!;
           rows.push({ index, room_id: roomId, seq: first + k, kind, author, text, image_id: imageId, client_id: clientId, created_at: now });
@@ -93,18 +94,16 @@ export class KnexMessageWriter implements MessageWriter {
 }
 
 /**
- * Reserves `count` sequence numbers in each room with one UPDATE, and returns each room's new
- * `last_seq`. On PostgreSQL the rooms are first locked in id order, so two nodes writing batches
- * that share rooms wait for each other instead of deadlocking.
+ * Takes the rooms for this transaction's inserts and returns each room's newest seq (rooms with no
+ * messages yet are left out). On PostgreSQL the rooms' rows are locked first, in id order, so two
+ * nodes writing to a room wait for each other (in that order, so they cannot deadlock); only then
+ * are the seqs read, in a statement of their own: under READ COMMITTED it sees what the previous
+ * holder of the lock committed, which a read inside the locking statement would not.
  */
-async function bumpSequences(trx: Knex.Transaction, perRoom: Map<number, number[]>): Promise<Map<number, number>> {
-  const ids = [...perRoom.keys()].sort((a, b) => a - b);
+async function lockSequences(trx: Knex.Transaction, roomIds: number[]): Promise<Map<number, number>> {
+  const ids = [...roomIds].sort((a, b) => a - b);
   if (trx.client.config.client === 'pg') await trx('rooms').whereIn('id', ids).orderBy('id').forUpdate().select('id');
-  const cases = ids.map(() => 'when ? then cast(? as bigint)').join(' ');
-  const bindings = ids.flatMap((id) => [id, perRoom.get(id)!.length]);
-  const rows = await trx('rooms')
-    .whereIn('id', ids)
-    .update({ last_seq: trx.raw(`last_seq + case id ${cases} end`, bindings) })
-    .returning<{ id: number; last_seq: number | string }[]>(['id', 'last_seq']);
-  return new Map(rows.map((r) => [Number(r.id), Number(r.last_seq)]));
+  const newest = trx('messages').max('seq').where('room_id', trx.ref('rooms.id'));
+  const rows = await trx('rooms').whereIn('id', ids).select('id', newest.as('last_seq'));
+  return new Map(rows.filter((r) => r.last_seq !== null).map((r) => [Number(r.id), Number(r.last_seq)]));
 }

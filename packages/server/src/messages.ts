@@ -61,8 +61,8 @@ export class Messages {
 
   /**
    * Stores a message and resolves once it is committed. Sequence numbers are gap-free, in commit
-   * order, and in arrival order within a batch (the room's `last_seq` is bumped in the same
-   * transaction). A repeated client id returns the original.
+   * order, and in arrival order within a batch (each batch reads the room's newest seq while it
+   * holds the room's write lock). A repeated client id returns the original.
    */
   append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {

@@ -31,7 +31,7 @@ export class Rooms {
     // At 8 characters a collision needs ~10^6 rooms to become likely at all; retrying a few
     // times covers it without a read-before-write race.
     for (let attempt = 0; ; attempt++) {
-      const row = { app_id: appId, code: this.#newCode(), last_seq: 0, created_at: Date.now() };
+      const row = { app_id: appId, code: this.#newCode(), created_at: Date.now() };
       try {
         const [inserted] = await this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id');
         return toRoom({ ...row, id: inserted!.id });

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { migrate, openDatabase, SQLITE_FILE_NAME, type Database as Knex } from './db.js';
 import { Rooms } from './rooms.js';
 import { RESTART_AT_FRAMES, SqliteCheckpointer } from './sqlite-checkpointer.js';
-import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-file.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, WalIndex } from './sqlite-file.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
 
 const MB = 1024 * 1024;
@@ -44,6 +44,30 @@ test('a writer whose database has no schema fails its writes, and works once the
       await writer.close();
       await assert.rejects(writer.write([text(room.id, 'd')]), /closed/, 'closing is final');
     } finally {
+      await writer.close();
+    }
+  });
+});
+
+test('a one-message commit writes three pages to the WAL: a leaf of the messages table and of each of its two indexes', async () => {
+  // Each page a commit changes is a WAL frame (a write, a checksum, later a checkpoint's copy), and
+  // chat's batches hold one or two messages: a room counter or AUTOINCREMENT's sqlite_sequence
+  // would add a page to every commit (bench/README.md, finding 3).
+  await withDatabase(async ({ filename, db }) => {
+    await migrate(db);
+    const room = await new Rooms(db, 8).create();
+    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
+    const wal = WalIndex.open(filename)!;
+    try {
+      await writer.write(Array.from({ length: 10 }, (_, i) => text(room.id, `warm${i}`)));
+      for (let i = 0; i < 5; i++) {
+        const before = wal.frames();
+        const [outcome] = await writer.write([text(room.id, `one${i}`)]);
+        assert.equal(outcome!.row.seq, 11 + i);
+        assert.equal(wal.frames() - before, 3, `commit ${i} wrote ${wal.frames() - before} pages`);
+      }
+    } finally {
+      wal.close();
       await writer.close();
     }
   });

@@ -105,8 +105,10 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
        from messages left join images on images.id = messages.image_id
       where messages.room_id = ? and messages.client_id = ?`,
   );
-  const lastSeqOf = db.prepare<[number], number>('select last_seq from rooms where id = ?').pluck();
-  const setLastSeq = db.prepare<[number, number]>('update rooms set last_seq = ? where id = ?');
+  // The room's newest seq, from the last entry of its (room_id, seq) index: the page the insert
+  // then writes anyway. The transaction holds SQLite's one write lock, so no other writer can take
+  // the same seq meanwhile.
+  const lastSeqOf = db.prepare<[number], number>('select seq from messages where room_id = ? order by seq desc limit 1').pluck();
   // A client id stored before makes the insert a no-op (its unique index answers, so a new message
   // costs no extra lookup), and only then is the stored row read.
   const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, number]>(
@@ -114,15 +116,16 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
      on conflict (room_id, client_id) do nothing`,
   );
 
-  /** In order: a client id stored before returns its row; anything else takes the room's next seq. */
+  /**
+   * In order: a client id stored before returns its row; anything else takes the room's next seq.
+   * An unknown room fails the insert's foreign key (SQLITE_CONSTRAINT_FOREIGNKEY).
+   */
   const transaction = db.transaction((batch: AppendRequest[]): AppendOutcome[] => {
     const now = Date.now();
     const seqs = new Map<number, number>();
-    const outcomes = batch.map((request): AppendOutcome => {
+    return batch.map((request): AppendOutcome => {
       const { roomId, kind, author, text, imageId, clientId } = request;
-      const last = seqs.get(roomId) ?? lastSeqOf.get(roomId);
-      if (last === undefined) throw Object.assign(new Error(`No room ${roomId}`), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
-      const seq = Number(last) + 1;
+      const seq = Number(seqs.get(roomId) ?? lastSeqOf.get(roomId) ?? 0) + 1;
       const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, text, imageId, clientId, now);
       if (changes === 0) return { row: findByClientId.get(roomId, clientId!)!, created: false };
       seqs.set(roomId, seq);
@@ -131,8 +134,6 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
         created: true,
       };
     });
-    for (const [roomId, seq] of seqs) setLastSeq.run(seq, roomId);
-    return outcomes;
   });
   return (batch) => transaction.immediate(batch);
 }

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { migrate, openDatabase, SQLITE_FILE_NAME } from './db.js';
+import { Images } from './images.js';
 import { Messages } from './messages.js';
-import { Rooms } from './rooms.js';
+import { Rooms, type RoomRecord } from './rooms.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-file.js';
 import { createStorage } from './testing.js';
 
@@ -15,9 +17,8 @@ test('the SQLite WAL stays bounded whichever connection writes (images and rooms
   const db = openDatabase({ databaseUrl: undefined, dataDir: storage.options.dataDir! });
   const walSize = () => statSync(path.join(storage.options.dataDir!, `${SQLITE_FILE_NAME}-wal`)).size;
   const blob = Buffer.alloc(100 * 1024, 7);
-  let images = 0;
-  const storeImage = (roomId: number) =>
-    db('images').insert({ id: `img${images++}`, room_id: roomId, mime: 'image/png', width: 1, height: 1, size: blob.length, etag: 'e', data: blob, thumbnail: blob.subarray(0, 16), thumbnail_etag: 't', created_at: Date.now() });
+  const images = new Images(db);
+  const storeImage = (room: RoomRecord) => images.store(room, { mime: 'image/png', width: 1, height: 1, data: blob, thumbnail: blob.subarray(0, 16) });
   const messages = new Messages(db);
   try {
     await migrate(db);
@@ -30,7 +31,7 @@ test('the SQLite WAL stays bounded whichever connection writes (images and rooms
     let largest = 0;
     for (let burst = 0; burst < 20; burst++) {
       await Promise.all(Array.from({ length: 500 }, () => messages.append(room, { kind: 'text', author: 'a', text })));
-      for (let i = 0; i < 10; i++) await storeImage(room.id);
+      for (let i = 0; i < 10; i++) await storeImage(room);
       largest = Math.max(largest, walSize());
     }
     const frameBytes = 4096 + 24;
@@ -40,10 +41,51 @@ test('the SQLite WAL stays bounded whichever connection writes (images and rooms
 
     // 48 MB through the knex connection alone, in 480 commits (as image uploads come): its own
     // checkpoint at the fallback length bounds the WAL.
-    for (let i = 0; i < 480; i++) await storeImage(room.id);
+    for (let i = 0; i < 480; i++) await storeImage(room);
     assert.ok(walSize() < fallbackBytes + MB, `WAL at ${(walSize() / MB).toFixed(1)} MB after 48 MB written by the knex connection`);
   } finally {
     await messages.close();
+    await db.destroy();
+    await storage.dispose();
+  }
+});
+
+test("room and image writes wait for another connection's SQLite write lock without stalling the event loop, up to the busy timeout", async () => {
+  const storage = await createStorage('sqlite');
+  const dataDir = storage.options.dataDir!;
+  const db = openDatabase({ databaseUrl: undefined, dataDir, busyTimeoutMs: 1_500 });
+  const intruder = new Database(path.join(dataDir, SQLITE_FILE_NAME));
+  const pixel = Buffer.from('not decoded here');
+  try {
+    await migrate(db);
+    const rooms = new Rooms(db, 8);
+    const images = new Images(db);
+    const room = await rooms.create();
+
+    // A shell or a script holds the write lock; SQLite's own busy handler would sleep the process.
+    intruder.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const creating = rooms.create();
+    const storing = images.store(room, { mime: 'image/png', width: 1, height: 1, data: pixel, thumbnail: pixel });
+    creating.catch(() => undefined); // awaited below
+    storing.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    clearInterval(ticker);
+    assert.ok(ticks >= 10, `the event loop ran ${ticks} 10 ms timers in 400 ms while the writes waited`);
+    intruder.exec('ROLLBACK');
+    const [created, stored] = await Promise.all([creating, storing]);
+    assert.ok((await rooms.find(created.code))?.id === created.id, 'the room is stored once the lock is released');
+    assert.equal((await images.infoInRoom(room, stored.id)).size, pixel.length, 'and so is the image');
+
+    intruder.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    await assert.rejects(rooms.create(), { code: 'SQLITE_BUSY' });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 1_400 && waited < 4_000, `gave up after ${Math.round(waited)} ms (busy timeout 1500 ms)`);
+  } finally {
+    if (intruder.inTransaction) intruder.exec('ROLLBACK');
+    intruder.close();
     await db.destroy();
     await storage.dispose();
   }

@@ -4,7 +4,7 @@ import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import { DEFAULT_CONFIG } from './config.js';
-import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
+import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
 /** Row shapes, as the database returns them (bigint columns come back as strings from pg). */
 export interface RoomRow {
@@ -60,7 +60,7 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL schema to use (tests isolate runs with it). */
   searchPath?: string;
-  /** SQLite: how long a statement waits for another connection's write lock. */
+  /** SQLite: how long a write waits for another connection's write lock. */
   busyTimeoutMs?: number;
 }
 
@@ -89,8 +89,9 @@ export function openDatabase(options: DatabaseOptions): Database {
   mkdirSync(options.dataDir, { recursive: true });
   const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_CONFIG.sqliteBusyTimeoutMs };
   // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
-  // millisecond) and rare writes (rooms, images) on the event loop. Message appends, the hot
-  // write path, have a connection of their own with prepared statements (sqlite-message-writer.ts).
+  // millisecond) and rare writes (rooms, images: through `retryingLocks`) on the event loop.
+  // Message appends, the hot write path, have a connection of their own with prepared statements
+  // (sqlite-message-writer.ts).
   const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file.filename },
@@ -116,10 +117,31 @@ interface BetterSqliteConnection {
   pragma(source: string): unknown;
 }
 
-/** Brings the schema up to date, from one process; several at once go through `migrateConcurrently` (migrate.ts). */
+/**
+ * Brings the schema up to date, from one process; several at once go through `migrateConcurrently`
+ * (migrate.ts). On SQLite the migrations may wait in SQLite's busy handler for another connection's
+ * write lock (up to the busy timeout): they run before the server serves anyone, and knex's
+ * migrator could not be retried halfway through.
+ */
 export async function migrate(db: Database): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  const sqlite = sqliteFileOf(db);
+  if (sqlite) await db.raw(`pragma busy_timeout = ${Math.max(0, Math.floor(sqlite.busyTimeoutMs))}`);
+  try {
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
+  } finally {
+    if (sqlite) await db.raw('pragma busy_timeout = 0');
+  }
+}
+
+/**
+ * Runs one write (a statement or a whole transaction) on `db`. On SQLite, another connection's
+ * write lock is waited for on a timer, for up to the busy timeout, instead of in SQLite's busy
+ * handler, which would hold the whole server up (sqlite-file.ts, retryWhileLocked).
+ */
+export function retryingLocks<T>(db: Database, write: () => Promise<T>): Promise<T> {
+  const sqlite = sqliteFileOf(db);
+  return sqlite ? retryWhileLocked(sqlite, write) : write();
 }
 
 /** Whether the error is a unique-constraint violation, in either engine. */

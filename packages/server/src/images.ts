@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import sharp, { type Metadata } from 'sharp';
 import { ErrorCode, HTTP_PATHS, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
-import type { Database, ImageRow } from './db.js';
+import { retryingLocks, type Database, type ImageRow } from './db.js';
 import { ChatError } from './errors.js';
 import type { RoomRecord } from './rooms.js';
 
@@ -91,7 +91,7 @@ export class Images {
       thumbnail_etag: etag(image.thumbnail),
       created_at: Date.now(),
     };
-    await this.#db('images').insert(row);
+    await retryingLocks(this.#db, () => this.#db('images').insert(row));
     return imageInfo(row);
   }
 

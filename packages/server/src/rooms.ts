@@ -1,6 +1,6 @@
 import { customAlphabet } from 'nanoid';
 import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/sdk/protocol';
-import { isUniqueViolation, type Database, type RoomRow } from './db.js';
+import { isUniqueViolation, retryingLocks, type Database, type RoomRow } from './db.js';
 import { ChatError } from './errors.js';
 
 /** Every room belongs to an app (an embedding site); until apps are managed, all use this one. */
@@ -33,7 +33,7 @@ export class Rooms {
     for (let attempt = 0; ; attempt++) {
       const row = { app_id: appId, code: this.#newCode(), created_at: Date.now() };
       try {
-        const [inserted] = await this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id');
+        const [inserted] = await retryingLocks(this.#db, () => this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id'));
         return toRoom({ ...row, id: inserted!.id });
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 4) throw error;

@@ -1,10 +1,11 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where a SQLite database lives and how each connection to it is set up. */
 export interface SqliteFile {
   filename: string;
-  /** How long a statement waits for another connection's write lock before failing. */
+  /** How long a write waits for another connection's write lock before failing (retryWhileLocked). */
   busyTimeoutMs: number;
 }
 
@@ -12,7 +13,9 @@ export interface SqliteFile {
  * Settings every SQLite connection gets. WAL: readers do not block the writer. synchronous=NORMAL
  * in WAL mode keeps every committed transaction through a process crash (SIGKILL); only an OS
  * crash or power loss may drop the last few, which FULL would prevent at a fsync per commit.
- * busy_timeout: wait for another connection's write lock instead of failing at once.
+ * busy_timeout = 0: SQLite's busy handler would wait for another connection's write lock by
+ * sleeping the thread, i.e. the whole server; writes on the event loop wait on a timer instead
+ * (retryWhileLocked). Migrations (db.ts) and the checkpoint thread, which may sleep, set their own.
  * Checkpoints (the only fsyncs) are the checkpoint thread's work (sqlite-checkpointer.ts), so
  * each connection's own automatic checkpoint is raised from SQLite's 1,000 pages to a fallback,
  * reached only if that thread has stopped or fallen far behind. It is never turned off: a
@@ -23,11 +26,38 @@ export function sqlitePragmas(file: SqliteFile): string[] {
   return [
     'journal_mode = WAL',
     'synchronous = NORMAL',
-    `busy_timeout = ${Math.max(0, Math.floor(file.busyTimeoutMs))}`,
+    'busy_timeout = 0',
     'foreign_keys = ON',
     `wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`,
     `journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`,
   ];
+}
+
+/** Longest pause between two tries to take a write lock that another connection holds. */
+const MAX_LOCK_RETRY_MS = 50;
+
+/**
+ * Runs `write` until it gets past another connection's write lock (SQLITE_BUSY), tried again on
+ * a timer with pauses doubling from 1 ms, for up to the file's busyTimeoutMs; then the last
+ * SQLITE_BUSY is thrown (UNAVAILABLE to clients). Meanwhile the event loop goes on serving.
+ * `write` must be a whole transaction (or a single statement), so that a retry starts afresh.
+ */
+export async function retryWhileLocked<T>(file: SqliteFile, write: () => T | Promise<T>): Promise<T> {
+  const deadline = performance.now() + file.busyTimeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_LOCK_RETRY_MS)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isLocked(error) || performance.now() + pause > deadline) throw error;
+    }
+    await sleep(pause);
+  }
+}
+
+/** SQLITE_BUSY (and its extended codes): another connection holds the write lock. */
+export function isLocked(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** The WAL length (in pages) at which a connection's own commit checkpoints: the fallback above. */

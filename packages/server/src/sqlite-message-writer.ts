@@ -1,12 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { MessageWithImage } from './message-rows.js';
 import type { AppendOutcome, AppendRequest, MessageWriter } from './message-writer.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
-import { sqlitePragmas, type SqliteFile } from './sqlite-file.js';
-
-/** Longest pause between two tries to take a write lock that another connection holds. */
-const MAX_LOCK_RETRY_MS = 50;
+import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
 type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
 
@@ -23,8 +19,9 @@ type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
  *   checkpoints, which run on SqliteCheckpointer's thread (under a steady stream, now and then the
  *   next batch waits for one, on a promise);
  * - a write lock held by another connection (a shell, a script) is not waited for in SQLite's
- *   busy handler, which would sleep the whole process, but tried again on a timer, for up to the
- *   file's busyTimeoutMs; then the batch fails with SQLITE_BUSY (UNAVAILABLE to clients).
+ *   busy handler, which would sleep the whole process, but tried again on a timer
+ *   (retryWhileLocked), for up to the file's busyTimeoutMs; then the batch fails with SQLITE_BUSY
+ *   (UNAVAILABLE to clients).
  */
 export class SqliteMessageWriter implements MessageWriter {
   readonly #file: SqliteFile;
@@ -52,17 +49,8 @@ export class SqliteMessageWriter implements MessageWriter {
     return outcomes;
   }
 
-  async #commit(batch: AppendRequest[]): Promise<AppendOutcome[]> {
-    const deadline = performance.now() + this.#file.busyTimeoutMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_LOCK_RETRY_MS)) {
-      const { writeBatch } = this.#open();
-      try {
-        return writeBatch(batch);
-      } catch (error) {
-        if (!isLocked(error) || performance.now() + pause > deadline) throw error;
-      }
-      await sleep(pause);
-    }
+  #commit(batch: AppendRequest[]): Promise<AppendOutcome[]> {
+    return retryWhileLocked(this.#file, () => this.#open().writeBatch(batch));
   }
 
   async close(): Promise<void> {
@@ -78,7 +66,6 @@ export class SqliteMessageWriter implements MessageWriter {
     const db = new Database(this.#file.filename);
     try {
       for (const pragma of sqlitePragmas(this.#file)) db.pragma(pragma);
-      db.pragma('busy_timeout = 0');
       this.#connection = { db, writeBatch: prepareBatchWrite(db) };
     } catch (error) {
       db.close();
@@ -89,12 +76,6 @@ export class SqliteMessageWriter implements MessageWriter {
     this.#checkpointer.start().catch(() => undefined);
     return this.#connection;
   }
-}
-
-/** SQLITE_BUSY: another connection holds the write lock. */
-function isLocked(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** The batch write, with its statements prepared once: in order, each request's outcome. */

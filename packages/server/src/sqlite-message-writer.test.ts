@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { migrate, openDatabase, SQLITE_FILE_NAME, type Database as Knex } from './db.js';
 import { Rooms } from './rooms.js';
 import { RESTART_AT_FRAMES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalIndex } from './sqlite-file.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
+import { checkWaitForLockOnTimer } from './testing.js';
 
 const MB = 1024 * 1024;
 const text = (roomId: number, clientId: string | null, body = 'hi') => ({ roomId, kind: 'text' as const, author: 'x', text: body, imageId: null, clientId });
@@ -78,30 +78,11 @@ test("another connection's write lock is waited for without stalling the event l
     await migrate(db);
     const room = await new Rooms(db, 8).create();
     const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_500 });
-    const intruder = new Database(filename);
     try {
       await writer.start();
-      intruder.exec('BEGIN IMMEDIATE');
-      // SQLite's own busy handler would sleep the whole process until the lock is released.
-      let ticks = 0;
-      const ticker = setInterval(() => ticks++, 10);
-      const writing = writer.write([text(room.id, 'held')]);
-      writing.catch(() => undefined); // awaited below
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      clearInterval(ticker);
-      assert.ok(ticks >= 10, `the event loop ran ${ticks} 10 ms timers in 400 ms while the write waited`);
-      intruder.exec('ROLLBACK');
-      const [outcome] = await writing;
+      const [outcome] = await checkWaitForLockOnTimer(filename, 1_500, () => writer.write([text(room.id, null)]));
       assert.deepEqual([Number(outcome!.row.seq), outcome!.created], [1, true], 'the write lands once the lock is released');
-
-      intruder.exec('BEGIN IMMEDIATE');
-      const started = performance.now();
-      await assert.rejects(writer.write([text(room.id, 'never')]), { code: 'SQLITE_BUSY' });
-      const waited = performance.now() - started;
-      assert.ok(waited >= 1_400 && waited < 4_000, `gave up after ${Math.round(waited)} ms (busy timeout 1500 ms)`);
     } finally {
-      if (intruder.inTransaction) intruder.exec('ROLLBACK');
-      intruder.close();
       await writer.close();
     }
   });

@@ -2,11 +2,13 @@
  * Test support: real servers on 127.0.0.1 port 0 with a temporary SQLite file, or a fresh
  * PostgreSQL schema when TEST_DATABASE_URL is set, and real SDK clients connected to them.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer as createNetServer, connect as netConnect, type Server, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import knex from 'knex';
 import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
 import { createChatServer, type ChatServer, type ChatServerOptions } from './index.js';
@@ -165,4 +167,37 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * What a SQLite write on the event loop promises when another connection (a shell, a script) holds
+ * the database's write lock, checked with a second connection to `filename` holding it: the event
+ * loop keeps running while `write` waits (SQLite's own busy handler would sleep the process), the
+ * write lands once the lock is released, and a write held up past `busyTimeoutMs` fails with
+ * SQLITE_BUSY. Returns the first write's result.
+ */
+export async function checkWaitForLockOnTimer<T>(filename: string, busyTimeoutMs: number, write: () => Promise<T>): Promise<T> {
+  const intruder = new Database(filename);
+  try {
+    intruder.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const writing = write();
+    writing.catch(() => undefined); // awaited below
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    clearInterval(ticker);
+    assert.ok(ticks >= 10, `the event loop ran ${ticks} 10 ms timers in 400 ms while the write waited`);
+    intruder.exec('ROLLBACK');
+    const result = await writing;
+
+    intruder.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    await assert.rejects(write(), { code: 'SQLITE_BUSY' });
+    const waited = performance.now() - started;
+    assert.ok(waited >= busyTimeoutMs - 100 && waited < busyTimeoutMs + 2_500, `gave up after ${Math.round(waited)} ms (busy timeout ${busyTimeoutMs} ms)`);
+    return result;
+  } finally {
+    if (intruder.inTransaction) intruder.exec('ROLLBACK');
+    intruder.close();
+  }
 }

@@ -1,7 +1,7 @@
 export { ChatClient, type ChatClientOptions, type ClientEvents, type ConnectionState } from './client.js';
 export { Room, type RoomEvents, type SendOptions } from './room.js';
 export { ChatError } from './errors.js';
-export { randomId } from './ids.js';
+export { randomId, timeOrderedId } from './ids.js';
 export type { UploadOptions, UploadSource } from './upload.js';
 export { localStorageOutboxStore, memoryOutboxStore, type OutboxEntry, type OutboxStore } from './outbox.js';
 export {

@@ -116,6 +116,18 @@ for (const engine of engines()) {
       assert.equal(page.messages.filter((m) => m.clientId === 'race').length, 1);
     });
 
+    test("the SDK's own client ids sort in the order the messages were sent (so the server's client-id index grows at its end)", async () => {
+      const room = await client().createRoom({ name: 'Alice' });
+      const sent = [];
+      for (let i = 0; i < 5; i++) {
+        sent.push(await room.send(`in order ${i}`));
+        await new Promise((resolve) => setTimeout(resolve, 2)); // a later millisecond
+      }
+      const ids = sent.map((m) => m.clientId!);
+      assert.deepEqual([...ids].sort(), ids);
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
     test('an image is re-encoded without its metadata, sent as a message, and served with caching headers', async () => {
       const alice = await client().createRoom({ name: 'Alice' });
       const bob = await client().joinRoom(alice.code, { name: 'Bob' });

@@ -1,4 +1,4 @@
-import { ChatError, ErrorCode, randomId, type ChatMessage, type OutboxEntry, type Room } from '@roomchat/sdk';
+import { ChatError, ErrorCode, timeOrderedId, type ChatMessage, type OutboxEntry, type Room } from '@roomchat/sdk';
 
 /** A message the visitor sent that the server has not stored yet. */
 export interface OutgoingMessage {
@@ -123,7 +123,7 @@ export class Outgoing {
   }
 
   #newClientId(): string {
-    return `${this.#room.self.id}.${randomId()}`;
+    return `${this.#room.self.id}.${timeOrderedId()}`;
   }
 
   #start(item: OutgoingMessage): OutgoingMessage {

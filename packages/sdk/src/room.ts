@@ -40,7 +40,8 @@ export interface SendOptions {
   /**
    * The message's client id. Give one to retry a send safely: the server stores a client id once
    * and answers a repeat with the original message. Default: a new `timeOrderedId()`; ids of
-   * your own that grow with time (like it, or a counter) store faster than random ones.
+   * your own that sort in the order they are made (like it, or a zero-padded counter) store
+   * faster than random ones.
    */
   clientId?: string;
 }

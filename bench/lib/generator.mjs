@@ -3,6 +3,7 @@
 // receivers share this process, so `performance.now()` needs no clock sync). Reports its own CPU.
 import { Agent, get } from 'node:http';
 import * as hdr from 'hdr-histogram-js';
+import { timeOrderedId } from '@roomchat/sdk';
 import { processStats, serveCalls } from './proc.mjs';
 import { WireClient } from './wire-client.mjs';
 
@@ -68,12 +69,10 @@ async function pool(items, limit, fn) {
   return errors;
 }
 
-let sendCounter = 0;
-const genId = `g${process.pid}`;
-
+/** One message, with a client id as the SDK makes them (they sort by time, which the server's index favours). */
 function sendOne(sender, stats) {
   const sentAt = performance.now();
-  const payload = { code: sender.code, clientId: `${genId}-${sendCounter++}`, text: `t:${sentAt.toFixed(3)} hello from the benchmark` };
+  const payload = { code: sender.code, clientId: timeOrderedId(), text: `t:${sentAt.toFixed(3)} hello from the benchmark` };
   return sender.client.request('message:send', payload).then(
     (ack) => {
       if (ack?.ok) stats.ack?.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));

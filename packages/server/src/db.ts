@@ -3,6 +3,7 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
+import * as clientIdIndexByTime from '../migrations/20261202000000_client_id_index_by_time.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
@@ -44,6 +45,7 @@ export type Database = Knex;
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125000000_initial': initial,
   '20261201000000_seq_from_index': seqFromIndex,
+  '20261202000000_client_id_index_by_time': clientIdIndexByTime,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { timeOrderedId } from '@roomchat/sdk';
 import { migrate, openDatabase, SQLITE_FILE_NAME, type Database as Knex } from './db.js';
 import { Rooms } from './rooms.js';
 import { RESTART_AT_FRAMES, SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -65,6 +66,40 @@ test('a one-message commit writes three pages to the WAL: a leaf of the messages
         const [outcome] = await writer.write([text(room.id, `one${i}`)]);
         assert.equal(outcome!.row.seq, 11 + i);
         assert.equal(wal.frames() - before, 3, `commit ${i} wrote ${wal.frames() - before} pages`);
+      }
+    } finally {
+      wal.close();
+      await writer.close();
+    }
+  });
+});
+
+test("a batch to many rooms writes about a page per room: new client ids share their index's last page, and lines without one skip it", async () => {
+  // Keyed (room_id, client_id), the index took a leaf per room of the batch; the SDK's ids sort by
+  // time, so keyed (client_id, room_id) a batch's ids land together at its end, whatever the rooms.
+  await withDatabase(async ({ filename, db }) => {
+    await migrate(db);
+    const rooms = await Promise.all(Array.from({ length: 8 }, () => new Rooms(db, 8).create()));
+    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
+    const wal = WalIndex.open(filename)!;
+    try {
+      // Enough messages per room that each room's newest seqs are on a leaf of their own.
+      for (const room of rooms) await writer.write(Array.from({ length: 400 }, () => text(room.id, timeOrderedId())));
+      const pages: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const before = wal.frames();
+        const outcomes = await writer.write(rooms.map((room) => text(room.id, timeOrderedId())));
+        assert.ok(outcomes.every((o) => o.created && o.row.seq === 401 + i));
+        pages.push(wal.frames() - before);
+      }
+      // A leaf of the seq index per room, the table's last leaf and the client-id index's last leaf
+      // (a batch that splits a leaf writes its new sibling and parent too); with the index keyed
+      // (room_id, client_id) it was two leaves per room, 17 pages.
+      assert.equal(Math.min(...pages), rooms.length + 2, `batches to ${rooms.length} rooms wrote ${pages.join(', ')} pages`);
+      for (let i = 0; i < 3; i++) {
+        const before = wal.frames();
+        await writer.write([text(rooms[0]!.id, null)]);
+        assert.equal(wal.frames() - before, 2, 'a line without a client id (a join, a leave) writes the table and the seq index only');
       }
     } finally {
       wal.close();

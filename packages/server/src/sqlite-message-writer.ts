@@ -91,10 +91,11 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
   // the same seq meanwhile.
   const lastSeqOf = db.prepare<[number], number>('select seq from messages where room_id = ? order by seq desc limit 1').pluck();
   // A client id stored before makes the insert a no-op (its unique index answers, so a new message
-  // costs no extra lookup), and only then is the stored row read.
+  // costs no extra lookup), and only then is the stored row read. The target names that index,
+  // which is partial: only messages with a client id have an entry.
   const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, number]>(
     `insert into messages (room_id, seq, kind, author, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (room_id, client_id) do nothing`,
+     on conflict (client_id, room_id) where client_id is not null do nothing`,
   );
 
   /**

@@ -52,8 +52,9 @@ try {
 console.log(`${values.name} is in room ${room.code} on ${values.server}. Say !help there. Ctrl+C to leave.`);
 
 room.on('message', (message) => {
-  // Only what others say: the bot's own answers come back as messages too.
-  if (message.kind !== 'text' || message.author === room.self.name) return;
+  // Only what others say: the bot's own answers come back as messages too (by its member id, which
+  // the server sets: a visitor who takes the bot's name is still answered).
+  if (message.kind !== 'text' || message.authorId === room.self.id) return;
   console.log(`${message.author}: ${message.text}`);
   const reply = answer(message.text ?? '', room);
   if (reply) room.send(reply).catch((error) => console.error(`[send failed] ${error.code}`));

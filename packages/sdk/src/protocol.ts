@@ -110,6 +110,12 @@ export interface ChatMessage {
   kind: MessageKind;
   /** Display name of the author (for join/leave: of the member who came or went). */
   author: string;
+  /**
+   * The author's `Member.id`, set by the server from the sender's membership, so a client can
+   * tell its own messages (`authorId === room.self.id`) and nobody can pass one off as another's.
+   * Absent on messages posted over HTTP and on those stored before the field existed.
+   */
+  authorId?: string;
   /** The text of a `text` message; absent for others. */
   text?: string;
   /** The image of an `image` message; absent for others. */

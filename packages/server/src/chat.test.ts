@@ -103,6 +103,34 @@ for (const engine of engines()) {
       assert.equal(body.hasMore, false);
     });
 
+    test("every message names its author's member id, set by the server, whatever the sender claims", async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      const bob = await client().joinRoom(alice.code, { name: 'Bob' });
+      // Alice's public id is in every member list: copying it into a client id, or into an HTTP
+      // post, must not make a message hers.
+      const copied = await bob.send('I am Alice', { clientId: `${alice.self.id}.fake` });
+      assert.equal(copied.authorId, bob.self.id);
+      const mine = await alice.send('I really am');
+      assert.equal(mine.authorId, alice.self.id);
+      const res = await fetch(`${running.url}/v1/rooms/${alice.code}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Alice', text: 'posted over HTTP', authorId: alice.self.id }),
+      });
+      assert.equal(res.status, 201);
+      const { message: posted } = (await res.json()) as { message: ChatMessage };
+      assert.equal(posted.authorId, undefined, 'an HTTP post has no member behind it');
+      await bob.leave();
+      await eventually(() => alice.messages.some((m) => m.kind === 'leave'), 'Bob to leave');
+
+      // As every client sees them live, and as history returns them.
+      const authors = (messages: readonly ChatMessage[]) => messages.map((m) => `${m.kind}:${m.text ?? ''}:${m.authorId === alice.self.id ? 'alice' : m.authorId === bob.self.id ? 'bob' : m.authorId}`);
+      const expected = ['join::alice', 'join::bob', 'text:I am Alice:bob', 'text:I really am:alice', 'text:posted over HTTP:undefined', 'leave::bob'];
+      assert.deepEqual(authors(alice.messages), expected);
+      const history = (await (await fetch(`${running.url}/v1/rooms/${alice.code}/messages`)).json()) as { messages: ChatMessage[] };
+      assert.deepEqual(authors(history.messages), expected);
+    });
+
     test('re-sending a client id returns the stored original instead of a duplicate', async () => {
       const room = await client().createRoom({ name: 'Alice' });
       const first = await room.send('only once', { clientId: 'retry-me' });

@@ -21,6 +21,8 @@ export interface Publisher {
 /** A message as a member sends it: text or an uploaded image of the room. */
 export interface OutgoingMessage {
   author: string;
+  /** The sender's public member id, from its membership (never from the client); none over HTTP. */
+  authorId?: string | undefined;
   text?: string | undefined;
   imageId?: string | undefined;
   clientId?: string | undefined;
@@ -94,7 +96,7 @@ export class Chat {
     const { member: self, arrived } = await this.presence.join(room, member, connectionId);
     if (arrived) {
       this.#publisher.memberJoined(room, self);
-      await this.#record(room, { kind: 'join', author: self.name });
+      await this.#record(room, { kind: 'join', author: self.name, authorId: self.id });
     }
     const page = await this.messages.page(room, { limit: this.#config.historyPageSize });
     return {
@@ -118,9 +120,9 @@ export class Chat {
   async send(room: RoomRecord, message: OutgoingMessage): Promise<ChatMessage> {
     if (message.imageId !== undefined) {
       const image = await this.images.infoInRoom(room, message.imageId);
-      return this.#record(room, { kind: 'image', author: message.author, image, clientId: message.clientId });
+      return this.#record(room, { kind: 'image', author: message.author, authorId: message.authorId, image, clientId: message.clientId });
     }
-    return this.#record(room, { kind: 'text', author: message.author, text: message.text, clientId: message.clientId });
+    return this.#record(room, { kind: 'text', author: message.author, authorId: message.authorId, text: message.text, clientId: message.clientId });
   }
 
   history(room: RoomRecord, options: Partial<HistoryQuery>): Promise<HistoryPage> {
@@ -146,7 +148,7 @@ export class Chat {
 
   async #recordLeave(room: RoomRecord, member: Member): Promise<void> {
     this.#publisher.memberLeft(room, member);
-    await this.#record(room, { kind: 'leave', author: member.name });
+    await this.#record(room, { kind: 'leave', author: member.name, authorId: member.id });
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import * as clientIdIndexByTime from '../migrations/20261202000000_client_id_index_by_time.js';
+import * as authorId from '../migrations/20261202000100_author_id.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
@@ -20,6 +21,7 @@ export interface MessageRow {
   seq: number | string;
   kind: string;
   author: string;
+  author_id: string | null;
   text: string | null;
   image_id: string | null;
   client_id: string | null;
@@ -46,6 +48,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125000000_initial': initial,
   '20261201000000_seq_from_index': seqFromIndex,
   '20261202000000_client_id_index_by_time': clientIdIndexByTime,
+  '20261202000100_author_id': authorId,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -11,6 +11,7 @@ export interface AppendRequest {
   roomId: number;
   kind: MessageKind;
   author: string;
+  authorId: string | null;
   text: string | null;
   imageId: string | null;
   clientId: string | null;
@@ -78,8 +79,8 @@ export class KnexMessageWriter implements MessageWriter {
         // An unknown room (no entry) fails the insert's foreign key.
         const first = (lastSeq.get(roomId) ?? 0) + 1;
         indexes.forEach((index, k) => {
-          const { kind, author, text, imageId, clientId } = batch[index]!;
-          rows.push({ index, room_id: roomId, seq: first + k, kind, author, text, image_id: imageId, client_id: clientId, created_at: now });
+          const { kind, author, authorId, text, imageId, clientId } = batch[index]!;
+          rows.push({ index, room_id: roomId, seq: first + k, kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now });
         });
       }
       const inserted = await trx('messages')

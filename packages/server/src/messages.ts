@@ -8,6 +8,8 @@ import type { RoomRecord } from './rooms.js';
 export interface NewMessage {
   kind: MessageKind;
   author: string;
+  /** The sending (or arriving, leaving) member's public id; none for HTTP posts. */
+  authorId?: string | undefined;
   text?: string | undefined;
   /** The image of an image message, already checked to belong to the room. */
   image?: ImageInfo | undefined;
@@ -171,6 +173,7 @@ function toAppendRequest(room: RoomRecord, message: NewMessage): AppendRequest {
     roomId: room.id,
     kind: message.kind,
     author: message.author,
+    authorId: message.authorId ?? null,
     text: message.text ?? null,
     imageId: message.image?.id ?? null,
     clientId: message.clientId ?? null,

@@ -13,7 +13,7 @@ import { SqliteMessageWriter } from './sqlite-message-writer.js';
 import { checkWaitForLockOnTimer } from './testing.js';
 
 const MB = 1024 * 1024;
-const text = (roomId: number, clientId: string | null, body = 'hi') => ({ roomId, kind: 'text' as const, author: 'x', text: body, imageId: null, clientId });
+const text = (roomId: number, clientId: string | null, body = 'hi') => ({ roomId, kind: 'text' as const, author: 'x', authorId: null, text: body, imageId: null, clientId });
 
 async function withDatabase(fn: (ctx: { dataDir: string; filename: string; db: Knex }) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'roomchat-writer-'));

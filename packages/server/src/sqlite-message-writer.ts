@@ -93,8 +93,8 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
   // A client id stored before makes the insert a no-op (its unique index answers, so a new message
   // costs no extra lookup), and only then is the stored row read. The target names that index,
   // which is partial: only messages with a client id have an entry.
-  const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, number]>(
-    `insert into messages (room_id, seq, kind, author, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)
+  const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, string | null, number]>(
+    `insert into messages (room_id, seq, kind, author, author_id, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (client_id, room_id) where client_id is not null do nothing`,
   );
 
@@ -106,13 +106,13 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
     const now = Date.now();
     const seqs = new Map<number, number>();
     return batch.map((request): AppendOutcome => {
-      const { roomId, kind, author, text, imageId, clientId } = request;
+      const { roomId, kind, author, authorId, text, imageId, clientId } = request;
       const seq = Number(seqs.get(roomId) ?? lastSeqOf.get(roomId) ?? 0) + 1;
-      const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, text, imageId, clientId, now);
+      const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, authorId, text, imageId, clientId, now);
       if (changes === 0) return { row: findByClientId.get(roomId, clientId!)!, created: false };
       seqs.set(roomId, seq);
       return {
-        row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, text, image_id: imageId, client_id: clientId, created_at: now },
+        row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now },
         created: true,
       };
     });

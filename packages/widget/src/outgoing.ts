@@ -30,9 +30,6 @@ export interface OutgoingHooks {
  * the server stores it, then disappears into the room's history, or stays failed until retried or
  * discarded. This is the view's side (previews, upload progress, retry); re-sending over
  * reconnects is the SDK's.
- *
- * Client ids start with the member id, so the widget can tell the visitor's own messages apart in
- * history loaded later (after a reload, or from another tab of the same session).
  */
 export class Outgoing {
   readonly items: OutgoingMessage[] = [];
@@ -44,18 +41,21 @@ export class Outgoing {
     this.#hooks = hooks;
   }
 
-  /** Whether a stored message was sent by this visitor's member session. */
+  /**
+   * Whether a stored message was sent by this visitor's member session (also from another tab, or
+   * before a reload): by the author id the server set, which no other member can copy.
+   */
   static isOwn(message: ChatMessage, memberId: string): boolean {
-    return message.clientId?.startsWith(memberId + '.') ?? false;
+    return message.authorId === memberId;
   }
 
   sendText(text: string): OutgoingMessage {
-    return this.#start({ clientId: this.#newClientId(), kind: 'text', text, progress: 0, status: 'sending', createdAt: new Date() });
+    return this.#start({ clientId: timeOrderedId(), kind: 'text', text, progress: 0, status: 'sending', createdAt: new Date() });
   }
 
   sendImage(file: Blob): OutgoingMessage {
     const previewUrl = URL.createObjectURL(file);
-    return this.#start({ clientId: this.#newClientId(), kind: 'image', file, previewUrl, progress: 0, status: 'sending', createdAt: new Date() });
+    return this.#start({ clientId: timeOrderedId(), kind: 'image', file, previewUrl, progress: 0, status: 'sending', createdAt: new Date() });
   }
 
   /**
@@ -120,10 +120,6 @@ export class Outgoing {
   /** Releases the image previews. */
   dispose(): void {
     for (const item of this.items.splice(0)) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
-  }
-
-  #newClientId(): string {
-    return `${this.#room.self.id}.${timeOrderedId()}`;
   }
 
   #start(item: OutgoingMessage): OutgoingMessage {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
-import * as clientIdIndexByTime from '../migrations/20261202000000_client_id_index_by_time.js';
-import * as authorId from '../migrations/20261202000100_author_id.js';
+import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_index_by_time.js';
+import * as authorId from '../migrations/20261201120100_author_id.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
@@ -47,8 +47,8 @@ export type Database = Knex;
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125000000_initial': initial,
   '20261201000000_seq_from_index': seqFromIndex,
-  '20261202000000_client_id_index_by_time': clientIdIndexByTime,
-  '20261202000100_author_id': authorId,
+  '20261201120000_client_id_index_by_time': clientIdIndexByTime,
+  '20261201120100_author_id': authorId,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

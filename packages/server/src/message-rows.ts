@@ -24,7 +24,7 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
     author: row.author,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
-  if (row.author_id != null) message.authorId = row.author_id;
+  if (row.author_id !== null) message.authorId = row.author_id;
   if (row.text !== null) message.text = row.text;
   if (row.client_id !== null) message.clientId = row.client_id;
   if (image) message.image = image;

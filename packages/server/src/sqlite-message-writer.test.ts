@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { timeOrderedId } from '@roomchat/sdk';
 import { migrate, openDatabase, SQLITE_FILE_NAME, type Database as Knex } from './db.js';
+import type { AppendOutcome, AppendRequest } from './message-writer.js';
 import { Rooms } from './rooms.js';
 import { RESTART_AT_FRAMES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalIndex } from './sqlite-file.js';
@@ -24,6 +25,28 @@ async function withDatabase(fn: (ctx: { dataDir: string; filename: string; db: K
     await db.destroy();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A migrated database, a writer and `write`, which returns a batch's outcomes and the WAL pages its commit wrote. */
+async function withPageCounting(fn: (ctx: { db: Knex; write: (batch: AppendRequest[]) => Promise<{ outcomes: AppendOutcome[]; pages: number }> }) => Promise<void>): Promise<void> {
+  await withDatabase(async ({ filename, db }) => {
+    await migrate(db);
+    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
+    const wal = WalIndex.open(filename)!;
+    try {
+      await fn({
+        db,
+        write: async (batch) => {
+          const before = wal.frames();
+          const outcomes = await writer.write(batch);
+          return { outcomes, pages: wal.frames() - before };
+        },
+      });
+    } finally {
+      wal.close();
+      await writer.close();
+    }
+  });
 }
 
 test('a writer whose database has no schema fails its writes, and works once the schema is there', async () => {
@@ -54,22 +77,13 @@ test('a one-message commit writes three pages to the WAL: a leaf of the messages
   // Each page a commit changes is a WAL frame (a write, a checksum, later a checkpoint's copy), and
   // chat's batches hold one or two messages: a room counter or AUTOINCREMENT's sqlite_sequence
   // would add a page to every commit (bench/README.md, finding 3).
-  await withDatabase(async ({ filename, db }) => {
-    await migrate(db);
+  await withPageCounting(async ({ db, write }) => {
     const room = await new Rooms(db, 8).create();
-    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
-    const wal = WalIndex.open(filename)!;
-    try {
-      await writer.write(Array.from({ length: 10 }, (_, i) => text(room.id, `warm${i}`)));
-      for (let i = 0; i < 5; i++) {
-        const before = wal.frames();
-        const [outcome] = await writer.write([text(room.id, `one${i}`)]);
-        assert.equal(outcome!.row.seq, 11 + i);
-        assert.equal(wal.frames() - before, 3, `commit ${i} wrote ${wal.frames() - before} pages`);
-      }
-    } finally {
-      wal.close();
-      await writer.close();
+    await write(Array.from({ length: 10 }, (_, i) => text(room.id, `warm${i}`)));
+    for (let i = 0; i < 5; i++) {
+      const { outcomes, pages } = await write([text(room.id, `one${i}`)]);
+      assert.equal(outcomes[0]!.row.seq, 11 + i);
+      assert.equal(pages, 3, `commit ${i} wrote ${pages} pages`);
     }
   });
 });
@@ -77,33 +91,23 @@ test('a one-message commit writes three pages to the WAL: a leaf of the messages
 test("a batch to many rooms writes about a page per room: new client ids share their index's last page, and lines without one skip it", async () => {
   // Keyed (room_id, client_id), the index took a leaf per room of the batch; the SDK's ids sort by
   // time, so keyed (client_id, room_id) a batch's ids land together at its end, whatever the rooms.
-  await withDatabase(async ({ filename, db }) => {
-    await migrate(db);
+  await withPageCounting(async ({ db, write }) => {
     const rooms = await Promise.all(Array.from({ length: 8 }, () => new Rooms(db, 8).create()));
-    const writer = new SqliteMessageWriter({ filename, busyTimeoutMs: 1_000 });
-    const wal = WalIndex.open(filename)!;
-    try {
-      // Enough messages per room that each room's newest seqs are on a leaf of their own.
-      for (const room of rooms) await writer.write(Array.from({ length: 400 }, () => text(room.id, timeOrderedId())));
-      const pages: number[] = [];
-      for (let i = 0; i < 10; i++) {
-        const before = wal.frames();
-        const outcomes = await writer.write(rooms.map((room) => text(room.id, timeOrderedId())));
-        assert.ok(outcomes.every((o) => o.created && o.row.seq === 401 + i));
-        pages.push(wal.frames() - before);
-      }
-      // A leaf of the seq index per room, the table's last leaf and the client-id index's last leaf
-      // (a batch that splits a leaf writes its new sibling and parent too); with the index keyed
-      // (room_id, client_id) it was two leaves per room, 17 pages.
-      assert.equal(Math.min(...pages), rooms.length + 2, `batches to ${rooms.length} rooms wrote ${pages.join(', ')} pages`);
-      for (let i = 0; i < 3; i++) {
-        const before = wal.frames();
-        await writer.write([text(rooms[0]!.id, null)]);
-        assert.equal(wal.frames() - before, 2, 'a line without a client id (a join, a leave) writes the table and the seq index only');
-      }
-    } finally {
-      wal.close();
-      await writer.close();
+    // Enough messages per room that each room's newest seqs are on a leaf of their own.
+    for (const room of rooms) await write(Array.from({ length: 400 }, () => text(room.id, timeOrderedId())));
+    const pages: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const batch = await write(rooms.map((room) => text(room.id, timeOrderedId())));
+      assert.ok(batch.outcomes.every((o) => o.created && o.row.seq === 401 + i));
+      pages.push(batch.pages);
+    }
+    // A leaf of the seq index per room, the table's last leaf and the client-id index's last leaf
+    // (a batch that splits a leaf writes its new sibling and parent too); with the index keyed
+    // (room_id, client_id) it was two leaves per room, 17 pages.
+    assert.equal(Math.min(...pages), rooms.length + 2, `batches to ${rooms.length} rooms wrote ${pages.join(', ')} pages`);
+    for (let i = 0; i < 3; i++) {
+      const { pages: joinPages } = await write([text(rooms[0]!.id, null)]);
+      assert.equal(joinPages, 2, 'a line without a client id (a join, a leave) writes the table and the seq index only');
     }
   });
 });

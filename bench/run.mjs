@@ -2,6 +2,8 @@
 // Roomchat benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (small sizes, < 3 min).
 // Options: --only=fanout,persistence,storage,connections,history,bundle  --repeats=N
 //   --servers=roomchat,socketio,ws (fan-out, persistence)  --profile (V8 CPU profiles of the servers)
+//   --shapes=100x10,10x100 --steps=25000,50000 (fan-out: these shapes, these fixed rates, no bisecting)
+//   --connections=5000 (connections: these counts)
 // Every server and load generator is a child process over 127.0.0.1, pinned with taskset when
 // available (servers on CPU 0, generator and this harness on CPU 1). Results: bench/results/*.json.
 import { execFileSync } from 'node:child_process';
@@ -69,6 +71,10 @@ const SIZES = QUICK
       history: 1_000_000,
       historyRequests: 1_000,
     };
+// Fixed shapes and rates, for profiling or comparing builds at equal load.
+if (args.shapes) SIZES.fanout = String(args.shapes).split(',').map((s) => { const [rooms, members] = s.split('x').map(Number); return { rooms, members }; });
+if (args.connections) SIZES.connections = String(args.connections).split(',').map(Number);
+if (args.steps) Object.assign(SIZES, { fanoutSteps: String(args.steps).split(',').map(Number), bisect: 0 });
 
 const SERVERS = {
   roomchat: { script: 'servers/roomchat.mjs', label: 'Roomchat (SQLite)' },
@@ -221,6 +227,7 @@ async function fanout() {
               ackP50: res.ackMs.p50,
               ackP99: res.ackMs.p99,
               serverCpu: usage.serverCpu,
+              serverCpuPerMsgUs: usage.serverCpu === undefined ? undefined : (usage.serverCpu * 1e6) / (res.sentInWindow / (SIZES.measureMs / 1000)),
               serverRss: usage.serverRss,
               generatorCpu: res.generatorCpu,
               errors: res.errors,
@@ -230,7 +237,7 @@ async function fanout() {
               otherCpuBefore: quiet.busy,
             };
             stepRows.push(row);
-            log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
+            log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} (${Math.round(row.serverCpuPerMsgUs ?? 0)} µs/msg) gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
             if (deliveries === 25_000) at25k[kind].push(row.p99);
             await sleep(300);
             // A neighbour's burst of CPU can fail one step: a failure counts when it repeats.
@@ -307,6 +314,7 @@ async function fanout() {
     { key: 'p999', label: 'p99.9 ms' },
     { key: 'ackP99', label: 'ack p99 ms' },
     { key: 'serverCpu', label: 'server CPU', format: pct },
+    { key: 'serverCpuPerMsgUs', label: 'µs CPU/msg', digits: 0 },
     { key: 'serverRss', label: 'server RSS MB', format: mb },
     { key: 'generatorCpu', label: 'gen CPU', format: pct },
     { key: 'ok', label: `p99<${P99_LIMIT_MS}`, align: 'left' },

@@ -207,7 +207,10 @@ export interface ClientToServerEvents {
 
 /** Events the server emits to the members of a room. */
 export interface ServerToClientEvents {
-  /** A message was stored in a room this connection joined (its own ones included). */
+  /**
+   * A message was stored in a room this connection joined. Not sent to the connection that sent it:
+   * its `message:send` ack carries the message (its member's other connections do get it).
+   */
   'message:created': (message: ChatMessage) => void;
   'member:joined': (event: MemberEvent) => void;
   'member:left': (event: MemberEvent) => void;

@@ -69,6 +69,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** Joined on the current connection: sends and catch-up may go out. */
   #ready = true;
   #flushing = false;
+  /**
+   * A send awaits its ack. The server leaves the sender out of the message's broadcast (the ack
+   * carries it), so a gap seen meanwhile may be that message: it is caught up only after the ack.
+   */
+  #awaitingAck = false;
   #catchingUp = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryAttempt = 0;
@@ -260,7 +265,10 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
       for (let entry = this.pending[0]; entry && this.#ready && !this.#left; entry = this.pending[0]) {
         const { roomCode: code, clientId, text, imageId } = entry;
         try {
-          const res = await this.#transport.request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }) });
+          this.#awaitingAck = true;
+          const res = await this.#transport
+            .request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }) })
+            .finally(() => (this.#awaitingAck = false));
           this.#settle(entry);
           this.#retryAttempt = 0;
           const message = this.#absolute(res.message);
@@ -268,6 +276,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
           this.#settleWaiters(clientId, (w) => w.resolve(message));
         } catch (cause) {
           const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+          this.#catchUpIfGap();
           if (error.retryable) {
             this.#scheduleRetry(error);
             return;
@@ -303,7 +312,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** Adds newer messages; releases what is now in sequence, and fetches what a gap hides. */
   #accept(messages: readonly ChatMessage[]): void {
     for (const message of this.#timeline.accept(messages.map((m) => this.#absolute(m)))) this.emit('message', message);
-    if (this.#timeline.hasGap) void this.#catchUp();
+    this.#catchUpIfGap();
+  }
+
+  #catchUpIfGap(): void {
+    if (this.#timeline.hasGap && !this.#awaitingAck) void this.#catchUp();
   }
 
   /** Fetches everything after the newest contiguous message, page by page. */

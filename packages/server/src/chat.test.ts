@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { io as rawSocket, type Socket } from 'socket.io-client';
 import type { ChatClient, ChatMessage, Room } from '@roomchat/sdk';
+import type { ChatSocket } from './realtime/socket-types.js';
 import { conditionalGet, connect, createStorage, engines, eventually, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 const texts = (room: Room) => room.messages.filter((m) => m.kind === 'text').map((m) => m.text);
@@ -129,6 +131,52 @@ for (const engine of engines()) {
       assert.deepEqual(authors(alice.messages), expected);
       const history = (await (await fetch(`${running.url}/v1/rooms/${alice.code}/messages`)).json()) as { messages: ChatMessage[] };
       assert.deepEqual(authors(history.messages), expected);
+    });
+
+    test("a sender's connection gets its message in the ack only; the room's other connections, the sender's other tabs too, get it broadcast", async () => {
+      const sockets: Socket[] = [];
+      const raw = async (join: Record<string, string>) => {
+        const s = rawSocket(running.url, { transports: ['websocket'], reconnection: false });
+        sockets.push(s);
+        const created: ChatMessage[] = [];
+        s.on('message:created', (m: ChatMessage) => created.push(m));
+        const res = await s.timeout(5000).emitWithAck(join.code ? 'room:join' : 'room:create', join);
+        assert.equal(res.ok, true, JSON.stringify(res));
+        return { s, created, code: res.room.code as string };
+      };
+      try {
+        const sender = await raw({ name: 'Ada', memberId: 'ada-private-id' });
+        const otherTab = await raw({ code: sender.code, name: 'Ada', memberId: 'ada-private-id' });
+        const bob = await raw({ code: sender.code, name: 'Bob' });
+        const ack = await sender.s.timeout(5000).emitWithAck('message:send', { code: sender.code, clientId: 'c-1', text: 'to the room' });
+        assert.equal(ack.ok, true);
+        await eventually(() => bob.created.some((m) => m.kind === 'text') && otherTab.created.some((m) => m.kind === 'text'), 'the others to get it');
+        assert.deepEqual([bob.created, otherTab.created].map((c) => c.filter((m) => m.kind === 'text').map((m) => m.seq)), [[ack.message.seq], [ack.message.seq]]);
+        // Its connection still gets the others' messages; only its own is not sent to it twice.
+        await bob.s.timeout(5000).emitWithAck('message:send', { code: sender.code, clientId: 'c-2', text: 'reply' });
+        await eventually(() => sender.created.some((m) => m.text === 'reply'), 'Bob\'s reply to reach the sender');
+        assert.deepEqual(sender.created.filter((m) => m.kind === 'text').map((m) => m.text), ['reply']);
+      } finally {
+        for (const s of sockets) s.close();
+      }
+    });
+
+    test('members who send at the same moment see the same gap-free room, without fetching history for their own messages', async (t) => {
+      const historyReads: string[] = [];
+      const countHistoryReads = (socket: ChatSocket) =>
+        socket.onAny((event: string) => event === 'message:history' && historyReads.push(socket.id));
+      running.server.io.on('connection', countHistoryReads);
+      t.after(() => running.server.io.off('connection', countHistoryReads));
+      const alice = await client().createRoom({ name: 'Alice' });
+      const bob = await client().joinRoom(alice.code, { name: 'Bob' });
+      await eventually(() => alice.members.length === 2, 'Bob to arrive');
+      // Sent in one turn, the two often share a batch: the one acked second was already broadcast
+      // to the other's connection, whose own message was still on its way in the ack.
+      for (let i = 0; i < 40; i++) await Promise.all([alice.send(`a${i}`), bob.send(`b${i}`)]);
+      await eventually(() => alice.messages.length === 82 && bob.messages.length === 82, 'all 80 messages on both sides');
+      assert.deepEqual(bob.messages.map((m) => m.seq), alice.messages.map((m) => m.seq));
+      assert.deepEqual(alice.messages.map((m) => m.seq), Array.from({ length: 82 }, (_, i) => i + 1));
+      assert.deepEqual(historyReads, [], 'no history fetched to fill a gap');
     });
 
     test('re-sending a client id returns the stored original instead of a duplicate', async () => {

@@ -13,7 +13,8 @@ import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
 
 /** Where committed changes go out to the room's connections (Socket.IO, in practice). */
 export interface Publisher {
-  messageCreated(room: RoomRecord, message: ChatMessage): void;
+  /** To the room's connections but `sender`'s, when given: its ack carries the message already. */
+  messageCreated(room: RoomRecord, message: ChatMessage, sender?: string): void;
   memberJoined(room: RoomRecord, member: Member): void;
   memberLeft(room: RoomRecord, member: Member): void;
 }
@@ -116,13 +117,16 @@ export class Chat {
     if (gone) await this.#track(this.#recordLeave(room, gone));
   }
 
-  /** Stores a text or image message (once per client id) and publishes it if it is new. */
-  async send(room: RoomRecord, message: OutgoingMessage): Promise<ChatMessage> {
+  /**
+   * Stores a text or image message (once per client id) and publishes it if it is new: to every
+   * connection of the room but the sending one (`connectionId`), which gets it as the answer.
+   */
+  async send(room: RoomRecord, message: OutgoingMessage, connectionId?: string): Promise<ChatMessage> {
     if (message.imageId !== undefined) {
       const image = await this.images.infoInRoom(room, message.imageId);
-      return this.#record(room, { kind: 'image', author: message.author, authorId: message.authorId, image, clientId: message.clientId });
+      return this.#record(room, { kind: 'image', author: message.author, authorId: message.authorId, image, clientId: message.clientId }, connectionId);
     }
-    return this.#record(room, { kind: 'text', author: message.author, authorId: message.authorId, text: message.text, clientId: message.clientId });
+    return this.#record(room, { kind: 'text', author: message.author, authorId: message.authorId, text: message.text, clientId: message.clientId }, connectionId);
   }
 
   history(room: RoomRecord, options: Partial<HistoryQuery>): Promise<HistoryPage> {
@@ -140,9 +144,9 @@ export class Chat {
     while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #record(room: RoomRecord, message: NewMessage): Promise<ChatMessage> {
+  async #record(room: RoomRecord, message: NewMessage, sender?: string): Promise<ChatMessage> {
     const { message: stored, created } = await this.#track(this.messages.append(room, message));
-    if (created) this.#publisher.messageCreated(room, stored);
+    if (created) this.#publisher.messageCreated(room, stored, sender);
     return stored;
   }
 

@@ -66,7 +66,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
     const stored = sends.then(async () => {
       const { room, member } = membership(code);
       await chat.rateLimits.messages.consume(`socket:${socket.id}`);
-      return { message: await chat.send(room, { author: member.name, authorId: member.id, clientId, text, imageId }) };
+      return { message: await chat.send(room, { author: member.name, authorId: member.id, clientId, text, imageId }, socket.id) };
     });
     sends = stored.catch(() => undefined);
     return stored;

@@ -11,7 +11,8 @@ import { channelOf, type ChatIo } from './socket-types.js';
 export function socketPublisher(io: ChatIo, redis?: RedisClient): Publisher {
   const to = (channel: string) => (redis && !redis.isReady ? io.local.to(channel) : io.to(channel));
   return {
-    messageCreated: (room, message) => to(channelOf(room)).emit('message:created', message),
+    // The sender's connection is left out: its ack carries the message (one packet fewer each).
+    messageCreated: (room, message, sender) => (sender === undefined ? to(channelOf(room)) : to(channelOf(room)).except(sender)).emit('message:created', message),
     memberJoined: (room, member) => to(channelOf(room)).emit('member:joined', { roomCode: room.code, member }),
     memberLeft: (room, member) => to(channelOf(room)).emit('member:left', { roomCode: room.code, member }),
   };

@@ -208,10 +208,12 @@ export interface ClientToServerEvents {
 /** Events the server emits to the members of a room. */
 export interface ServerToClientEvents {
   /**
-   * A message was stored in a room this connection joined. Not sent to the connection that sent it:
-   * its `message:send` ack carries the message (its member's other connections do get it).
+   * A message was stored in a room this connection joined. Not sent to the connection whose
+   * request stored it, whose ack carries it: a message sent (its member's other connections do
+   * get it), a join line.
    */
   'message:created': (message: ChatMessage) => void;
+  /** Not sent to the joining connection, whose snapshot has the member. */
   'member:joined': (event: MemberEvent) => void;
   'member:left': (event: MemberEvent) => void;
 }

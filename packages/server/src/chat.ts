@@ -13,9 +13,12 @@ import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
 
 /** Where committed changes go out to the room's connections (Socket.IO, in practice). */
 export interface Publisher {
-  /** To the room's connections but `sender`'s, when given: its ack carries the message already. */
+  /**
+   * To the room's connections but `sender`, when given: the connection whose request made the
+   * change, and whose answer carries it already (the message sent, the snapshot of the room joined).
+   */
   messageCreated(room: RoomRecord, message: ChatMessage, sender?: string): void;
-  memberJoined(room: RoomRecord, member: Member): void;
+  memberJoined(room: RoomRecord, member: Member, sender?: string): void;
   memberLeft(room: RoomRecord, member: Member): void;
 }
 
@@ -92,12 +95,15 @@ export class Chat {
     return this.#track(this.rooms.create());
   }
 
-  /** Adds a connection as a member; a member new to the room is recorded and announced. */
+  /**
+   * Adds a connection as a member; a member new to the room is recorded and announced, to the
+   * room's other connections: the joining one has both in the snapshot.
+   */
   async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
     const { member: self, arrived } = await this.presence.join(room, member, connectionId);
     if (arrived) {
-      this.#publisher.memberJoined(room, self);
-      await this.#record(room, { kind: 'join', author: self.name, authorId: self.id });
+      this.#publisher.memberJoined(room, self, connectionId);
+      await this.#record(room, { kind: 'join', author: self.name, authorId: self.id }, connectionId);
     }
     const page = await this.messages.page(room, { limit: this.#config.historyPageSize });
     return {

@@ -1,4 +1,5 @@
 import type { Publisher } from '../chat.js';
+import type { RoomRecord } from '../rooms.js';
 import type { RedisClient } from '../redis.js';
 import { channelOf, type ChatIo } from './socket-types.js';
 
@@ -9,11 +10,14 @@ import { channelOf, type ChatIo } from './socket-types.js';
  * of other nodes miss it and fetch it by sequence number (the SDK's gap backfill).
  */
 export function socketPublisher(io: ChatIo, redis?: RedisClient): Publisher {
-  const to = (channel: string) => (redis && !redis.isReady ? io.local.to(channel) : io.to(channel));
+  // The connection whose request made the change is left out: its answer carries it (a packet fewer).
+  const to = (room: RoomRecord, sender: string | undefined) => {
+    const operator = (redis && !redis.isReady ? io.local : io).to(channelOf(room));
+    return sender === undefined ? operator : operator.except(sender);
+  };
   return {
-    // The sender's connection is left out: its ack carries the message (one packet fewer each).
-    messageCreated: (room, message, sender) => (sender === undefined ? to(channelOf(room)) : to(channelOf(room)).except(sender)).emit('message:created', message),
-    memberJoined: (room, member) => to(channelOf(room)).emit('member:joined', { roomCode: room.code, member }),
-    memberLeft: (room, member) => to(channelOf(room)).emit('member:left', { roomCode: room.code, member }),
+    messageCreated: (room, message, sender) => to(room, sender).emit('message:created', message),
+    memberJoined: (room, member, sender) => to(room, sender).emit('member:joined', { roomCode: room.code, member }),
+    memberLeft: (room, member) => to(room, undefined).emit('member:left', { roomCode: room.code, member }),
   };
 }

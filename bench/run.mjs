@@ -198,6 +198,9 @@ async function fanout() {
   for (const { rooms, members } of SIZES.fanout) {
     const sustained = Object.fromEntries(kinds.map((k) => [k, []]));
     const at25k = Object.fromEntries(kinds.map((k) => [k, []]));
+    // CPU per message at one rate that every server passes: steadier than the ratio of sustained
+    // rates when the machine's speed drifts between the servers' climbs.
+    const cpuAt25k = Object.fromEntries(kinds.map((k) => [k, []]));
     const limits = Object.fromEntries(kinds.map((k) => [k, []]));
     const firstFails = Object.fromEntries(kinds.map((k) => [k, []]));
     for (let repeat = 1; repeat <= SIZES.repeats; repeat++) {
@@ -239,6 +242,7 @@ async function fanout() {
             stepRows.push(row);
             log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} (${Math.round(row.serverCpuPerMsgUs ?? 0)} µs/msg) gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
             if (deliveries === 25_000) at25k[kind].push(row.p99);
+            if (deliveries === 25_000 && row.serverCpuPerMsgUs !== undefined) cpuAt25k[kind].push(row.serverCpuPerMsgUs);
             await sleep(300);
             // A neighbour's burst of CPU can fail one step: a failure counts when it repeats.
             if (!pass && !retry && SIZES.confirmFailures) {
@@ -296,6 +300,8 @@ async function fanout() {
         runs: sustained[kind].map((v) => Math.round(v)).join(' / '),
         ratio: sustained.socketio ? median(sustained[kind]) / median(sustained.socketio) : undefined,
         p99at25k: median(at25k[kind]),
+        cpuAt25k: median(cpuAt25k[kind]),
+        cpuRatioAt25k: cpuAt25k.socketio?.length ? median(cpuAt25k[kind]) / median(cpuAt25k.socketio) : undefined,
         limit: [...new Set(limits[kind])].join(', '),
         firstFail: firstFails[kind].map((v) => (v === undefined ? '-' : String(v))).join(' / '),
       });
@@ -327,6 +333,8 @@ async function fanout() {
     { key: 'runs', label: 'per run', align: 'left' },
     { key: 'ratio', label: 'vs bare Socket.IO', format: (v) => `${v.toFixed(2)}x` },
     { key: 'p99at25k', label: 'p99 ms at 25k deliv/s' },
+    { key: 'cpuAt25k', label: 'µs CPU/msg at 25k', digits: 0 },
+    { key: 'cpuRatioAt25k', label: 'CPU/msg vs bare', format: (v) => `${v.toFixed(2)}x` },
     { key: 'limit', label: 'what stopped it', align: 'left' },
     { key: 'firstFail', label: 'lowest failed step', align: 'left' },
   ];

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type BetterSqlite from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
@@ -7,6 +8,7 @@ import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_ind
 import * as authorId from '../migrations/20261201120100_author_id.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
+import { cacheStatements } from './sqlite-statement-cache.js';
 
 /** Row shapes, as the database returns them (bigint columns come back as strings from pg). */
 export interface RoomRow {
@@ -95,8 +97,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   const file: SqliteFile = { filename: path.join(options.dataDir, SQLITE_FILE_NAME), busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_CONFIG.sqliteBusyTimeoutMs };
   // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
   // millisecond) and rare writes (rooms, images: through `retryingLocks`) on the event loop.
-  // Message appends, the hot write path, have a connection of their own with prepared statements
-  // (sqlite-message-writer.ts).
+  // Its statements stay prepared between queries (sqlite-statement-cache.ts). Message appends, the
+  // hot write path, have a connection of their own with prepared statements (sqlite-message-writer.ts).
   const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file.filename },
@@ -104,9 +106,10 @@ export function openDatabase(options: DatabaseOptions): Database {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: BetterSqliteConnection, done: (err: Error | null, conn: BetterSqliteConnection) => void) => {
+      afterCreate: (conn: BetterSqlite.Database, done: (err: Error | null, conn: BetterSqlite.Database) => void) => {
         try {
           for (const pragma of sqlitePragmas(file)) conn.pragma(pragma);
+          cacheStatements(conn);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -116,10 +119,6 @@ export function openDatabase(options: DatabaseOptions): Database {
   });
   sqliteFiles.set(db, file);
   return db;
-}
-
-interface BetterSqliteConnection {
-  pragma(source: string): unknown;
 }
 
 /**

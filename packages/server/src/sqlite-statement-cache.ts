@@ -11,8 +11,9 @@ export const STATEMENT_CACHE_SIZE = 64;
  * vary (a whereIn list's length, a savepoint's name) fall out of the cache as it fills.
  *
  * For the connection knex queries with only: knex runs each statement to its end at once (`all`,
- * `run`), so a statement is never in use twice, and sets no mode on it (`raw`, `pluck`) that would
- * outlast the query. SQLite prepares a statement again by itself after a schema change.
+ * `run`), so a statement is never in use twice, and sets no mode on it that would outlast the
+ * query (`safeIntegers` only for a query that asks with `.options()`, which the server's do not).
+ * SQLite prepares a statement again by itself after a schema change.
  */
 export function cacheStatements(connection: Database.Database, size = STATEMENT_CACHE_SIZE): void {
   const prepare = connection.prepare.bind(connection);

@@ -241,8 +241,10 @@ async function fanout() {
             };
             stepRows.push(row);
             log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} (${Math.round(row.serverCpuPerMsgUs ?? 0)} µs/msg) gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
-            if (deliveries === 25_000) at25k[kind].push(row.p99);
-            if (deliveries === 25_000 && row.serverCpuPerMsgUs !== undefined) cpuAt25k[kind].push(row.serverCpuPerMsgUs);
+            if (deliveries === 25_000) {
+              at25k[kind].push(row.p99);
+              if (row.serverCpuPerMsgUs !== undefined) cpuAt25k[kind].push(row.serverCpuPerMsgUs);
+            }
             await sleep(300);
             // A neighbour's burst of CPU can fail one step: a failure counts when it repeats.
             if (!pass && !retry && SIZES.confirmFailures) {

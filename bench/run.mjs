@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient as createRedisClient } from 'redis';
 import { bundleSizes } from './lib/bundle.mjs';
-import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
+import { cpuTimes, HAS_TASKSET, startProcess } from './lib/proc.mjs';
 import { waitQuiet } from './lib/quiet.mjs';
 import { formatTable, kb, markdownTable, mb, pct } from './lib/table.mjs';
 
@@ -34,6 +34,8 @@ const GENERATOR_CPU = 1;
 /** Passed to createChatServer so that the load is not refused; reported with the results. */
 const OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
 const P99_LIMIT_MS = 50;
+/** A server core this busy (the process, the kernel's network work on it, steal) is full: its queues grow. */
+const SERVER_CORE_FULL = 0.95;
 
 const SIZES = QUICK
   ? {
@@ -115,18 +117,42 @@ async function startGenerator() {
   return proc;
 }
 
-/** Samples the server's CPU and RSS at the generator's measure-start and measure-end. */
+/**
+ * Samples the server's CPU and RSS at the generator's measure-start and measure-end; when pinned,
+ * also its core's: the process's CPU leaves out the kernel's network work on that core (softirq)
+ * and the hypervisor's steal, so a server at 85 % may have a full core.
+ */
 function sampleWindow(server, gen) {
   let start;
   let end;
-  const onStart = () => (start = server.call('stats'));
-  const onEnd = () => (end = server.call('stats'));
+  let coreStart;
+  let coreEnd;
+  const onStart = () => {
+    coreStart = HAS_TASKSET ? cpuTimes(SERVER_CPU) : undefined;
+    start = server.call('stats');
+  };
+  const onEnd = () => {
+    coreEnd = HAS_TASKSET ? cpuTimes(SERVER_CPU) : undefined;
+    end = server.call('stats');
+  };
   gen.on('measure-start', onStart);
   gen.on('measure-end', onEnd);
   return async () => {
     const [a, b] = await Promise.all([start, end]);
     gen.on('measure-start', () => {});
-    return a && b ? { serverCpu: (b.cpuMs - a.cpuMs) / (b.wallMs - a.wallMs), serverRss: b.rss } : {};
+    if (!a || !b) return {};
+    // Group commit (Roomchat only): the appends a commit held, on average.
+    const commits = a.groupCommit && b.groupCommit ? b.groupCommit.batches - a.groupCommit.batches : 0;
+    const msgsPerCommit = commits > 0 ? (b.groupCommit.appends - a.groupCommit.appends) / commits : undefined;
+    const ticks = coreStart && coreEnd ? coreEnd.total - coreStart.total : 0;
+    const core = ticks > 0
+      ? {
+          serverCoreBusy: (coreEnd.busy - coreStart.busy) / ticks,
+          serverCoreSoftirq: (coreEnd.softirq - coreStart.softirq) / ticks,
+          serverCoreSteal: (coreEnd.steal - coreStart.steal) / ticks,
+        }
+      : {};
+    return { serverCpu: (b.cpuMs - a.cpuMs) / (b.wallMs - a.wallMs), serverRss: b.rss, msgsPerCommit, ...core };
   };
 }
 
@@ -231,7 +257,11 @@ async function fanout() {
               ackP99: res.ackMs.p99,
               serverCpu: usage.serverCpu,
               serverCpuPerMsgUs: usage.serverCpu === undefined ? undefined : (usage.serverCpu * 1e6) / (res.sentInWindow / (SIZES.measureMs / 1000)),
+              serverCoreBusy: usage.serverCoreBusy,
+              serverCoreSoftirq: usage.serverCoreSoftirq,
+              serverCoreSteal: usage.serverCoreSteal,
               serverRss: usage.serverRss,
+              msgsPerCommit: usage.msgsPerCommit,
               generatorCpu: res.generatorCpu,
               errors: res.errors,
               firstErrors: res.firstErrors,
@@ -266,7 +296,8 @@ async function fanout() {
               lo = deliveries;
             } else {
               if (deliveries > lo && (hi === undefined || deliveries < hi)) hi = deliveries;
-              limit = row.generatorCpu > 0.9 ? 'generator CPU' : res.deliveredRatio < 0.99 ? 'deliveries behind' : res.errors ? 'errors' : 'p99';
+              const cause = res.deliveredRatio < 0.99 ? 'deliveries behind' : res.errors ? 'errors' : 'p99';
+              limit = row.generatorCpu > 0.9 ? 'generator CPU' : row.serverCoreBusy >= SERVER_CORE_FULL ? `${cause}, server core full` : cause;
             }
             if (pass && row.generatorCpu > 0.9) limit = 'generator CPU';
             return pass;
@@ -323,7 +354,10 @@ async function fanout() {
     { key: 'ackP99', label: 'ack p99 ms' },
     { key: 'serverCpu', label: 'server CPU', format: pct },
     { key: 'serverCpuPerMsgUs', label: 'µs CPU/msg', digits: 0 },
+    { key: 'serverCoreBusy', label: 'server core busy', format: pct },
+    { key: 'serverCoreSoftirq', label: 'of it softirq', format: pct },
     { key: 'serverRss', label: 'server RSS MB', format: mb },
+    { key: 'msgsPerCommit', label: 'msgs/commit', digits: 1 },
     { key: 'generatorCpu', label: 'gen CPU', format: pct },
     { key: 'ok', label: `p99<${P99_LIMIT_MS}`, align: 'left' },
     { key: 'retry', label: '', align: 'left' },
@@ -375,6 +409,8 @@ async function persistence() {
           ackP50: res.ackMs.p50,
           ackP99: res.ackMs.p99,
           serverCpu: usage.serverCpu,
+          serverCoreBusy: usage.serverCoreBusy,
+          msgsPerCommit: usage.msgsPerCommit,
           generatorCpu: res.generatorCpu,
           idleP50: idle.ackMs.p50,
           idleP99: idle.ackMs.p99,
@@ -399,6 +435,8 @@ async function persistence() {
       { key: 'ackP50', label: 'ack p50 ms' },
       { key: 'ackP99', label: 'ack p99 ms' },
       { key: 'serverCpu', label: 'server CPU', format: pct },
+      { key: 'serverCoreBusy', label: 'server core busy', format: pct },
+      { key: 'msgsPerCommit', label: 'msgs/commit', digits: 1 },
       { key: 'generatorCpu', label: 'gen CPU', format: pct },
       { key: 'idleP50', label: 'idle ack p50 ms', digits: 3 },
       { key: 'idleP99', label: 'idle ack p99 ms', digits: 3 },

@@ -25,7 +25,8 @@ const server = createChatServer({
 const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
 
 serveCalls({
-  stats: ({ gc }) => ({ ...processStats({ gc }), sockets: server.io.engine.clientsCount }),
+  // Group commit's batches and the appends in them, so far: how many messages a commit holds.
+  stats: ({ gc }) => ({ ...processStats({ gc }), sockets: server.io.engine.clientsCount, groupCommit: { ...server.chat.messages.stats } }),
   async createRooms({ count }) {
     const codes = [];
     for (let i = 0; i < count; i++) codes.push((await server.chat.createRoom('127.0.0.1')).code);

@@ -31,6 +31,7 @@ let lastEventAt = 0;
 
 /** Counts a delivery of a message sent at `sentAt` (a `performance.now()` of this process). */
 function delivered(sentAt, now) {
+  win.worstLagMs = Math.max(win.worstLagMs, now - sentAt);
   if (sentAt >= win.from && sentAt < win.to) {
     win.delivered++;
     win.latency.recordValue(Math.max(1, Math.round((now - sentAt) * 1000)));
@@ -124,21 +125,30 @@ serveCalls({
   /**
    * Open loop: `rate` messages/s spread round-robin over the rooms' senders, a warm-up, then a
    * measured window; deliveries of the window's messages are awaited up to `drainMs` after it.
+   * Once a delivery comes `giveUpAtLagMs` late, sending stops (`gaveUp`): the server is behind,
+   * and sending on would only grow the backlog this step must drain before the next.
    */
-  async fanout({ rate, warmupMs, measureMs, drainMs = 3000 }) {
+  async fanout({ rate, warmupMs, measureMs, drainMs = 3000, giveUpAtLagMs = Infinity }) {
     const stats = { errors: [], ack: histogram() };
     const t0 = performance.now();
     const from = t0 + warmupMs;
     const to = from + measureMs;
-    win = { from, to, delivered: 0, other: 0, latency: histogram(), lastDeliveryAt: 0 };
+    win = { from, to, delivered: 0, other: 0, latency: histogram(), lastDeliveryAt: 0, worstLagMs: 0 };
     let sent = 0;
     let sentInWindow = 0;
     let cpuStart;
     let cpuEnd;
     let r = 0;
+    let gaveUp = false;
+    let end = to;
     while (true) {
       const now = performance.now();
       if (now >= to) break;
+      if (win.worstLagMs >= giveUpAtLagMs) {
+        gaveUp = true;
+        end = now;
+        break;
+      }
       if (!cpuStart && now >= from) {
         cpuStart = processStats();
         process.send({ event: 'measure-start' });
@@ -162,14 +172,17 @@ serveCalls({
     // Let a backlog drain before the next step (a quiet 300 ms, at most 15 s).
     const quiesceUntil = performance.now() + 15_000;
     while (performance.now() - lastEventAt < 300 && performance.now() < quiesceUntil) await sleep(50);
+    const measuredMs = Math.max(0, end - from);
     const result = {
       rate,
       sent,
       sentInWindow,
+      measuredMs,
+      gaveUp,
       expected,
       delivered,
       deliveredRatio: expected ? delivered / expected : 0,
-      deliveriesPerSec: delivered / (measureMs / 1000),
+      deliveriesPerSec: measuredMs ? delivered / (measuredMs / 1000) : 0,
       latencyMs: summary(win.latency),
       ackMs: summary(stats.ack),
       errors: stats.errors.length,

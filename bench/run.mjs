@@ -293,18 +293,21 @@ async function fanout() {
           let best = 0;
           let lo = 0;
           let hi;
-          let limit = 'top step passed';
           let firstFail;
+          // Why each failed step failed; "what stopped it" is the reason of the one just above the
+          // sustained rate (hi), not of the last one run.
+          const causes = new Map();
+          let topPassAtGeneratorCeiling = false;
           const track = ({ pass, row, res }, deliveries) => {
             if (pass) {
               best = Math.max(best, res.deliveriesPerSec);
               lo = deliveries;
+              topPassAtGeneratorCeiling = row.generatorCpu > 0.9;
             } else {
               if (deliveries > lo && (hi === undefined || deliveries < hi)) hi = deliveries;
               const cause = res.gaveUp || res.deliveredRatio < 0.99 ? 'deliveries behind' : res.errors ? 'errors' : 'p99';
-              limit = row.generatorCpu > 0.9 ? 'generator CPU' : row.serverCoreBusy >= SERVER_CORE_FULL ? `${cause}, server core full` : cause;
+              causes.set(deliveries, row.generatorCpu > 0.9 ? 'generator CPU' : row.serverCoreBusy >= SERVER_CORE_FULL ? `${cause}, server core full` : cause);
             }
-            if (pass && row.generatorCpu > 0.9) limit = 'generator CPU';
             return pass;
           };
           // Roomchat's p99 is not monotonic in the rate (short storage stalls fail a low step, while
@@ -328,7 +331,7 @@ async function fanout() {
             track(await runStep(mid), mid);
           }
           sustained[kind].push(best);
-          limits[kind].push(limit);
+          limits[kind].push(hi !== undefined ? causes.get(hi) : topPassAtGeneratorCeiling ? 'top step passed, generator CPU' : 'top step passed');
           firstFails[kind].push(firstFail);
         });
       }

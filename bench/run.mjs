@@ -346,7 +346,8 @@ async function fanout() {
         p99at25k: median(at25k[kind]),
         cpuAt25k: median(cpuAt25k[kind]),
         cpuRatioAt25k: cpuAt25k.socketio?.length ? median(cpuAt25k[kind]) / median(cpuAt25k.socketio) : undefined,
-        limit: [...new Set(limits[kind])].join(', '),
+        // Per repeat, like the sustained rates: a set of the reasons read as one list ("p99, server core full, p99").
+        limit: limits[kind].every((l) => l === limits[kind][0]) ? limits[kind][0] : limits[kind].join(' / '),
         firstFail: firstFails[kind].map((v) => (v === undefined ? '-' : String(v))).join(' / '),
       });
     }

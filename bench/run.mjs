@@ -142,7 +142,8 @@ function sampleWindow(server, gen) {
   gen.on('measure-end', onEnd);
   return async () => {
     const [a, b] = await Promise.all([start, end]);
-    gen.on('measure-start', () => {});
+    gen.off('measure-start', onStart);
+    gen.off('measure-end', onEnd);
     if (!a || !b) return {};
     // Group commit (Roomchat only): the appends a commit held, on average.
     const commits = a.groupCommit && b.groupCommit ? b.groupCommit.batches - a.groupCommit.batches : 0;

@@ -8,7 +8,7 @@ export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 
 
 /**
  * Starts `script` (a path relative to bench/lib) with an IPC channel; `cpu` pins it with taskset.
- * Returns { child, call(cmd, args) -> Promise, on(event, fn), stop() }.
+ * Returns { child, call(cmd, args) -> Promise, on(event, fn), off(event, fn), stop() }.
  */
 export function startProcess(script, { cpu, env = {}, nodeArgs = [] } = {}) {
   const file = fileURLToPath(new URL(script, import.meta.url));
@@ -62,6 +62,9 @@ export function startProcess(script, { cpu, env = {}, nodeArgs = [] } = {}) {
     },
     on(event, fn) {
       listeners.set(event, [...(listeners.get(event) ?? []), fn]);
+    },
+    off(event, fn) {
+      listeners.set(event, (listeners.get(event) ?? []).filter((f) => f !== fn));
     },
     async stop() {
       if (exited) return;

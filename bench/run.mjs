@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient as createRedisClient } from 'redis';
 import { bundleSizes } from './lib/bundle.mjs';
-import { cpuTimes, HAS_TASKSET, startProcess } from './lib/proc.mjs';
+import { cpuTimes } from './lib/cpu-stat.mjs';
+import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
 import { waitQuiet } from './lib/quiet.mjs';
 import { formatTable, kb, markdownTable, mb, pct } from './lib/table.mjs';
 
@@ -49,7 +50,7 @@ const SIZES = QUICK
       confirmFailures: true,
       quietWaitMs: 2_000,
       warmupMs: 500,
-      measureMs: 1_500,
+      measureMs: 1_250,
       persistence: { senders: 32, warmupMs: 500, durationMs: 2_000 },
       pingPong: 300,
       storage: { writers: [1, 64], durationMs: 1_500 },

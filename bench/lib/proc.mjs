@@ -1,7 +1,6 @@
 // Child processes for the harness: each server and each load generator is its own Node process,
 // optionally pinned to one CPU with taskset, driven by request/response messages over IPC.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -109,24 +108,4 @@ export function processStats({ gc = false } = {}) {
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
   return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now(), rss: mem.rss, heapUsed: mem.heapUsed };
-}
-
-/**
- * One CPU's time so far from /proc/stat, in clock ticks: busy (anything but idle and iowait),
- * softirq (the kernel's network processing, which loopback traffic puts on the sending CPU and no
- * process is charged for) and steal (the hypervisor running something else). Undefined where
- * /proc/stat is missing.
- */
-export function cpuTimes(cpu) {
-  let stat;
-  try {
-    stat = readFileSync('/proc/stat', 'utf8');
-  } catch {
-    return undefined;
-  }
-  const line = stat.split('\n').find((l) => l.startsWith(`cpu${cpu} `));
-  if (!line) return undefined;
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = user + nice + system + idle + iowait + irq + softirq + steal;
-  return { total, busy: total - idle - iowait, softirq, steal };
 }

@@ -98,8 +98,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   // better-sqlite3 is synchronous: this connection serves reads (index lookups of well under a
   // millisecond) and rare writes (rooms, images: through `retryingLocks`) on the event loop.
   // Its statements stay prepared between queries (sqlite-statement-cache.ts). Message appends, the
-  // hot write path, have a connection of their own with prepared statements
-  // (sqlite-message-writer.ts).
+  // hot write path, have a connection of their own (sqlite-message-writer.ts).
   const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file.filename },

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Roomchat benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (small sizes, < 3 min).
 // Options: --only=fanout,persistence,storage,connections,history,bundle  --repeats=N
-//   --servers=roomchat,socketio,ws (fan-out, persistence)  --profile (V8 CPU profiles of the servers)
+//   --servers=roomchat,socketio,ws (fan-out, persistence; also roomchat-nostore: Roomchat storing
+//   nothing, to see what storing costs)  --profile (V8 CPU profiles of the servers)
 //   --shapes=100x10,10x100 --steps=25000,50000 (fan-out: these shapes, these fixed rates, no bisecting)
 //   --connections=5000 (connections: these counts)
 // Every server and load generator is a child process over 127.0.0.1, pinned with taskset when
@@ -85,6 +86,8 @@ if (args.steps) Object.assign(SIZES, { fanoutSteps: String(args.steps).split(','
 const SERVERS = {
   roomchat: { script: 'servers/roomchat.mjs', label: 'Roomchat (SQLite)' },
   'roomchat-pg': { script: 'servers/roomchat.mjs', label: 'Roomchat (PostgreSQL)' },
+  // Not run unless asked for (--servers=roomchat,roomchat-nostore,socketio): what storing costs.
+  'roomchat-nostore': { script: 'servers/roomchat.mjs', label: 'Roomchat (storing nothing)', options: { storeNothing: true } },
   socketio: { script: 'servers/socketio.mjs', label: 'bare Socket.IO' },
   ws: { script: 'servers/ws.mjs', label: 'raw ws (floor)' },
 };
@@ -106,7 +109,7 @@ const machine = {
 // ---------------------------------------------------------------- processes
 
 async function startServer(kind, extra = {}) {
-  const env = { BENCH_SERVER_OPTS: JSON.stringify(extra) };
+  const env = { BENCH_SERVER_OPTS: JSON.stringify({ ...SERVERS[kind].options, ...extra }) };
   const nodeArgs = ['--expose-gc'];
   // --profile: V8 CPU profiles of every server, summarised with lib/profile-top.mjs.
   if (args.profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${RESULTS}profiles`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`);
@@ -401,7 +404,8 @@ async function fanout() {
 async function persistence() {
   const rows = [];
   const pgUp = await postgresAvailable();
-  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['socketio', {}], ['ws', {}]].filter(([k]) => !args.servers || String(args.servers).split(',').includes(k));
+  const asked = args.servers ? String(args.servers).split(',') : ['roomchat', 'roomchat-pg', 'socketio', 'ws'];
+  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['roomchat-nostore', {}], ['socketio', {}], ['ws', {}]].filter(([k]) => asked.includes(k));
   for (const [kind, extra] of targets) {
     const run = async (opts) =>
       withServer(kind, opts, async (server, gen) => {
@@ -430,7 +434,7 @@ async function persistence() {
           idleP99: idle.ackMs.p99,
           errors: res.errors + idle.errors,
           firstErrors: [...res.firstErrors, ...idle.firstErrors],
-          persists: kind.startsWith('roomchat') ? 'yes' : 'no',
+          persists: kind.startsWith('roomchat') && !SERVERS[kind].options?.storeNothing ? 'yes' : 'no',
         };
         log(`${kind}: ${Math.round(row.ackedPerSec)} acked/s, ack p50 ${row.ackP50} p99 ${row.ackP99} ms; idle p50 ${row.idleP50} ms`);
         rows.push(row);

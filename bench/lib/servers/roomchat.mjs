@@ -1,9 +1,11 @@
 // Roomchat, as users run it: createChatServer with a temporary data directory (or a PostgreSQL
-// schema), silent logs, and rate limits lifted so that the load is not refused.
+// schema), silent logs, and rate limits lifted so that the load is not refused. With
+// `storeNothing`, its messages go to a writer that keeps none (lib/discarding-message-writer.mjs).
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createChatServer } from '@roomchat/server';
+import { discardingMessageWriter } from '../discarding-message-writer.mjs';
 import { processStats, serveCalls } from '../proc.mjs';
 import { storageBench } from '../storage-bench.mjs';
 
@@ -21,6 +23,7 @@ const server = createChatServer({
   ...BENCH_OVERRIDES,
   ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl, searchPath: opts.searchPath } : {}),
   ...(opts.redisUrl ? { redisUrl: opts.redisUrl, redisKeyPrefix: opts.redisKeyPrefix } : {}),
+  ...(opts.storeNothing ? { messageWriter: discardingMessageWriter() } : {}),
 });
 const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
 

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, typ
 import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
-import { createMessageWriter } from './message-writer.js';
+import { createMessageWriter, type MessageWriter } from './message-writer.js';
 import { Messages, type HistoryQuery, type NewMessage } from './messages.js';
 import { LocalPresence, RedisPresence, type Presence } from './presence.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
@@ -32,6 +32,13 @@ export interface OutgoingMessage {
   clientId?: string | undefined;
 }
 
+export interface ChatOptions {
+  /** Presence and rate limits are shared with the other nodes through it. */
+  redis?: RedisClient | undefined;
+  /** Stores message batches instead of the database's own writer (createMessageWriter). */
+  messageWriter?: MessageWriter | undefined;
+}
+
 /**
  * The chat's use cases, shared by the REST routes and the socket handlers: open or create a room,
  * join and leave it, send, read history, upload images. Stores first, publishes only what was
@@ -51,14 +58,13 @@ export class Chat {
   /** Bounds how many images are decoded at once (and so the memory that takes). */
   readonly #imageWork: LimitFunction;
 
-  /** With `redis`, presence and rate limits are shared with the other nodes through it. */
-  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger, redis?: RedisClient) {
+  constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger, { redis, messageWriter }: ChatOptions = {}) {
     this.#config = config;
     this.#publisher = publisher;
     this.#log = log;
     this.#imageWork = pLimit(config.imageProcessingConcurrency);
     this.rooms = new Rooms(db, config.roomCodeLength);
-    this.messages = new Messages(db, createMessageWriter(db, log));
+    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
     this.images = new Images(db);
     this.rateLimits = createRateLimits(config, redis);
     const onLeave = (room: RoomRecord, member: Member) => {

@@ -11,6 +11,7 @@ import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
+import type { MessageWriter } from './message-writer.js';
 import { handleConnection } from './realtime/connection.js';
 import { socketPublisher } from './realtime/publisher.js';
 import type { ChatIo } from './realtime/socket-types.js';
@@ -23,6 +24,11 @@ export interface ChatServerOptions extends Partial<ChatServerConfig> {
   logger?: Logger;
   /** PostgreSQL schema to work in (tests isolate runs with it); default `public`. */
   searchPath?: string;
+  /**
+   * Stores message batches in place of the database's own writer. History, rooms and images stay
+   * in the database. The benchmark's "storing nothing" server uses it to show what storing costs.
+   */
+  messageWriter?: MessageWriter;
 }
 
 export interface ChatServer {
@@ -50,7 +56,7 @@ export interface ChatServer {
  * const { url } = await server.listen({ port: 3000 });
  */
 export function createChatServer(options: ChatServerOptions = {}): ChatServer {
-  const { logger, searchPath, ...overrides } = options;
+  const { logger, searchPath, messageWriter, ...overrides } = options;
   const config = resolveConfig(overrides);
   const log = logger ?? pino({ level: config.logLevel });
   const db = openDatabase({
@@ -79,7 +85,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     },
   });
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
-  const chat = new Chat(db, config, socketPublisher(io, redis), log, redis);
+  const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
   app.use(errorResponses(log));
   if (redis) {
@@ -177,6 +183,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
 export { DEFAULT_CONFIG, resolveConfig, type ChatServerConfig } from './config.js';
 export { openDatabase } from './db.js';
+export type { AppendOutcome, AppendRequest, MessageWriter } from './message-writer.js';
 /** Brings a database's schema up to date; safe when several nodes start at once. */
 export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { migrate, openDatabase, type Database } from './db.js';
+import type { AppendRequest, MessageWriter } from './message-writer.js';
 import { Messages } from './messages.js';
 import { Rooms } from './rooms.js';
-import { createStorage, engines, type TestStorage } from './testing.js';
+import { connect, createStorage, engines, eventually, startServer, type TestStorage } from './testing.js';
 
 for (const engine of engines()) {
   describe(`message storage on ${engine}`, () => {
@@ -56,3 +57,45 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('a message writer given to the server', () => {
+  test('stores every message the server records, and its seqs are the ones clients see', async () => {
+    const storage = await createStorage('sqlite');
+    const batches: AppendRequest[][] = [];
+    const lifecycle: string[] = [];
+    const seqs = new Map<number, number>();
+    const writer: MessageWriter = {
+      start: async () => void lifecycle.push('start'),
+      close: async () => void lifecycle.push('close'),
+      async write(batch) {
+        batches.push(batch);
+        return batch.map((request, i) => {
+          // From 100, so that they cannot be the database writer's.
+          const seq = (seqs.get(request.roomId) ?? 99) + 1;
+          seqs.set(request.roomId, seq);
+          const row = { id: 1000 * batches.length + i, room_id: request.roomId, seq, kind: request.kind, author: request.author, author_id: request.authorId, text: request.text, image_id: request.imageId, client_id: request.clientId, created_at: Date.now() };
+          return { row, created: true };
+        });
+      },
+    };
+    const running = await startServer({ ...storage.options, messageWriter: writer });
+    const [alice, bob] = [connect(running.url), connect(running.url)];
+    try {
+      const aliceRoom = await alice.createRoom({ name: 'Alice' });
+      const bobRoom = await bob.joinRoom(aliceRoom.code, { name: 'Bob' });
+      const sent = await aliceRoom.send('through the writer');
+      await eventually(() => bobRoom.messages.some((m) => m.text === 'through the writer'), 'Bob to get the message');
+      assert.equal(bobRoom.messages.find((m) => m.text === 'through the writer')?.seq, sent.seq);
+      assert.deepEqual(batches.flat().map((r) => `${r.kind}:${r.author}:${r.text ?? ''}`), ['join:Alice:', 'join:Bob:', 'text:Alice:through the writer']);
+      // Bob's join line and the message, as published; her own join line would have come with the
+      // room's history, which is read from the database, and the database has none of them.
+      assert.deepEqual(aliceRoom.messages.map((m) => m.seq), [101, 102]);
+    } finally {
+      alice.close();
+      bob.close();
+      await running.server.close();
+      await storage.dispose();
+    }
+    assert.deepEqual(lifecycle, ['start', 'close']);
+  });
+});

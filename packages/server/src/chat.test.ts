@@ -187,6 +187,32 @@ for (const engine of engines()) {
       assert.deepEqual(historyReads, [], 'no history fetched to fill a gap');
     });
 
+    test("one connection's burst is stored in the order sent, an image among the texts too, without a commit for each message", async () => {
+      const alice = await client().createRoom({ name: 'Alice' });
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#22aa66' } }).png().toBuffer();
+      const image = await alice.uploadImage(new Blob([new Uint8Array(png)], { type: 'image/png' }));
+      const s = rawSocket(running.url, { transports: ['websocket'], reconnection: false });
+      try {
+        const joined = await s.timeout(5000).emitWithAck('room:join', { code: alice.code, name: 'Burst' });
+        assert.equal(joined.ok, true, JSON.stringify(joined));
+        const { batches } = running.server.chat.messages.stats;
+        // Emitted without waiting for acks, as a bot or a client catching up would. The image is
+        // looked up in the database before it can be stored: the texts after it must wait for that.
+        const burst = [{ text: 'first' }, { imageId: image.id }, ...Array.from({ length: 20 }, (_, i) => ({ text: `t${i}` }))];
+        const acks = await Promise.all(burst.map((content, i) => s.timeout(5000).emitWithAck('message:send', { code: alice.code, clientId: `burst-${i}`, ...content })));
+        assert.ok(acks.every((ack) => ack.ok), JSON.stringify(acks.find((ack) => !ack.ok)));
+        const seqs = acks.map((ack) => (ack.message as ChatMessage).seq);
+        assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'seqs in the order sent');
+        const stored = (await alice.history({ limit: 50 })).messages.filter((m) => m.author === 'Burst' && m.kind !== 'join');
+        assert.deepEqual(stored.map((m) => m.text ?? m.image?.id), burst.map((content) => content.text ?? content.imageId));
+        // Waiting for each other's commits, they would take a batch each.
+        const took = running.server.chat.messages.stats.batches - batches;
+        assert.ok(took <= burst.length / 2, `${burst.length} messages of one connection took ${took} batches`);
+      } finally {
+        s.close();
+      }
+    });
+
     test('re-sending a client id returns the stored original instead of a duplicate', async () => {
       const room = await client().createRoom({ name: 'Alice' });
       const first = await room.send('only once', { clientId: 'retry-me' });

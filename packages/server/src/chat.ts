@@ -32,6 +32,9 @@ export interface OutgoingMessage {
   clientId?: string | undefined;
 }
 
+/** A member's message ready to store: text, or an image checked to belong to the room. */
+export type ComposedMessage = NewMessage & { kind: 'text' | 'image' };
+
 export interface ChatOptions {
   /** Presence and rate limits are shared with the other nodes through it. */
   redis?: RedisClient | undefined;
@@ -129,16 +132,25 @@ export class Chat {
     if (gone) await this.#track(this.#recordLeave(room, gone));
   }
 
-  /**
-   * Stores a text or image message (once per client id) and publishes it if it is new: to every
-   * connection of the room but the sending one (`connectionId`), which gets it as the answer.
-   */
+  /** Composes and posts a message: see `compose` and `post`. */
   async send(room: RoomRecord, message: OutgoingMessage, connectionId?: string): Promise<ChatMessage> {
-    if (message.imageId !== undefined) {
-      const image = await this.images.infoInRoom(room, message.imageId);
-      return this.#record(room, { kind: 'image', author: message.author, authorId: message.authorId, image, clientId: message.clientId }, connectionId);
-    }
-    return this.#record(room, { kind: 'text', author: message.author, authorId: message.authorId, text: message.text, clientId: message.clientId }, connectionId);
+    return this.post(room, await this.compose(room, message), connectionId);
+  }
+
+  /** Turns what a member sent into a message to store; an image must be one of the room's. */
+  async compose(room: RoomRecord, message: OutgoingMessage): Promise<ComposedMessage> {
+    const { author, authorId, clientId } = message;
+    if (message.imageId === undefined) return { kind: 'text', author, authorId, text: message.text, clientId };
+    return { kind: 'image', author, authorId, image: await this.images.infoInRoom(room, message.imageId), clientId };
+  }
+
+  /**
+   * Stores a composed message (once per client id) and publishes it if it is new: to every
+   * connection of the room but the sending one (`connectionId`), which gets it as the answer.
+   * It is queued for storing before this returns, so messages are stored in the order posted.
+   */
+  post(room: RoomRecord, message: ComposedMessage, connectionId?: string): Promise<ChatMessage> {
+    return this.#record(room, message, connectionId);
   }
 
   history(room: RoomRecord, options: Partial<HistoryQuery>): Promise<HistoryPage> {
@@ -157,6 +169,7 @@ export class Chat {
   }
 
   async #record(room: RoomRecord, message: NewMessage, sender?: string): Promise<ChatMessage> {
+    // Appended before the first await: callers rely on the message being queued on return.
     const { message: stored, created } = await this.#track(this.messages.append(room, message));
     if (created) this.#publisher.messageCreated(room, stored, sender);
     return stored;

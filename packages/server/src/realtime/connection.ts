@@ -59,17 +59,21 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
     return {};
   }, log);
 
-  // One connection's sends are stored one after another, in the order they arrived, so a sender's
-  // messages keep their order even when the database could commit concurrent writes out of order.
-  let sends: Promise<unknown> = Promise.resolve();
+  // A connection's messages are queued for storing in the order they arrived: each is checked
+  // (rate limit, image) once the one before it is queued. Not once it is stored: then each of the
+  // connection's messages would wait for a commit of its own, and on a busy server, where a loop
+  // turn serves every sender, the wait would grow with the number of senders.
+  let queued: Promise<unknown> = Promise.resolve();
   handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId }) => {
-    const stored = sends.then(async () => {
+    const posted = queued.then(async () => {
       const { room, member } = membership(code);
       await chat.rateLimits.messages.consume(`socket:${socket.id}`);
-      return { message: await chat.send(room, { author: member.name, authorId: member.id, clientId, text, imageId }, socket.id) };
+      const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId });
+      // In an object, so that this resolves once the message is queued, not once it is stored.
+      return { stored: chat.post(room, message, socket.id) };
     });
-    sends = stored.catch(() => undefined);
-    return stored;
+    queued = posted.catch(() => undefined);
+    return posted.then(async ({ stored }) => ({ message: await stored }));
   }, log);
 
   handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {

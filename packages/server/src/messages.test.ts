@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { migrate, openDatabase, type Database } from './db.js';
-import type { AppendRequest, MessageWriter } from './message-writer.js';
+import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Messages } from './messages.js';
 import { Rooms } from './rooms.js';
 import { connect, createStorage, engines, eventually, startServer, type TestStorage } from './testing.js';
@@ -37,6 +37,26 @@ for (const engine of engines()) {
         const page = await messages.page(room, { after: 0, limit: 200 });
         assert.deepEqual(page.messages.map((m) => m.text), mine.map((m) => m.text), 'stored in arrival order');
       }
+    });
+
+    test('once 32 appends wait, a batch starts without waiting for the end of the turn', async () => {
+      const room = await new Rooms(db, 8).create();
+      const writer = createMessageWriter(db);
+      const batchSizes: number[] = [];
+      const messages = new Messages(db, {
+        start: () => writer.start(),
+        close: () => writer.close(),
+        write: (batch) => {
+          batchSizes.push(batch.length);
+          return writer.write(batch);
+        },
+      });
+      const appended = Array.from({ length: 40 }, (_, i) => messages.append(room, { kind: 'text', author: 'x', text: `early ${i}` }));
+      assert.deepEqual(batchSizes, [32], 'the first 32 went to the database in the turn they arrived');
+      const results = await Promise.all(appended);
+      await messages.close();
+      assert.deepEqual(batchSizes, [32, 8]);
+      assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 40 }, (_, i) => i + 1));
     });
 
     test('a client id repeated within one batch, or later, is stored once', async () => {

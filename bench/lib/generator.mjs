@@ -7,7 +7,8 @@ import { timeOrderedId } from '@roomchat/sdk';
 import { processStats, serveCalls } from './proc.mjs';
 import { WireClient } from './wire-client.mjs';
 
-const TEXT_MARK = '"text":"t:';
+/** Where a message's text starts: the sender wrote its send time there (`t:<performance.now()>`). */
+const TEXT_MARK = Buffer.from('"text":"t:');
 let clients = [];
 let roomOf = []; // room code per client
 let membersPerRoom = 0;
@@ -45,13 +46,14 @@ function delivered(sentAt, now) {
   win.lastDeliveryAt = now;
 }
 
-/** A receiver's event frame: a broadcast message counts as delivered to it. */
+/** A receiver's event frame (a Buffer): a broadcast message counts as delivered to it. */
 function onEvent(frame) {
   lastEventAt = performance.now();
   if (!win) return;
   const at = frame.indexOf(TEXT_MARK);
   if (at < 0) return;
-  delivered(parseFloat(frame.slice(at + TEXT_MARK.length, at + TEXT_MARK.length + 24)), performance.now());
+  const from = at + TEXT_MARK.length;
+  delivered(parseFloat(frame.toString('latin1', from, Math.min(from + 24, frame.length))), performance.now());
 }
 
 /**

@@ -3,7 +3,8 @@
 // Options: --only=fanout,persistence,storage,connections,history,bundle  --repeats=N
 //   --servers=roomchat,socketio,ws (fan-out, persistence; also roomchat-nostore: Roomchat storing
 //   nothing, to see what storing costs)  --profile (V8 CPU profiles of the servers)
-//   --shapes=100x10,10x100 --steps=25000,50000 (fan-out: these shapes, these fixed rates, no bisecting)
+//   --shapes=100x10,10x100 --steps=25000,50000 (fan-out: these shapes, these fixed rates, no bisecting;
+//   each shape starts with every server's CPU per message at 25k, the servers taking turns)
 //   --connections=5000 (connections: these counts)
 // Every server and load generator is a child process over 127.0.0.1, pinned with taskset when
 // available (servers on CPU 0, generator and this harness on CPU 1). Results: bench/results/*.json.
@@ -36,6 +37,8 @@ const GENERATOR_CPU = 1;
 /** Passed to createChatServer so that the load is not refused; reported with the results. */
 const OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
 const P99_LIMIT_MS = 50;
+/** The fan-out rate at which every server's CPU per message is compared (deliveries/s). */
+const CPU_COMPARISON_RATE = 25_000;
 /** A server core this busy (the process, the kernel's network work on it, steal) is full: its queues grow. */
 const SERVER_CORE_FULL = 0.95;
 /** A fan-out step stops sending once a delivery is this late: it has failed, and more would only queue. */
@@ -52,6 +55,7 @@ const SIZES = QUICK
       quietWaitMs: 2_000,
       warmupMs: 500,
       measureMs: 1_250,
+      cpuRounds: { rounds: 3, warmupMs: 500, measureMs: 1_250 },
       persistence: { senders: 32, warmupMs: 500, durationMs: 2_000 },
       pingPong: 300,
       storage: { writers: [1, 64], durationMs: 1_500 },
@@ -71,6 +75,7 @@ const SIZES = QUICK
       quietWaitMs: 20_000,
       warmupMs: 1_000,
       measureMs: 3_000,
+      cpuRounds: { rounds: 6, warmupMs: 500, measureMs: 2_000 },
       persistence: { senders: 64, warmupMs: 1_000, durationMs: 5_000 },
       pingPong: 2_000,
       storage: { writers: [1, 64, 512], durationMs: 4_000 },
@@ -222,19 +227,89 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** Each round's CPU per message of `kind` over bare Socket.IO's in the same round. */
+function pairedRatios(turns, kind) {
+  const bare = turns.socketio ?? [];
+  return turns[kind].map((t, round) => (t.cpuPerMsgUs !== undefined && bare[round]?.cpuPerMsgUs ? t.cpuPerMsgUs / bare[round].cpuPerMsgUs : undefined));
+}
+
+/** The summary rows of cpuPerMessageInTurns: one per server. */
+function cpuTurnRows(shape, kinds, turns) {
+  return kinds.map((kind) => ({
+    shape,
+    server: SERVERS[kind].label,
+    rate: CPU_COMPARISON_RATE,
+    cpuPerMsgUs: median(turns[kind].map((t) => t.cpuPerMsgUs)),
+    turns: turns[kind].map((t) => (t.cpuPerMsgUs === undefined ? '-' : Math.round(t.cpuPerMsgUs))).join(' / '),
+    ratio: median(pairedRatios(turns, kind)),
+    ratios: pairedRatios(turns, kind).map((r) => (r === undefined ? '-' : r.toFixed(2))).join(' / '),
+    p99: median(turns[kind].map((t) => t.p99)),
+    msgsPerCommit: median(turns[kind].map((t) => t.msgsPerCommit)),
+    generatorCpu: Math.max(...turns[kind].map((t) => t.generatorCpu ?? 0)),
+  }));
+}
+
 // ---------------------------------------------------------------- scenarios
+
+/**
+ * Each server's CPU per message at one fan-out rate, with every server up at once and taking turns
+ * in short windows: a round gives each a window, in an order that rotates from round to round.
+ * This machine's speed drifts by 10-40 % within minutes, so steps of different servers minutes
+ * apart cannot tell a server's cost from the drift; windows a few seconds apart share it, and each
+ * round's ratio to bare Socket.IO cancels it. Returns, per server kind, one entry per round.
+ */
+async function cpuPerMessageInTurns({ rooms, members }, kinds, deliveries) {
+  const { rounds, warmupMs, measureMs } = SIZES.cpuRounds;
+  const quiet = await waitQuiet({ maxWaitMs: SIZES.quietWaitMs });
+  if (quiet.busy > 0.25) log(`other processes use ${pct(quiet.busy)} of the CPUs: results will be noisy`);
+  const running = [];
+  const windows = Object.fromEntries(kinds.map((k) => [k, []]));
+  try {
+    for (const kind of kinds) {
+      const server = await startServer(kind);
+      const gen = await startGenerator();
+      running.push({ kind, server, gen });
+      const codes = await server.call('createRooms', { count: rooms });
+      const conn = await gen.call('connect', { url: server.url, rooms: codes, members });
+      if (conn.errorCount) throw new Error(`${kind}: ${conn.errorCount} connections failed: ${conn.errors.join('; ')}`);
+    }
+    // A turn each first, not counted: a server's first load compiles its code (first turns measured
+    // 10-40 % over the later ones).
+    for (const { gen } of running) await gen.call('fanout', { rate: deliveries / members, warmupMs: 0, measureMs: warmupMs + measureMs, giveUpAtLagMs: GIVE_UP_LAG_MS });
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < running.length; i++) {
+        const { kind, server, gen } = running[(i + round) % running.length];
+        const window = sampleWindow(server, gen);
+        const res = await gen.call('fanout', { rate: deliveries / members, warmupMs, measureMs, giveUpAtLagMs: GIVE_UP_LAG_MS });
+        const usage = await window();
+        const msgsPerSec = res.measuredMs ? res.sentInWindow / (res.measuredMs / 1000) : 0;
+        const kept = !res.gaveUp && res.deliveredRatio >= 0.99;
+        windows[kind].push({ cpuPerMsgUs: kept && usage.serverCpu !== undefined && msgsPerSec ? (usage.serverCpu * 1e6) / msgsPerSec : undefined, p99: res.latencyMs.p99, msgsPerCommit: usage.msgsPerCommit, generatorCpu: res.generatorCpu });
+        log(`${rooms}x${members} ${kind} turn ${round + 1}: ${Math.round(windows[kind].at(-1).cpuPerMsgUs ?? NaN)} µs CPU/msg at ${deliveries}/s, p99 ${res.latencyMs.p99?.toFixed(1)} ms${kept ? '' : ' (fell behind: not counted)'}`);
+      }
+    }
+  } finally {
+    for (const { server, gen } of running) {
+      await gen.stop();
+      await server.stop();
+    }
+  }
+  return windows;
+}
 
 /** 1 + 2: fan-out, stepping the send rate up until p99 >= 50 ms or deliveries fall behind. */
 async function fanout() {
   const stepRows = [];
   const summaryRows = [];
+  const cpuRows = [];
   const kinds = args.servers ? String(args.servers).split(',') : ['roomchat', 'socketio', 'ws'];
   for (const { rooms, members } of SIZES.fanout) {
     const sustained = Object.fromEntries(kinds.map((k) => [k, []]));
     const at25k = Object.fromEntries(kinds.map((k) => [k, []]));
-    // CPU per message at one rate that every server passes: steadier than the ratio of sustained
-    // rates when the machine's speed drifts between the servers' climbs.
-    const cpuAt25k = Object.fromEntries(kinds.map((k) => [k, []]));
+    // CPU per message at one rate that every server passes, the servers taking turns: steadier
+    // than the ratio of sustained rates when the machine's speed drifts between the servers' climbs.
+    const turns = await cpuPerMessageInTurns({ rooms, members }, kinds, CPU_COMPARISON_RATE);
+    cpuRows.push(...cpuTurnRows(`${rooms}x${members}`, kinds, turns));
     const limits = Object.fromEntries(kinds.map((k) => [k, []]));
     const firstFails = Object.fromEntries(kinds.map((k) => [k, []]));
     for (let repeat = 1; repeat <= SIZES.repeats; repeat++) {
@@ -280,10 +355,7 @@ async function fanout() {
             };
             stepRows.push(row);
             log(`${row.shape} ${kind} r${repeat} ${deliveries}/s -> ${Math.round(row.deliveriesPerSec)}/s p99 ${row.p99?.toFixed(1)} ms delivered ${pct(row.delivered)} srv ${pct(row.serverCpu ?? 0)} (${Math.round(row.serverCpuPerMsgUs ?? 0)} µs/msg) gen ${pct(row.generatorCpu ?? 0)} ${row.ok}`);
-            if (deliveries === 25_000) {
-              at25k[kind].push(row.p99);
-              if (row.serverCpuPerMsgUs !== undefined) cpuAt25k[kind].push(row.serverCpuPerMsgUs);
-            }
+            if (deliveries === CPU_COMPARISON_RATE) at25k[kind].push(row.p99);
             // The generator has already waited for a quiet 300 ms; this only spaces the steps apart.
             await sleep(100);
             // A neighbour's burst of CPU can fail one step: a failure counts when it repeats.
@@ -349,8 +421,8 @@ async function fanout() {
         runs: sustained[kind].map((v) => Math.round(v)).join(' / '),
         ratio: sustained.socketio ? median(sustained[kind]) / median(sustained.socketio) : undefined,
         p99at25k: median(at25k[kind]),
-        cpuAt25k: median(cpuAt25k[kind]),
-        cpuRatioAt25k: cpuAt25k.socketio?.length ? median(cpuAt25k[kind]) / median(cpuAt25k.socketio) : undefined,
+        cpuAt25k: median(turns[kind].map((t) => t.cpuPerMsgUs)),
+        cpuRatioAt25k: median(pairedRatios(turns, kind)),
         // Per repeat, like the sustained rates: a set of the reasons read as one list ("p99, server core full, p99").
         limit: limits[kind].every((l) => l === limits[kind][0]) ? limits[kind][0] : limits[kind].join(' / '),
         firstFail: firstFails[kind].map((v) => (v === undefined ? '-' : String(v))).join(' / '),
@@ -386,11 +458,24 @@ async function fanout() {
     { key: 'runs', label: 'per run', align: 'left' },
     { key: 'ratio', label: 'vs bare Socket.IO', format: (v) => `${v.toFixed(2)}x` },
     { key: 'p99at25k', label: 'p99 ms at 25k deliv/s' },
-    { key: 'cpuAt25k', label: 'µs CPU/msg at 25k', digits: 0 },
-    { key: 'cpuRatioAt25k', label: 'CPU/msg vs bare', format: (v) => `${v.toFixed(2)}x` },
+    { key: 'cpuAt25k', label: 'µs CPU/msg at 25k (in turns)', digits: 0 },
+    { key: 'cpuRatioAt25k', label: 'CPU/msg vs bare (in turns)', format: (v) => `${v.toFixed(2)}x` },
     { key: 'limit', label: 'what stopped it', align: 'left' },
     { key: 'firstFail', label: 'lowest failed step', align: 'left' },
   ];
+  const cpuColumns = [
+    { key: 'shape', label: 'rooms x members', align: 'left' },
+    { key: 'server', label: 'server', align: 'left' },
+    { key: 'rate', label: 'deliv/s', digits: 0 },
+    { key: 'cpuPerMsgUs', label: 'µs CPU/msg (median)', digits: 0 },
+    { key: 'turns', label: 'per turn', align: 'left' },
+    { key: 'ratio', label: 'vs bare Socket.IO (median of turns)', format: (v) => `${v.toFixed(2)}x` },
+    { key: 'ratios', label: 'per turn', align: 'left' },
+    { key: 'p99', label: 'p99 ms', digits: 1 },
+    { key: 'msgsPerCommit', label: 'msgs/commit', digits: 1 },
+    { key: 'generatorCpu', label: 'gen CPU (max)', format: pct },
+  ];
+  report('fanout-cpu', `Fan-out: server CPU per message at ${CPU_COMPARISON_RATE / 1000}k deliveries/s, the servers taking turns`, cpuColumns, cpuRows, { rate: CPU_COMPARISON_RATE, ...SIZES.cpuRounds });
   report('fanout-steps', 'Fan-out steps (send-to-delivery latency at the receivers)', stepColumns, stepRows);
   report('fanout', 'Fan-out: highest sustained deliveries/s with p99 < 50 ms', summaryColumns, summaryRows, {
     steps: SIZES.fanoutSteps,

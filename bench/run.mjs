@@ -279,7 +279,7 @@ async function cpuPerMessageInTurns({ rooms, members }, kinds, deliveries) {
     if (failed) throw failed.reason;
     running.sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind));
     // A turn each first, not counted: a server's first load compiles its code (first turns measured
-    // 10-40 % over the later ones).
+    // 30-50 % over the later ones).
     for (const { gen } of running) await gen.call('fanout', { rate: deliveries / members, warmupMs: 0, measureMs: warmupMs + measureMs, giveUpAtLagMs: GIVE_UP_LAG_MS });
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < running.length; i++) {

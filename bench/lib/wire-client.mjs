@@ -151,7 +151,7 @@ export class WireClient {
     }
     let at = this.#upgraded ? 0 : this.#readHandshake(data);
     if (at < 0) return;
-    while (at < data.length) {
+    while (at < data.length && !this.#socket.destroyed) {
       const used = this.#readFrame(data, at);
       if (used === 0) break;
       at += used;

@@ -235,18 +235,21 @@ function pairedRatios(turns, kind) {
 
 /** The summary rows of cpuPerMessageInTurns: one per server. */
 function cpuTurnRows(shape, kinds, turns) {
-  return kinds.map((kind) => ({
-    shape,
-    server: SERVERS[kind].label,
-    rate: CPU_COMPARISON_RATE,
-    cpuPerMsgUs: median(turns[kind].map((t) => t.cpuPerMsgUs)),
-    turns: turns[kind].map((t) => (t.cpuPerMsgUs === undefined ? '-' : Math.round(t.cpuPerMsgUs))).join(' / '),
-    ratio: median(pairedRatios(turns, kind)),
-    ratios: pairedRatios(turns, kind).map((r) => (r === undefined ? '-' : r.toFixed(2))).join(' / '),
-    p99: median(turns[kind].map((t) => t.p99)),
-    msgsPerCommit: median(turns[kind].map((t) => t.msgsPerCommit)),
-    generatorCpu: Math.max(...turns[kind].map((t) => t.generatorCpu ?? 0)),
-  }));
+  return kinds.map((kind) => {
+    const ratios = pairedRatios(turns, kind);
+    return {
+      shape,
+      server: SERVERS[kind].label,
+      rate: CPU_COMPARISON_RATE,
+      cpuPerMsgUs: median(turns[kind].map((t) => t.cpuPerMsgUs)),
+      turns: turns[kind].map((t) => (t.cpuPerMsgUs === undefined ? '-' : Math.round(t.cpuPerMsgUs))).join(' / '),
+      ratio: median(ratios),
+      ratios: ratios.map((r) => (r === undefined ? '-' : r.toFixed(2))).join(' / '),
+      p99: median(turns[kind].map((t) => t.p99)),
+      msgsPerCommit: median(turns[kind].map((t) => t.msgsPerCommit)),
+      generatorCpu: Math.max(...turns[kind].map((t) => t.generatorCpu ?? 0)),
+    };
+  });
 }
 
 // ---------------------------------------------------------------- scenarios

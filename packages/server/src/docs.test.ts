@@ -168,7 +168,7 @@ test('the embed snippets, pasted into a page of another origin, show the chat', 
   assert.ok(blocks.length > 0);
   if (!existsSync(CHROMIUM)) {
     t.skip(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
-    blocks.forEach((b) => ran.add(b));
+    for (const b of blocks) ran.add(b);
     return;
   }
   const { chromium } = await import('playwright-core');

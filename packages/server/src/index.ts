@@ -12,6 +12,9 @@ import { imagesRouter } from './http/images.routes.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
+import { clientAddress } from './client-address.js';
+import { admitConnections, handshakeAddress } from './realtime/admission.js';
+import { watchBackpressure } from './realtime/backpressure.js';
 import { handleConnection } from './realtime/connection.js';
 import { socketPublisher } from './realtime/publisher.js';
 import type { ChatIo } from './realtime/socket-types.js';
@@ -68,7 +71,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const schemas = createSchemas(config);
   const allowsAnyOrigin = config.corsOrigins.includes('*');
 
-  const app = new Koa({ proxy: config.trustProxy });
+  // X-Forwarded-* are believed only as far as the operator's own proxies reach (client-address.ts).
+  const app = new Koa({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   // Koa composes its middleware when callback() is called, so the request handler is bound once
   // the middleware below is in place; Socket.IO needs the HTTP server before that.
   let handleRequest: ReturnType<Koa['callback']> | undefined;
@@ -78,16 +82,17 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
     perMessageDeflate: false,
     cors: { origin: allowsAnyOrigin ? '*' : config.corsOrigins },
-    // Browsers do not apply CORS to WebSocket upgrades, so the allowlist is checked here too.
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      callback(null, allowsAnyOrigin || origin === undefined || config.corsOrigins.includes(origin));
-    },
   });
+  admitConnections(io, config, log);
+  const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
   app.use(errorResponses(log));
+  app.use(async (ctx, next) => {
+    ctx.request.ip = clientAddress(ctx.get('X-Forwarded-For') || undefined, ctx.req.socket.remoteAddress ?? '', config.trustProxy);
+    await next();
+  });
   if (redis) {
     // /healthz (site.routes.ts) reports the database; with Redis configured, it reports Redis too.
     app.use(async (ctx, next) => {
@@ -115,9 +120,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   handleRequest = app.callback();
 
   io.on('connection', (socket) => {
-    const forwarded = config.trustProxy ? String(socket.handshake.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-    socket.data.address = forwarded || socket.handshake.address;
-    handleConnection(socket, { chat, schemas, log });
+    socket.data.address = handshakeAddress(socket.request, config.trustProxy);
+    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection });
   });
 
   let closing: Promise<void> | undefined;
@@ -133,6 +137,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();
+      await chat.restorePresence();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
@@ -162,6 +167,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     },
     close() {
       closing ??= (async () => {
+        stopBackpressure();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());

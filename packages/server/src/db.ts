@@ -6,6 +6,7 @@ import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_index_by_time.js';
 import * as authorId from '../migrations/20261201120100_author_id.js';
+import * as presentMembers from '../migrations/20261206120000_present_members.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201000000_seq_from_index': seqFromIndex,
   '20261201120000_client_id_index_by_time': clientIdIndexByTime,
   '20261201120100_author_id': authorId,
+  '20261206120000_present_members': presentMembers,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

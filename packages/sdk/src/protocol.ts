@@ -36,6 +36,11 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** An unexpected server error; details are logged, never sent. */
   INTERNAL: 'INTERNAL',
+  /**
+   * HTTP: a state-changing request (POST, PUT, PATCH, DELETE) came from a web page whose origin
+   * is not in the server's allowlist (`corsOrigins`).
+   */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */

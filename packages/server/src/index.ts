@@ -9,6 +9,7 @@ import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
+import { originCheck } from './http/origin.middleware.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
@@ -108,6 +109,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       },
     }),
   );
+  app.use(originCheck(() => config.corsOrigins));
   for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

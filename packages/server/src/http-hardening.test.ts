@@ -1,0 +1,97 @@
+/**
+ * Issue #19, HTTP side: no single client can hang a request, exhaust the server's CPU with one
+ * upload, or slip past the origin allowlist; every answer, even below Koa, has the JSON error shape;
+ * and start-up or database trouble is reported in a form an operator (or a log pipeline) can use.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import knex from 'knex';
+import sharp from 'sharp';
+import { DEFAULT_CONFIG } from './config.js';
+import { SQLITE_FILE_NAME } from './db.js';
+import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+async function createRoom(url: string): Promise<string> {
+  const res = await fetch(`${url}/v1/rooms`, { method: 'POST' });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { room: { code: string } }).room.code;
+}
+
+/** An animated GIF of `frames` distinct 8x8 frames (cgif merges identical ones). */
+async function animatedGif(frames: number): Promise<Buffer> {
+  const side = 8;
+  const raw = Buffer.alloc(side * side * frames * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (Math.floor(i / (side * side * 3)) * 37 + i) % 256;
+  return sharp(raw, { raw: { width: side, height: side * frames, channels: 3, pageHeight: side } }).gif().toBuffer();
+}
+
+/** Sends `request` on a raw TCP connection and resolves with all it got once the server closes it. */
+async function rawExchange(url: string, request: string): Promise<string> {
+  const socket = netConnect(Number(new URL(url).port), '127.0.0.1');
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+  socket.on('error', () => undefined); // a reset counts as closed; the assertions judge what came
+  socket.write(request);
+  await once(socket, 'close');
+  return received;
+}
+
+describe('the CORS allowlist also stops writes from other origins', () => {
+  let storage: TestStorage;
+  let strict: RunningServer;
+  let open: RunningServer;
+  before(async () => {
+    storage = await createStorage('sqlite');
+    strict = await startServer({ ...storage.options, corsOrigins: ['https://good.example'] });
+    open = await startServer({ ...storage.options });
+  });
+  after(async () => {
+    await strict.server.close();
+    await open.server.close();
+    await storage.dispose();
+  });
+
+  test('a page on another origin can neither create a room nor upload an image (403 ORIGIN_NOT_ALLOWED)', async () => {
+    const code = await createRoom(strict.url); // no Origin: a backend or curl
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#abc' } }).png().toBuffer();
+    // text/plain and a raw body are "simple" requests: the browser sends them without a preflight.
+    const attempts = [
+      fetch(`${strict.url}/v1/rooms`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: 'x' }),
+      fetch(`${strict.url}/v1/rooms/${code}/images`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: png }),
+      fetch(`${strict.url}/v1/rooms/${code}/messages`, { method: 'POST', headers: { origin: 'null', 'content-type': 'application/json' }, body: '{"name":"x","text":"y"}' }),
+      fetch(`${strict.url}/v1/rooms/${code}`, { method: 'DELETE', headers: { origin: 'https://evil.example' } }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      assert.equal(res.status, 403);
+      assert.equal(((await res.json()) as ErrorBody).error.code, 'ORIGIN_NOT_ALLOWED');
+    }
+    const history = (await (await fetch(`${strict.url}/v1/rooms/${code}/messages`)).json()) as { messages: unknown[] };
+    assert.deepEqual(history.messages, [], 'nothing was posted');
+  });
+
+  test('the allowed origin, the server’s own pages, requests without Origin and reads still work', async () => {
+    const good = await fetch(`${strict.url}/v1/rooms`, { method: 'POST', headers: { origin: 'https://good.example' } });
+    assert.equal(good.status, 201);
+    assert.equal(good.headers.get('access-control-allow-origin'), 'https://good.example');
+    const own = await fetch(`${strict.url}/v1/rooms`, { method: 'POST', headers: { origin: strict.url } });
+    assert.equal(own.status, 201, 'the demo page on the server itself');
+    const code = await createRoom(strict.url);
+    const read = await fetch(`${strict.url}/v1/rooms/${code}`, { headers: { origin: 'https://evil.example' } });
+    assert.equal(read.status, 200, 'reads are for CORS to guard (the answer is hidden from the page)');
+  });
+
+  test('with corsOrigins ["*"] (the default) every origin may write', async () => {
+    const res = await fetch(`${open.url}/v1/rooms`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: 'x' });
+    assert.equal(res.status, 201);
+  });
+});

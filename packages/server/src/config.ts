@@ -35,6 +35,10 @@ export interface ChatServerConfig {
    * imageMaxPixels x 4 bytes while it is processed, so this bounds that memory.
    */
   imageProcessingConcurrency: number;
+  /** Most frames an animated GIF or WebP may have; each is decoded and re-encoded. */
+  imageMaxFrames: number;
+  /** Longest one upload's decoding and re-encoding may take (sharp counts whole seconds, at least 1). */
+  imageProcessingTimeoutMs: number;
   /** Largest Socket.IO packet; images travel over HTTP, so this only has to fit text. */
   socketMaxPayloadBytes: number;
   /** Largest JSON body on the REST API. */
@@ -80,6 +84,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   imageMaxPixels: DEFAULT_LIMITS.imageMaxPixels,
   thumbnailSize: 320,
   imageProcessingConcurrency: 2,
+  imageMaxFrames: 100,
+  imageProcessingTimeoutMs: 10_000,
   socketMaxPayloadBytes: 64 * 1024,
   httpJsonMaxBytes: 64 * 1024,
 
@@ -109,6 +115,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   }
   if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
   if (config.imageProcessingConcurrency < 1) throw new Error('imageProcessingConcurrency must be at least 1');
+  if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

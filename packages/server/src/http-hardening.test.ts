@@ -95,3 +95,52 @@ describe('the CORS allowlist also stops writes from other origins', () => {
     assert.equal(res.status, 201);
   });
 });
+
+describe('one upload cannot take unbounded pixels, frames or time', () => {
+  let storage: TestStorage;
+  let running: RunningServer;
+  let code: string;
+  const upload = async (bytes: Buffer) => {
+    const res = await fetch(`${running.url}/v1/rooms/${code}/images`, { method: 'POST', body: bytes });
+    return { status: res.status, body: (await res.json()) as ErrorBody };
+  };
+  before(async () => {
+    storage = await createStorage('sqlite');
+    running = await startServer({ ...storage.options, imageMaxFrames: 5, imageProcessingTimeoutMs: 1_000, uploadsPerWindow: 1_000 });
+    code = await createRoom(running.url);
+  });
+  after(async () => {
+    await running.server.close();
+    await storage.dispose();
+  });
+
+  test('a 20000 x 20000 PNG of 1 MB is PAYLOAD_TOO_LARGE (413), not an unsupported type', async () => {
+    // Beyond sharp's own 16383^2 ceiling, which refuses it while reading the header.
+    const bomb = await sharp({ create: { width: 20_000, height: 20_000, channels: 3, background: '#fff' }, limitInputPixels: false })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    assert.ok(bomb.length < DEFAULT_CONFIG.imageMaxBytes / 4, `the bomb is small to send (${bomb.length} bytes)`);
+    const res = await upload(bomb);
+    assert.deepEqual([res.status, res.body.error.code], [413, 'PAYLOAD_TOO_LARGE']);
+    assert.match(res.body.error.message, /pixels/);
+  });
+
+  test('an animation with more frames than imageMaxFrames is PAYLOAD_TOO_LARGE; one within it is stored', async () => {
+    assert.ok(DEFAULT_CONFIG.imageMaxFrames <= 100, 'the default bounds the work (1,000 frames took 6 s of CPU)');
+    const tooMany = await upload(await animatedGif(6));
+    assert.deepEqual([tooMany.status, tooMany.body.error.code], [413, 'PAYLOAD_TOO_LARGE']);
+    assert.match(tooMany.body.error.message, /6 frames; at most 5/);
+    const ok = await upload(await animatedGif(5));
+    assert.equal(ok.status, 201);
+  });
+
+  test('an image that takes longer than imageProcessingTimeoutMs to re-encode is stopped: PAYLOAD_TOO_LARGE', async () => {
+    // 49 M pixels, under the pixel limit: the server's mozjpeg re-encode takes seconds, well past 1 s.
+    const heavy = await sharp({ create: { width: 7_000, height: 7_000, channels: 3, background: '#396' } }).jpeg({ quality: 90 }).toBuffer();
+    const started = performance.now();
+    const res = await upload(heavy);
+    assert.deepEqual([res.status, res.body.error.code], [413, 'PAYLOAD_TOO_LARGE']);
+    assert.match(res.body.error.message, /too long/);
+    assert.ok(performance.now() - started < 30_000);
+  });
+});

@@ -43,6 +43,8 @@ export interface ChatServerConfig {
   socketMaxPayloadBytes: number;
   /** Largest JSON body on the REST API. */
   httpJsonMaxBytes: number;
+  /** Longest an HTTP request's headers and body may take to arrive; then 408 REQUEST_TIMEOUT and the connection closes. */
+  httpRequestTimeoutMs: number;
 
   /** Failed join-by-code attempts (and unknown-code lookups) allowed per client address... */
   joinFailuresPerWindow: number;
@@ -88,6 +90,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   imageProcessingTimeoutMs: 10_000,
   socketMaxPayloadBytes: 64 * 1024,
   httpJsonMaxBytes: 64 * 1024,
+  httpRequestTimeoutMs: 30_000,
 
   joinFailuresPerWindow: 20,
   joinFailureWindowMs: 10 * 60_000,
@@ -116,6 +119,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
   if (config.imageProcessingConcurrency < 1) throw new Error('imageProcessingConcurrency must be at least 1');
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
+  if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

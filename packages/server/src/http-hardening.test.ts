@@ -144,3 +144,43 @@ describe('one upload cannot take unbounded pixels, frames or time', () => {
     assert.ok(performance.now() - started < 30_000);
   });
 });
+
+describe('requests that never arrive whole are answered and closed', () => {
+  let storage: TestStorage;
+  let running: RunningServer;
+  before(async () => {
+    storage = await createStorage('sqlite');
+    running = await startServer({ ...storage.options, httpRequestTimeoutMs: 300 });
+  });
+  after(async () => {
+    await running.server.close();
+    await storage.dispose();
+  });
+
+  test('a body promised by Content-Length and never sent gets 408 REQUEST_TIMEOUT as JSON, then the connection closes', { timeout: 15_000 }, async () => {
+    const code = await createRoom(running.url);
+    for (const target of [`/v1/rooms/${code}/messages`, `/v1/rooms/${code}/images`]) {
+      const answer = await rawExchange(running.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na`);
+      assert.match(answer, /^HTTP\/1\.1 408 /, target);
+      assert.match(answer, /content-type: application\/json/i);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as ErrorBody;
+      assert.equal(body.error.code, 'REQUEST_TIMEOUT');
+    }
+  });
+
+  test('headers that never finish (slowloris) get the same answer', { timeout: 15_000 }, async () => {
+    const answer = await rawExchange(running.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    assert.match(answer, /^HTTP\/1\.1 408 [^]*"REQUEST_TIMEOUT"/);
+  });
+
+  test('a route answered before its body arrived closes the connection instead of waiting for it', { timeout: 15_000 }, async () => {
+    const answer = await rawExchange(running.url, 'POST /v1/rooms HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 201 /);
+    assert.match(answer, /connection: close/i);
+    assert.equal(answer.match(/HTTP\/1\.1 /g)?.length, 1, 'one answer, no late 408 after it');
+  });
+
+  test('the default timeout is a named setting of 30 s', () => {
+    assert.equal(DEFAULT_CONFIG.httpRequestTimeoutMs, 30_000);
+  });
+});

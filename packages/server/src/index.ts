@@ -7,6 +7,7 @@ import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
+import { answerClientErrors, closeUnfinishedRequests } from './http/client-errors.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
 import { originCheck } from './http/origin.middleware.js';
@@ -73,7 +74,23 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   // Koa composes its middleware when callback() is called, so the request handler is bound once
   // the middleware below is in place; Socket.IO needs the HTTP server before that.
   let handleRequest: ReturnType<Koa['callback']> | undefined;
-  const httpServer = createServer((req, res) => handleRequest!(req, res));
+  // A request must arrive whole (headers and body) within httpRequestTimeoutMs, or Node answers
+  // 408 (as JSON: client-errors.ts) and closes the connection, so a client that promises a body and
+  // never sends it cannot hold a connection and a body reader. Node's own timers, not a Koa
+  // middleware: they also cover bodies no route reads and headers that never finish (slowloris).
+  // Node checks them every connectionsCheckingInterval: its default, 30 s, would be as coarse as
+  // the timeout itself, so here a quarter of it, at most 1 s (a walk over the connections with a
+  // request in progress).
+  const requestTimeout = config.httpRequestTimeoutMs;
+  const httpServer = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeout / 4))),
+    },
+    (req, res) => handleRequest!(req, res),
+  );
+  answerClientErrors(httpServer, log);
   const io: ChatIo = new SocketServer(httpServer, {
     maxHttpBufferSize: config.socketMaxPayloadBytes,
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
@@ -88,6 +105,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
+  app.use(closeUnfinishedRequests());
   app.use(errorResponses(log));
   if (redis) {
     // /healthz (site.routes.ts) reports the database; with Redis configured, it reports Redis too.

@@ -41,6 +41,8 @@ export const ErrorCode = {
    * is not in the server's allowlist (`corsOrigins`).
    */
   ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** HTTP: the route exists but not for this method; the `Allow` header lists the ones it takes. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** HTTP: the request (headers and body) did not arrive within the server's time limit. */
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** Client side: the server did not answer in time. */

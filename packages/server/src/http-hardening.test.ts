@@ -184,3 +184,32 @@ describe('requests that never arrive whole are answered and closed', () => {
     assert.equal(DEFAULT_CONFIG.httpRequestTimeoutMs, 30_000);
   });
 });
+
+describe('answers carry the JSON error shape and safe headers', () => {
+  let storage: TestStorage;
+  let running: RunningServer;
+  before(async () => {
+    storage = await createStorage('sqlite');
+    running = await startServer({ ...storage.options });
+  });
+  after(async () => {
+    await running.server.close();
+    await storage.dispose();
+  });
+
+  test('a wrong method is 405 METHOD_NOT_ALLOWED as JSON, with an Allow header', async () => {
+    const code = await createRoom(running.url);
+    for (const [method, target, allow] of [
+      ['PUT', '/v1/rooms', 'POST'],
+      ['DELETE', `/v1/rooms/${code}`, 'HEAD, GET'],
+      ['PATCH', `/v1/rooms/${code}/messages`, 'HEAD, GET, POST'],
+      ['POST', '/healthz', 'HEAD, GET'],
+    ] as const) {
+      const res = await fetch(running.url + target, { method });
+      assert.equal(res.status, 405, `${method} ${target}`);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(((await res.json()) as ErrorBody).error.code, 'METHOD_NOT_ALLOWED');
+      assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), allow.split(', ').sort());
+    }
+  });
+});

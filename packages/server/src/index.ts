@@ -129,6 +129,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(originCheck(() => config.corsOrigins));
   for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
+    // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
     app.use(router.routes()).use(router.allowedMethods());
   }
   app.on('error', (err) => log.debug({ err }, 'http error'));

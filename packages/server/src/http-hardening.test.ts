@@ -212,4 +212,36 @@ describe('answers carry the JSON error shape and safe headers', () => {
       assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), allow.split(', ').sort());
     }
   });
+
+  test('/v1 answers and errors are no-store and nosniff; images keep their immutable caching', async () => {
+    const code = await createRoom(running.url);
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#123' } }).png().toBuffer();
+    const uploaded = await fetch(`${running.url}/v1/rooms/${code}/images`, { method: 'POST', body: png });
+    const { image } = (await uploaded.json()) as { image: { url: string } };
+    const answers = {
+      created: uploaded,
+      room: await fetch(`${running.url}/v1/rooms/${code}`),
+      history: await fetch(`${running.url}/v1/rooms/${code}/messages`),
+      missingRoom: await fetch(`${running.url}/v1/rooms/ZZZZZZZZ`),
+      missingRoute: await fetch(`${running.url}/v1/nothing`),
+      missingImage: await fetch(`${running.url}/v1/images/nope`),
+      badMethod: await fetch(`${running.url}/v1/rooms`, { method: 'PUT' }),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      assert.equal(res.headers.get('cache-control'), 'no-store', name);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', name);
+    }
+    const served = await fetch(running.url + image.url);
+    assert.equal(served.status, 200);
+    assert.match(served.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal(served.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  test('the demo page, its assets and the site routes send Referrer-Policy: no-referrer', async () => {
+    for (const target of ['/', '/demo.css', '/widget.js', '/healthz']) {
+      const res = await fetch(running.url + target);
+      await res.arrayBuffer();
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', target);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
+import { apiHeaders } from './http/api-headers.middleware.js';
 import { answerClientErrors, closeUnfinishedRequests } from './http/client-errors.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
@@ -106,6 +107,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
   app.use(closeUnfinishedRequests());
+  app.use(apiHeaders());
   app.use(errorResponses(log));
   if (redis) {
     // /healthz (site.routes.ts) reports the database; with Redis configured, it reports Redis too.

@@ -163,3 +163,33 @@ export async function pingDatabase(db: Database): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * One line for an operator when the database cannot be opened or written at start-up: which file
+ * or server, what went wrong, and what to do; undefined for errors that are not about storage.
+ * better-sqlite3 says only "unable to open database file" and knex adds a stack, which named
+ * neither the data directory nor the fix.
+ */
+export function describeStorageProblem(error: unknown, options: Pick<DatabaseOptions, 'databaseUrl' | 'dataDir'>): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string') return undefined;
+  const first = typeof message === 'string' ? message.split('\n')[0]! : 'failed';
+  const reason = first.startsWith(code) ? first : `${first} (${code})`;
+  if (options.databaseUrl) {
+    const pg = /^(E[A-Z]+|\d{2}[0-9A-Z]{3})$/.test(code);
+    if (!pg) return undefined;
+    return `cannot use the PostgreSQL database ${options.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${reason}. Check DATABASE_URL (--database-url) and that the server is up and accepts this user.`;
+  }
+  const dir = path.resolve(options.dataDir);
+  const where = `the SQLite database ${path.join(dir, SQLITE_FILE_NAME)} (data directory ${dir})`;
+  const elsewhere = 'choose another directory with --data-dir (DATA_DIR)';
+  let advice: string;
+  if (code === 'ENOTDIR' || code === 'EEXIST') advice = `Part of that path is a file, not a directory: ${elsewhere}`;
+  else if (code === 'ENOSPC' || code.startsWith('SQLITE_FULL')) advice = `The disk is full: free some space, or ${elsewhere}`;
+  else if (['EACCES', 'EPERM', 'EROFS'].includes(code) || /^SQLITE_(CANTOPEN|READONLY|PERM)/.test(code)) {
+    advice = `Make the directory (and the file, if it exists) writable by this user, or ${elsewhere}`;
+  } else if (code.startsWith('SQLITE_IOERR')) advice = `The disk reported an I/O error: check it, or ${elsewhere}`;
+  else if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) advice = `That file is not a SQLite database, or is damaged: restore it, or ${elsewhere}`;
+  else return undefined;
+  return `cannot use ${where}: ${reason}. ${advice}.`;
+}

@@ -245,3 +245,42 @@ describe('answers carry the JSON error shape and safe headers', () => {
     }
   });
 });
+
+describe('operators get one clear line or JSON logs, never a bare driver message', () => {
+  const CLI = new URL('./cli.js', import.meta.url).pathname;
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+  const runCli = async (dataDir: string) => {
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'info' } });
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.resume();
+    const [exitCode] = (await once(child, 'exit')) as [number];
+    return { exitCode, stderr };
+  };
+
+  test('a data directory that cannot hold the database stops the CLI with one line naming it and the fix', { timeout: 30_000 }, async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'roomchat-hardening-'));
+    dirs.push(root);
+    // Root ignores chmod, so the failures are made with files where directories belong.
+    await writeFile(path.join(root, 'a-file'), 'not a directory');
+    const blocked = path.join(root, 'blocked');
+    await mkdir(path.join(blocked, SQLITE_FILE_NAME), { recursive: true }); // the database's name taken by a directory
+    for (const [dataDir, named] of [
+      [path.join(root, 'a-file', 'data'), path.join(root, 'a-file', 'data')], // ENOTDIR
+      [blocked, path.join(blocked, SQLITE_FILE_NAME)], // SQLITE_CANTOPEN: "unable to open database file"
+    ] as const) {
+      const { exitCode, stderr } = await runCli(dataDir);
+      assert.notEqual(exitCode, 0);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line, no stack:\n${stderr}`);
+      assert.ok(lines[0]!.includes(named), `names ${named}: ${lines[0]}`);
+      assert.match(lines[0]!, /--data-dir/, 'says what to do');
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_index_by_time.js';
@@ -69,6 +70,23 @@ export interface DatabaseOptions {
   searchPath?: string;
   /** SQLite: how long a write waits for another connection's write lock. */
   busyTimeoutMs?: number;
+  /** Where knex's own warnings go (a lost PostgreSQL connection...); unset, knex prints them with console.log. */
+  log?: Logger;
+}
+
+/**
+ * knex's warnings and errors through the server's logger. Left to itself knex prints them as bare
+ * (on a terminal, coloured) lines with console.log, such as "Connection Error: Connection ended
+ * unexpectedly" when PostgreSQL drops a pooled connection, which breaks a JSON log's one object a line.
+ */
+function knexLog(log: Logger): Knex.Config['log'] {
+  const to = (level: 'debug' | 'warn' | 'error') => (message: unknown) => {
+    if (typeof message !== 'string') return log[level]({ source: 'knex', detail: message }, 'knex');
+    // "Acquire connection error: SqliteError: ...\n    at ...": the first line is the message.
+    const [first, ...stack] = message.split('\n');
+    log[level]({ source: 'knex', ...(stack.length ? { stack: stack.join('\n') } : {}) }, first!);
+  };
+  return { debug: to('debug'), warn: to('warn'), error: to('error'), deprecate: to('warn') };
 }
 
 const sqliteFiles = new WeakMap<Database, SqliteFile>();
@@ -88,6 +106,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     return knex({
       client: 'pg',
       connection: url,
+      ...(options.log ? { log: knexLog(options.log) } : {}),
       pool: { min: 0, max: 10 },
       ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
     });
@@ -103,6 +122,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     client: 'better-sqlite3',
     connection: { filename: file.filename },
     useNullAsDefault: true,
+    ...(options.log ? { log: knexLog(options.log) } : {}),
     pool: {
       min: 1,
       max: 1,

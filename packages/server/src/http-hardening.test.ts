@@ -258,10 +258,11 @@ describe('operators get one clear line or JSON logs, never a bare driver message
     const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'info' } });
     children.push(child);
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.stdout.resume();
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
     const [exitCode] = (await once(child, 'exit')) as [number];
-    return { exitCode, stderr };
+    return { exitCode, stderr, stdout };
   };
 
   test('a data directory that cannot hold the database stops the CLI with one line naming it and the fix', { timeout: 30_000 }, async () => {
@@ -275,12 +276,60 @@ describe('operators get one clear line or JSON logs, never a bare driver message
       [path.join(root, 'a-file', 'data'), path.join(root, 'a-file', 'data')], // ENOTDIR
       [blocked, path.join(blocked, SQLITE_FILE_NAME)], // SQLITE_CANTOPEN: "unable to open database file"
     ] as const) {
-      const { exitCode, stderr } = await runCli(dataDir);
+      const { exitCode, stderr, stdout } = await runCli(dataDir);
       assert.notEqual(exitCode, 0);
       const lines = stderr.trim().split('\n');
       assert.equal(lines.length, 1, `one line, no stack:\n${stderr}`);
       assert.ok(lines[0]!.includes(named), `names ${named}: ${lines[0]}`);
       assert.match(lines[0]!, /--data-dir/, 'says what to do');
+      // The driver's own complaint (knex printed it with its stack) is a JSON log line like the rest.
+      for (const line of stdout.split('\n').filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`);
     }
   });
+
+  test(
+    'a PostgreSQL connection dropped under a running server is logged as JSON like everything else',
+    { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL', timeout: 60_000 },
+    async () => {
+      const storage = await createStorage('postgres');
+      // Named, so only this server's connections are terminated, not other tests' on the database.
+      const applicationName = `roomchat_hardening_${process.pid}`;
+      const databaseUrl = `${storage.options.databaseUrl}${storage.options.databaseUrl!.includes('?') ? '&' : '?'}application_name=${applicationName}`;
+      const script = `
+        import { createChatServer } from ${JSON.stringify(new URL('./index.js', import.meta.url).href)};
+        const server = createChatServer(JSON.parse(process.env.SERVER_OPTIONS));
+        await server.listen({ port: 0, host: '127.0.0.1' });
+        process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+      `;
+      const options = { ...storage.options, databaseUrl, logLevel: 'info' };
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, SERVER_OPTIONS: JSON.stringify(options) } });
+      children.push(child);
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d));
+      child.stderr.on('data', (d: Buffer) => (output += d));
+      const admin = knex({ client: 'pg', connection: process.env.TEST_DATABASE_URL! });
+      try {
+        let url: string | undefined;
+        for (let i = 0; i < 1200 && !url; i++) {
+          url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+          if (!url) await new Promise((r) => setTimeout(r, 25));
+        }
+        assert.ok(url, `server did not start:\n${output}`);
+        await Promise.all([1, 2, 3].map(() => createRoom(url)));
+        const { rows } = await admin.raw('select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = ?', [applicationName]);
+        assert.ok(rows.length > 0, 'the server had pooled connections to drop');
+        await new Promise((r) => setTimeout(r, 200));
+        for (let i = 0; i < 3; i++) await fetch(`${url}/v1/rooms`, { method: 'POST' }).then((res) => res.arrayBuffer());
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+        const lines = output.split('\n').filter((line) => line.trim() !== '');
+        assert.ok(lines.some((line) => /Connection/i.test(line)), `the dropped connection was reported:\n${output}`);
+        for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`);
+      } finally {
+        await admin.destroy();
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await storage.dispose();
+      }
+    },
+  );
 });

@@ -66,6 +66,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     busyTimeoutMs: config.sqliteBusyTimeoutMs,
+    log,
     ...(searchPath ? { searchPath } : {}),
   });
   const schemas = createSchemas(config);

@@ -93,6 +93,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     (req, res) => handleRequest!(req, res),
   );
   answerClientErrors(httpServer, log);
+  // An Expect other than 100-continue: served as if absent, which RFC 9110 allows
+  // (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1), where Node would answer an empty 417.
+  httpServer.on('checkExpectation', (req, res) => handleRequest!(req, res));
   const io: ChatIo = new SocketServer(httpServer, {
     maxHttpBufferSize: config.socketMaxPayloadBytes,
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.

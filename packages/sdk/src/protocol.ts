@@ -40,6 +40,15 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** An unexpected server error; details are logged, never sent. */
   INTERNAL: 'INTERNAL',
+  /**
+   * HTTP: a state-changing request (POST, PUT, PATCH, DELETE) came from a web page whose origin
+   * is not in the server's allowlist (`corsOrigins`).
+   */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** HTTP: the route exists but not for this method; the `Allow` header lists the ones it takes. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** HTTP: the request (headers and body) did not arrive within the server's time limit. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */

@@ -176,7 +176,12 @@ export class Chat {
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
-    const limits = { maxPixels: this.#config.imageMaxPixels, thumbnailSize: this.#config.thumbnailSize };
+    const limits = {
+      maxPixels: this.#config.imageMaxPixels,
+      maxFrames: this.#config.imageMaxFrames,
+      timeoutMs: this.#config.imageProcessingTimeoutMs,
+      thumbnailSize: this.#config.thumbnailSize,
+    };
     const processed = await this.#imageWork(() => processImage(bytes, limits));
     return this.#track(this.images.store(room, processed));
   }

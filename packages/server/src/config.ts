@@ -39,10 +39,16 @@ export interface ChatServerConfig {
    * imageMaxPixels x 4 bytes while it is processed, so this bounds that memory.
    */
   imageProcessingConcurrency: number;
+  /** Most frames an animated GIF or WebP may have; each is decoded and re-encoded. */
+  imageMaxFrames: number;
+  /** Longest one upload's decoding and re-encoding may take (sharp counts whole seconds, at least 1). */
+  imageProcessingTimeoutMs: number;
   /** Largest Socket.IO packet; images travel over HTTP, so this only has to fit text. */
   socketMaxPayloadBytes: number;
   /** Largest JSON body on the REST API. */
   httpJsonMaxBytes: number;
+  /** Longest an HTTP request's headers and body may take to arrive; then 408 REQUEST_TIMEOUT and the connection closes. */
+  httpRequestTimeoutMs: number;
 
   /** Failed join-by-code attempts (and unknown-code lookups) allowed per client address... */
   joinFailuresPerWindow: number;
@@ -100,8 +106,11 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   imageMaxPixels: DEFAULT_LIMITS.imageMaxPixels,
   thumbnailSize: 320,
   imageProcessingConcurrency: 2,
+  imageMaxFrames: 100,
+  imageProcessingTimeoutMs: 10_000,
   socketMaxPayloadBytes: 64 * 1024,
   httpJsonMaxBytes: 64 * 1024,
+  httpRequestTimeoutMs: 30_000,
 
   joinFailuresPerWindow: 20,
   joinFailureWindowMs: 10 * 60_000,
@@ -137,6 +146,8 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
   if (config.imageProcessingConcurrency < 1) throw new Error('imageProcessingConcurrency must be at least 1');
   if (!Number.isInteger(config.trustProxy) || config.trustProxy < 0) throw new Error('trustProxy must be a whole number of proxy hops (0 for none)');
+  if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
+  if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

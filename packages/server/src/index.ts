@@ -7,8 +7,11 @@ import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
+import { apiHeaders } from './http/api-headers.middleware.js';
+import { answerClientErrors, closeUnfinishedRequests } from './http/client-errors.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
+import { originCheck } from './http/origin.middleware.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
@@ -66,6 +69,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     busyTimeoutMs: config.sqliteBusyTimeoutMs,
+    log,
     ...(searchPath ? { searchPath } : {}),
   });
   const schemas = createSchemas(config);
@@ -76,7 +80,26 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   // Koa composes its middleware when callback() is called, so the request handler is bound once
   // the middleware below is in place; Socket.IO needs the HTTP server before that.
   let handleRequest: ReturnType<Koa['callback']> | undefined;
-  const httpServer = createServer((req, res) => handleRequest!(req, res));
+  // A request must arrive whole (headers and body) within httpRequestTimeoutMs, or Node answers
+  // 408 (as JSON: client-errors.ts) and closes the connection, so a client that promises a body and
+  // never sends it cannot hold a connection and a body reader. Node's own timers, not a Koa
+  // middleware: they also cover bodies no route reads and headers that never finish (slowloris).
+  // Node checks them every connectionsCheckingInterval: its default, 30 s, would be as coarse as
+  // the timeout itself, so here a quarter of it, at most 1 s (a walk over the connections with a
+  // request in progress).
+  const requestTimeout = config.httpRequestTimeoutMs;
+  const httpServer = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeout / 4))),
+    },
+    (req, res) => handleRequest!(req, res),
+  );
+  answerClientErrors(httpServer, log);
+  // An Expect other than 100-continue: served as if absent, which RFC 9110 allows
+  // (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1), where Node would answer an empty 417.
+  httpServer.on('checkExpectation', (req, res) => handleRequest!(req, res));
   const io: ChatIo = new SocketServer(httpServer, {
     maxHttpBufferSize: config.socketMaxPayloadBytes,
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
@@ -88,6 +111,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
+  app.use(closeUnfinishedRequests());
+  app.use(apiHeaders());
   app.use(errorResponses(log));
   app.use(async (ctx, next) => {
     ctx.request.ip = clientAddress(ctx.get('X-Forwarded-For') || undefined, ctx.req.socket.remoteAddress ?? '', config.trustProxy);
@@ -113,7 +138,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       },
     }),
   );
+  app.use(originCheck(() => config.corsOrigins));
   for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
+    // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
     app.use(router.routes()).use(router.allowedMethods());
   }
   app.on('error', (err) => log.debug({ err }, 'http error'));

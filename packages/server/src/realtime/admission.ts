@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ChatServerConfig } from '../config.js';
 import { clientAddress } from '../client-address.js';
+import { originAllowed } from '../http/origin.middleware.js';
 import type { ChatIo } from './socket-types.js';
 
 /** The client address of a Socket.IO handshake request, by the same rule as HTTP's. */
@@ -16,7 +17,6 @@ export function handshakeAddress(req: IncomingMessage, trustProxy: number): stri
  * error, so clients retry with socket.io's own backoff and get in once connections free up.
  */
 export function admitConnections(io: ChatIo, config: ChatServerConfig, log: Logger): void {
-  const allowsAnyOrigin = config.corsOrigins.includes('*');
   const open = new Map<string, number>();
 
   io.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
@@ -30,8 +30,8 @@ export function admitConnections(io: ChatIo, config: ChatServerConfig, log: Logg
   });
 
   io.engine.opts.allowRequest = (req, callback) => {
-    const origin = req.headers.origin;
-    if (!allowsAnyOrigin && origin !== undefined && !config.corsOrigins.includes(origin)) {
+    // The same rule as for HTTP writes, so a page this server serves (the demo) connects too.
+    if (!originAllowed(config.corsOrigins, req.headers.origin, { host: req.headers.host ?? '' })) {
       callback('ORIGIN_NOT_ALLOWED: this origin may not connect', false);
       return;
     }

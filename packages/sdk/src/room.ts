@@ -103,8 +103,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#hasMore = snapshot.hasMore;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)));
-    // Sends queued before a page reload go out now.
-    if (this.pending.length) queueMicrotask(() => void this.#flush());
+    // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
+    // to listen, so that it hears of one that fails ('send-failed').
+    if (this.pending.length) setTimeout(() => void this.#flush(), 0);
   }
 
   /** The member this client is in the room. */

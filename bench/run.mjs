@@ -35,7 +35,16 @@ const RESULTS = fileURLToPath(new URL(QUICK ? './results/' : './results/full/', 
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 /** Passed to createChatServer so that the load is not refused; reported with the results. */
-const OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
+const OVERRIDES = {
+  messagesPerWindow: 1e9,
+  messagesPerAddressPerWindow: 1e9,
+  joinsPerWindow: 1e9,
+  joinsPerAddressPerWindow: 1e9,
+  connectionsPerAddress: 1e9,
+  roomsPerConnection: 1e9,
+  joinFailuresPerWindow: 1e9,
+  roomCreatesPerWindow: 1e9,
+};
 const P99_LIMIT_MS = 50;
 /** The fan-out rate at which every server's CPU per message is compared (deliveries/s). */
 const CPU_COMPARISON_RATE = 25_000;

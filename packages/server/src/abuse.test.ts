@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer as createNetServer, connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { after, afterEach, describe, test } from 'node:test';
+import { pino } from 'pino';
 import { io as rawSocket, type Socket } from 'socket.io-client';
 import { ChatError, memoryOutboxStore, type ChatClient, type OutboxEntry } from '@roomchat/sdk';
 import type { ChatServerOptions } from './index.js';
@@ -96,6 +97,22 @@ describe('the outbox cannot be poisoned', () => {
     assert.ok(cutter.cuts >= 3, `cut ${cutter.cuts} times`);
     assert.deepEqual(room.pending, []);
     await cutter.close();
+  });
+});
+
+describe('a packet over the limit', () => {
+  test('closes only its own connection, and the operator sees why in the log', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const { url } = await serve({ logger });
+    const socket = await raw(url);
+    const created = (await ask(socket, 'room:create', { name: 'Big' })) as { ok: true; room: { code: string } };
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    socket.emit('message:send', { code: created.room.code, clientId: 'big-1', text: 'x'.repeat(100_000) }, () => undefined);
+    assert.match(await closed, /transport (close|error)/);
+    await eventually(() => lines.some((l) => /larger than socketMaxPayloadBytes/.test(l)), 'the warning in the log');
+    const other = await raw(url);
+    assert.ok((await ask(other, 'room:create', { name: 'Small' })).ok, 'the server goes on');
   });
 });
 

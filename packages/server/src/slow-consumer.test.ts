@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { io as rawSocket, type Socket } from 'socket.io-client';
 import { createStorage, eventually, startServer } from './testing.js';
 
@@ -14,6 +16,12 @@ const TEXT = 'x'.repeat(4000);
 const CAP_BYTES = Number(process.env.SLOW_CONSUMER_CAP ?? 512 * 1024);
 /** What the server's buffers may grow by while the flood lasts: the readers' caps and some slack. */
 const CEILING_BYTES = SLOW_READERS * CAP_BYTES + 10 * 1024 * 1024;
+
+/** A full collection, so freed buffers show as freed (node --test gives no --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 const sockets: Socket[] = [];
 after(() => {
@@ -58,6 +66,7 @@ test('readers that stop reading are disconnected at socketMaxBufferedBytes, and 
     // Buffers (outside the JS heap) are where unsent frames wait; the database and the strings the
     // test builds are not in them, so this measures what the server holds for its readers.
     const held = () => process.memoryUsage().arrayBuffers;
+    collectGarbage();
     const before = held();
     let peak = before;
     const sample = setInterval(() => (peak = Math.max(peak, held())), 20);
@@ -69,6 +78,10 @@ test('readers that stop reading are disconnected at socketMaxBufferedBytes, and 
     console.log(`# cap ${CAP_BYTES} B: buffers grew ${(grew / 1048576).toFixed(1)} MB at most; ${closedByServer.size} slow readers disconnected`);
     assert.ok(grew < CEILING_BYTES, `buffers grew by ${(grew / 1048576).toFixed(1)} MB`);
     await eventually(() => closedByServer.size >= SLOW_READERS, `the ${SLOW_READERS} slow readers to be disconnected (${closedByServer.size} so far)`, 20_000);
+    // What was held for them is let go: after a collection, the buffers are back near where they were.
+    collectGarbage();
+    const left = held() - before;
+    assert.ok(left < 4 * 1024 * 1024, `buffers still ${(left / 1048576).toFixed(1)} MB above the start after the readers were cut`);
     // The sender, who reads, was not disconnected.
     assert.ok(sender.connected);
   } finally {

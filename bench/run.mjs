@@ -35,7 +35,16 @@ const RESULTS = fileURLToPath(new URL(QUICK ? './results/' : './results/full/', 
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
 /** Passed to createChatServer so that the load is not refused; reported with the results. */
-const OVERRIDES = { messagesPerWindow: 1e9, joinFailuresPerWindow: 1e9, roomCreatesPerWindow: 1e9 };
+const OVERRIDES = {
+  messagesPerWindow: 1e9,
+  messagesPerAddressPerWindow: 1e9,
+  joinsPerWindow: 1e9,
+  joinsPerAddressPerWindow: 1e9,
+  connectionsPerAddress: 1e9,
+  roomsPerConnection: 1e9,
+  joinFailuresPerWindow: 1e9,
+  roomCreatesPerWindow: 1e9,
+};
 const P99_LIMIT_MS = 50;
 /** The fan-out rate at which every server's CPU per message is compared (deliveries/s). */
 const CPU_COMPARISON_RATE = 25_000;
@@ -93,6 +102,9 @@ const SERVERS = {
   'roomchat-pg': { script: 'servers/roomchat.mjs', label: 'Roomchat (PostgreSQL)' },
   // Not run unless asked for (--servers=roomchat,roomchat-nostore,socketio): what storing costs.
   'roomchat-nostore': { script: 'servers/roomchat.mjs', label: 'Roomchat (storing nothing)', options: { storeNothing: true } },
+  // Not run unless asked for: another build of the server, to measure a change before and after
+  // in one run (BENCH_BEFORE=/path/to/other/checkout/packages/server/dist/src/index.js).
+  'roomchat-before': { script: 'servers/roomchat.mjs', label: 'Roomchat before (SQLite)', options: { serverModule: process.env.BENCH_BEFORE ?? null } },
   socketio: { script: 'servers/socketio.mjs', label: 'bare Socket.IO' },
   ws: { script: 'servers/ws.mjs', label: 'raw ws (floor)' },
 };
@@ -498,7 +510,7 @@ async function persistence() {
   const rows = [];
   const pgUp = await postgresAvailable();
   const asked = args.servers ? String(args.servers).split(',') : ['roomchat', 'roomchat-pg', 'socketio', 'ws'];
-  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['roomchat-nostore', {}], ['socketio', {}], ['ws', {}]].filter(([k]) => asked.includes(k));
+  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['roomchat-nostore', {}], ['roomchat-before', {}], ['socketio', {}], ['ws', {}]].filter(([k]) => asked.includes(k));
   for (const [kind, extra] of targets) {
     const run = async (opts) =>
       withServer(kind, opts, async (server, gen) => {

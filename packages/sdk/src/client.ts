@@ -3,16 +3,19 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ChatError } from './errors.js';
 import { randomId } from './ids.js';
 import {
+  DEFAULT_LIMITS,
   ErrorCode,
   normalizeRoomCode,
   type Ack,
   type ClientToServerEvents,
   type JoinOptions,
+  type Limits,
   type RoomSnapshot,
   type ServerToClientEvents,
 } from './protocol.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { Room, type RoomTransport } from './room.js';
+import { checkName } from './send-checks.js';
 import { uploadImage, type UploadOptions, type UploadSource } from './upload.js';
 import type { ImageInfo } from './protocol.js';
 
@@ -80,6 +83,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #rooms = new Map<string, Room>();
   #closed = false;
   #transport: RoomTransport;
+  /** The server's limits as last seen in a snapshot; the defaults before the first join. */
+  #limits: Limits = { ...DEFAULT_LIMITS };
   /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
   #inFlight = new Set<(error: ChatError) => void>();
 
@@ -121,6 +126,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** Creates a room and joins it. */
   async createRoom(options: JoinOptions): Promise<Room> {
+    const refused = checkName(options.name, this.#limits);
+    if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
     const res = await this.#request('room:create', { name: options.name, memberId });
     return this.#adopt(res.room, memberId);
@@ -128,6 +135,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** Joins a room by its code (case and dashes do not matter). Joining a room again returns the same Room. */
   async joinRoom(code: string, options: JoinOptions): Promise<Room> {
+    const refused = checkName(options.name, this.#limits);
+    if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
     const res = await this.#request('room:join', { code: normalizeRoomCode(code), name: options.name, memberId });
     return this.#adopt(res.room, memberId);
@@ -146,6 +155,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   #adopt(snapshot: RoomSnapshot, memberId: string): Room {
+    this.#limits = snapshot.limits;
     const existing = this.#rooms.get(snapshot.code);
     if (existing) {
       existing._resync(snapshot);

@@ -6,6 +6,11 @@ export interface OutboxEntry {
   imageId?: string;
   /** When it was first queued, ISO 8601. */
   queuedAt: string;
+  /**
+   * How many times the connection dropped while this entry awaited its answer. A message the
+   * server cannot even read (over its packet limit) drops the connection every time it is sent.
+   */
+  drops?: number;
 }
 
 /** Where the outbox keeps its entries between page loads. */
@@ -77,6 +82,15 @@ export class Outbox {
     const entries = this.#load();
     if (entries.some((e) => same(e, entry))) return;
     this.#store.save([...entries, entry]);
+  }
+
+  /** Replaces the stored entry with the same room and client id, if it is still queued. */
+  update(entry: OutboxEntry): void {
+    const entries = this.#load();
+    const index = entries.findIndex((e) => same(e, entry));
+    if (index < 0) return;
+    entries[index] = entry;
+    this.#store.save(entries);
   }
 
   remove(roomCode: string, clientId: string): void {

@@ -12,7 +12,7 @@ export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
   /** No room has that code (also the answer for a malformed code: there is no oracle). */
   ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
-  /** The display name is empty, too long, or holds control or bidi override characters. */
+  /** The display name is empty, too long, or holds control, invisible or bidi override characters. */
   NAME_INVALID: 'NAME_INVALID',
   /** The message text is longer than the server's limit. */
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
@@ -26,6 +26,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The connection has not joined the room it is acting on. */
   NOT_A_MEMBER: 'NOT_A_MEMBER',
+  /** The connection is in as many rooms as the server allows (`roomsPerConnection`); leave one first. */
+  TOO_MANY_ROOMS: 'TOO_MANY_ROOMS',
+  /** The client address holds as many connections as the server allows (`connectionsPerAddress`). */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** The image does not exist or belongs to another room. */
   IMAGE_NOT_FOUND: 'IMAGE_NOT_FOUND',
   /** The event name is not part of this protocol. */
@@ -36,6 +40,15 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** An unexpected server error; details are logged, never sent. */
   INTERNAL: 'INTERNAL',
+  /**
+   * HTTP: a state-changing request (POST, PUT, PATCH, DELETE) came from a web page whose origin
+   * is not in the server's allowlist (`corsOrigins`).
+   */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** HTTP: the route exists but not for this method; the `Allow` header lists the ones it takes. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** HTTP: the request (headers and body) did not arrive within the server's time limit. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */

@@ -2,6 +2,7 @@ import { Emitter } from '@socket.io/component-emitter';
 import { ChatError } from './errors.js';
 import { timeOrderedId } from './ids.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
+import { checkSend, wellFormed } from './send-checks.js';
 import { ErrorCode } from './protocol.js';
 import type { ChatMessage, ClientToServerEvents, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot } from './protocol.js';
 import { Timeline } from './timeline.js';
@@ -48,6 +49,12 @@ export interface SendOptions {
 
 /** Waits between retries of a send the server could not store (UNAVAILABLE, TIMEOUT). */
 const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000];
+/**
+ * Connection drops while one entry awaited its answer after which it is failed and dropped: the
+ * server closes a connection whose packet is over its limit without answering, and re-sending
+ * such an entry after each reconnect would hold every later send of the room behind it for ever.
+ */
+const MAX_DROPS_PER_SEND = 3;
 
 /**
  * A joined room: its members, the messages loaded so far (oldest first, by `seq`), and the calls to
@@ -96,8 +103,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#hasMore = snapshot.hasMore;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)));
-    // Sends queued before a page reload go out now.
-    if (this.pending.length) queueMicrotask(() => void this.#flush());
+    // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
+    // to listen, so that it hears of one that fails ('send-failed').
+    if (this.pending.length) setTimeout(() => void this.#flush(), 0);
   }
 
   /** The member this client is in the room. */
@@ -242,7 +250,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   #enqueue(content: { text: string } | { imageId: string }, options: SendOptions): Promise<ChatMessage> {
     if (this.#left) return Promise.reject(new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left'));
-    const entry: OutboxEntry = { roomCode: this.code, clientId: options.clientId ?? timeOrderedId(), ...content, queuedAt: new Date().toISOString() };
+    const checked = 'text' in content ? { text: wellFormed(String(content.text)) } : content;
+    const clientId = options.clientId ?? timeOrderedId();
+    const refused = checkSend(checked, clientId, this.#limits);
+    if (refused) return Promise.reject(refused);
+    const entry: OutboxEntry = { roomCode: this.code, clientId, ...checked, queuedAt: new Date().toISOString() };
     const result = new Promise<ChatMessage>((resolve, reject) => {
       const waiters = this.#waiters.get(entry.clientId) ?? [];
       waiters.push({ resolve, reject });
@@ -264,6 +276,12 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     try {
       for (let entry = this.pending[0]; entry && this.#ready && !this.#left; entry = this.pending[0]) {
         const { roomCode: code, clientId, text, imageId } = entry;
+        // Entries may come from storage, written by another version or page: checked again.
+        const refused = checkSend(entry, clientId, this.#limits);
+        if (refused) {
+          this.#fail(entry, refused);
+          continue;
+        }
         try {
           this.#awaitingAck = true;
           const res = await this.#transport
@@ -277,18 +295,31 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
         } catch (cause) {
           const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
           this.#catchUpIfGap();
+          if (error.code === ErrorCode.DISCONNECTED && !this.#left) {
+            const drops = (entry.drops ?? 0) + 1;
+            if (drops >= MAX_DROPS_PER_SEND) {
+              this.#fail(entry, new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The connection closed each of the ${drops} times this message was sent; it was dropped`, { cause: error }));
+              continue;
+            }
+            this.#transport.outbox.update({ ...entry, drops });
+          }
           if (error.retryable) {
             this.#scheduleRetry(error);
             return;
           }
-          this.#settle(entry);
-          this.#settleWaiters(clientId, (w) => w.reject(error));
-          this.emit('send-failed', entry, error);
+          this.#fail(entry, error);
         }
       }
     } finally {
       this.#flushing = false;
     }
+  }
+
+  /** Drops an entry that will never be stored, rejecting its callers. */
+  #fail(entry: OutboxEntry, error: ChatError): void {
+    this.#settle(entry);
+    this.#settleWaiters(entry.clientId, (w) => w.reject(error));
+    this.emit('send-failed', entry, error);
   }
 
   #settle(entry: OutboxEntry): void {

@@ -23,6 +23,7 @@ for (const engine of engines()) {
       storage = await createStorage(engine);
       // History paging sends more than the default per-connection rate allows.
       storage.options.messagesPerWindow = 1000;
+      storage.options.messagesPerAddressPerWindow = 1000;
       running = await startServer(storage.options);
     });
     after(async () => {

@@ -6,7 +6,9 @@ import type { Database } from './db.js';
 import { Images, processImage } from './images.js';
 import { createMessageWriter, type MessageWriter } from './message-writer.js';
 import { Messages, type HistoryQuery, type NewMessage } from './messages.js';
+import { uniqueName } from './display-names.js';
 import { LocalPresence, RedisPresence, type Presence } from './presence.js';
+import { PresentMembers } from './present-members.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import type { RedisClient } from './redis.js';
 import { Rooms, roomNotFound, type RoomRecord } from './rooms.js';
@@ -60,12 +62,17 @@ export class Chat {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Bounds how many images are decoded at once (and so the memory that takes). */
   readonly #imageWork: LimitFunction;
+  /** A single node's record of who is present, so a restart forgets no one; none with Redis. */
+  readonly #presentMembers: PresentMembers | undefined;
+  readonly #db: Database;
 
   constructor(db: Database, config: ChatServerConfig, publisher: Publisher, log: Logger, { redis, messageWriter }: ChatOptions = {}) {
     this.#config = config;
     this.#publisher = publisher;
     this.#log = log;
     this.#imageWork = pLimit(config.imageProcessingConcurrency);
+    this.#db = db;
+    this.#presentMembers = redis ? undefined : new PresentMembers(db);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
     this.images = new Images(db);
@@ -91,8 +98,17 @@ export class Chat {
    * Looks a room up by the code a client gave. Unknown and malformed codes get the same
    * ROOM_NOT_FOUND and spend the address's failure budget, so codes cannot be enumerated.
    */
-  async openRoom(code: string, clientAddress: string): Promise<RoomRecord> {
-    await this.rateLimits.joinFailures.check(clientAddress);
+  async openRoom(code: string, clientAddress: string, returningMemberId?: string): Promise<RoomRecord> {
+    try {
+      await this.rateLimits.joinFailures.check(clientAddress);
+    } catch (limited) {
+      // One guesser behind a shared address must not lock its neighbours out of their own rooms:
+      // a member of the room (by its private memberId, which a guesser does not have) gets in.
+      // Anyone else, with a right code or a wrong one, gets the same RATE_LIMITED: no oracle.
+      const room = returningMemberId === undefined ? undefined : await this.rooms.find(code);
+      if (room && (await this.#isMember(room, returningMemberId!))) return room;
+      throw limited;
+    }
     const room = await this.rooms.find(code);
     if (room) return room;
     await this.rateLimits.joinFailures.consume(clientAddress);
@@ -109,9 +125,11 @@ export class Chat {
    * room's other connections: the joining one has both in the snapshot.
    */
   async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
-    const { member: self, arrived } = await this.presence.join(room, member, connectionId);
+    const others = (await this.presence.list(room)).filter((m) => m.id !== member.id).map((m) => m.name);
+    const { member: self, arrived } = await this.presence.join(room, { ...member, name: uniqueName(member.name, others) }, connectionId);
     if (arrived) {
       this.#publisher.memberJoined(room, self, connectionId);
+      if (this.#presentMembers) await this.#track(this.#presentMembers.add(room, self));
       await this.#record(room, { kind: 'join', author: self.name, authorId: self.id }, connectionId);
     }
     const page = await this.messages.page(room, { limit: this.#config.historyPageSize });
@@ -158,7 +176,12 @@ export class Chat {
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
-    const limits = { maxPixels: this.#config.imageMaxPixels, thumbnailSize: this.#config.thumbnailSize };
+    const limits = {
+      maxPixels: this.#config.imageMaxPixels,
+      maxFrames: this.#config.imageMaxFrames,
+      timeoutMs: this.#config.imageProcessingTimeoutMs,
+      thumbnailSize: this.#config.thumbnailSize,
+    };
     const processed = await this.#imageWork(() => processImage(bytes, limits));
     return this.#track(this.images.store(room, processed));
   }
@@ -175,8 +198,25 @@ export class Chat {
     return stored;
   }
 
+  /**
+   * Puts back the members a single node had present when it stopped: each has the grace period to
+   * return unannounced, then leaves. Several nodes keep presence in Redis, which outlives a node.
+   */
+  async restorePresence(): Promise<void> {
+    if (!this.#presentMembers || !(this.presence instanceof LocalPresence)) return;
+    for (const { room, member } of await this.#presentMembers.all()) this.presence.restore(room, member);
+  }
+
+  /** Whether the member is in the room now or has ever joined it (its join line is in the log). */
+  async #isMember(room: RoomRecord, memberId: string): Promise<boolean> {
+    if ((await this.presence.list(room)).some((m) => m.id === memberId)) return true;
+    const joined = await this.#db('messages').where({ room_id: room.id, author_id: memberId, kind: 'join' }).first('id');
+    return joined !== undefined;
+  }
+
   async #recordLeave(room: RoomRecord, member: Member): Promise<void> {
     this.#publisher.memberLeft(room, member);
+    if (this.#presentMembers) await this.#presentMembers.remove(room, member.id);
     await this.#record(room, { kind: 'leave', author: member.name, authorId: member.id });
   }
 

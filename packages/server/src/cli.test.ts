@@ -94,7 +94,7 @@ test('bad settings stop the CLI with a message naming the setting', async () => 
 test('every setting can be given as a ROOMCHAT_* variable, typed after its default', () => {
   assert.equal(envName('messageMaxLength'), 'ROOMCHAT_MESSAGE_MAX_LENGTH');
   assert.deepEqual(
-    settingsFromEnv({ ROOMCHAT_MESSAGE_MAX_LENGTH: '2000', ROOMCHAT_CORS_ORIGINS: 'https://a.example, https://b.example', ROOMCHAT_TRUST_PROXY: 'true' }),
-    { messageMaxLength: 2000, corsOrigins: ['https://a.example', 'https://b.example'], trustProxy: true },
+    settingsFromEnv({ ROOMCHAT_MESSAGE_MAX_LENGTH: '2000', ROOMCHAT_CORS_ORIGINS: 'https://a.example, https://b.example', ROOMCHAT_TRUST_PROXY: '1' }),
+    { messageMaxLength: 2000, corsOrigins: ['https://a.example', 'https://b.example'], trustProxy: 1 },
   );
 });

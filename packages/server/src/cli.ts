@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, settingsFromEnv, type ChatServerConfig } from './config.js';
-import { openDatabase } from './db.js';
+import { describeStorageProblem, openDatabase } from './db.js';
 import { createChatServer } from './index.js';
 import { migrateConcurrently } from './migrate.js';
 
@@ -52,13 +52,24 @@ async function main(argv: string[]): Promise<void> {
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
   };
 
+  // Storage failures (a read-only or full data directory, an unreachable PostgreSQL) become one
+  // line naming the place and the fix, instead of a driver's message without a path.
+  const explained = (err: unknown) => {
+    const line = describeStorageProblem(err, { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir! });
+    return line ? new Error(line, { cause: err }) : err;
+  };
+
   if (command === 'migrate') {
-    const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
     try {
-      const applied = await migrateConcurrently(db);
-      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
-    } finally {
-      await db.destroy();
+      const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+      try {
+        const applied = await migrateConcurrently(db);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
+      } finally {
+        await db.destroy();
+      }
+    } catch (err) {
+      throw explained(err);
     }
     return;
   }
@@ -67,8 +78,14 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port ?? env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? env.PORT}`);
   const host = values.host ?? env.HOST;
-  const server = createChatServer(settings);
-  const { url } = await server.listen({ port, ...(host ? { host } : {}) });
+  let server: ReturnType<typeof createChatServer>;
+  let url: string;
+  try {
+    server = createChatServer(settings);
+    ({ url } = await server.listen({ port, ...(host ? { host } : {}) }));
+  } catch (err) {
+    throw explained(err);
+  }
   server.log.info(`Open ${url}/ for the demo; embed with <script src="${url}/widget.js" defer></script>`);
 
   let stopping = false;
@@ -92,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  // One line, no stack: these are the operator's to fix (settings, the data directory).
+  console.error(`roomchat-server: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -63,7 +63,7 @@ if (!redisUrl || !databaseUrl) {
 
     before(async () => {
       storage = await createStorage('postgres');
-      const options = { ...storage.options, redisUrl, redisKeyPrefix: prefix, presenceGraceMs: 400, joinFailuresPerWindow: 4, messagesPerWindow: 1_000_000 };
+      const options = { ...storage.options, redisUrl, redisKeyPrefix: prefix, presenceGraceMs: 400, joinFailuresPerWindow: 4, messagesPerWindow: 1_000_000, messagesPerAddressPerWindow: 1_000_000 };
       cleanups.push(() => storage.dispose(), () => dropKeys(redisUrl, prefix));
       // Both start at once on an empty schema: listen() migrates, so the migrations race.
       const started = await Promise.allSettled([startServer(options), startServer(options)]);
@@ -156,7 +156,7 @@ if (!redisUrl || !databaseUrl) {
     test('Redis unavailable for a while: each node keeps serving its own clients, /healthz says degraded, and the views converge after', async (t) => {
       const proxy = await TcpProxy.start(redisUrl);
       const outagePrefix = `${prefix}outage:`;
-      const options = { ...storage.options, redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}`, redisKeyPrefix: outagePrefix, messagesPerWindow: 1_000_000 };
+      const options = { ...storage.options, redisUrl: `redis://127.0.0.1:${new URL(proxy.url).port}`, redisKeyPrefix: outagePrefix, messagesPerWindow: 1_000_000, messagesPerAddressPerWindow: 1_000_000 };
       const [c, d] = await Promise.all([startServer(options), startServer(options)]);
       cleanups.push(() => dropKeys(redisUrl, outagePrefix), () => proxy.close(), () => c.server.close(), () => d.server.close());
       const ann = await track(connect(c.url)).createRoom({ name: 'Ann' });
@@ -196,7 +196,7 @@ if (!redisUrl || !databaseUrl) {
       const schema = storage.options.searchPath!;
       const dbUrl = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
       const child: ChildProcess = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1'], {
-        env: { ...process.env, DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ROOMCHAT_REDIS_KEY_PREFIX: prefix, ROOMCHAT_MESSAGES_PER_WINDOW: '1000000', LOG_LEVEL: 'info' },
+        env: { ...process.env, DATABASE_URL: dbUrl, REDIS_URL: redisUrl, ROOMCHAT_REDIS_KEY_PREFIX: prefix, ROOMCHAT_MESSAGES_PER_WINDOW: '1000000', ROOMCHAT_MESSAGES_PER_ADDRESS_PER_WINDOW: '1000000', LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       cleanups.push(() => void child.kill('SIGKILL'));

@@ -17,8 +17,12 @@ export interface ChatServerConfig {
   logLevel: string;
   /** Origins allowed by CORS and Socket.IO; `['*']` allows every origin (the demo default). */
   corsOrigins: string[];
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * How many proxies you run in front of the server. 0: the client address is the TCP peer's.
+   * N: it is the Nth X-Forwarded-For entry from the right, the one your outermost proxy saw;
+   * entries further left were written by the client and are ignored, so they cannot be forged.
+   */
+  trustProxy: number;
 
   /** Length of new room codes (alphabet of 31 symbols). */
   roomCodeLength: number;
@@ -35,10 +39,16 @@ export interface ChatServerConfig {
    * imageMaxPixels x 4 bytes while it is processed, so this bounds that memory.
    */
   imageProcessingConcurrency: number;
+  /** Most frames an animated GIF or WebP may have; each is decoded and re-encoded. */
+  imageMaxFrames: number;
+  /** Longest one upload's decoding and re-encoding may take (sharp counts whole seconds, at least 1). */
+  imageProcessingTimeoutMs: number;
   /** Largest Socket.IO packet; images travel over HTTP, so this only has to fit text. */
   socketMaxPayloadBytes: number;
   /** Largest JSON body on the REST API. */
   httpJsonMaxBytes: number;
+  /** Longest an HTTP request's headers and body may take to arrive; then 408 REQUEST_TIMEOUT and the connection closes. */
+  httpRequestTimeoutMs: number;
 
   /** Failed join-by-code attempts (and unknown-code lookups) allowed per client address... */
   joinFailuresPerWindow: number;
@@ -49,7 +59,23 @@ export interface ChatServerConfig {
   roomCreateWindowMs: number;
   /** Messages one connection (or REST client address) may send per window. */
   messagesPerWindow: number;
+  /** Messages all connections from one client address may send together per window. */
+  messagesPerAddressPerWindow: number;
   messageWindowMs: number;
+  /** Rooms one connection may create or join per window (each may store and broadcast a join line, and a leave). */
+  joinsPerWindow: number;
+  /** The same, for all connections from one client address together. */
+  joinsPerAddressPerWindow: number;
+  joinWindowMs: number;
+  /** Socket.IO connections one client address may hold open on this node at once. */
+  connectionsPerAddress: number;
+  /** Rooms one connection may be in at once. */
+  roomsPerConnection: number;
+  /**
+   * Bytes the server may hold for one connection that does not read what is sent to it. Over it
+   * the connection is closed; the client reconnects and catches up from the log.
+   */
+  socketMaxBufferedBytes: number;
   /** Image uploads one client address may make per window. */
   uploadsPerWindow: number;
   uploadWindowMs: number;
@@ -69,7 +95,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   redisKeyPrefix: 'roomchat:',
   logLevel: 'info',
   corsOrigins: ['*'],
-  trustProxy: false,
+  trustProxy: 0,
 
   roomCodeLength: DEFAULT_ROOM_CODE_LENGTH,
   nameMaxLength: DEFAULT_LIMITS.nameMaxLength,
@@ -80,15 +106,25 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   imageMaxPixels: DEFAULT_LIMITS.imageMaxPixels,
   thumbnailSize: 320,
   imageProcessingConcurrency: 2,
+  imageMaxFrames: 100,
+  imageProcessingTimeoutMs: 10_000,
   socketMaxPayloadBytes: 64 * 1024,
   httpJsonMaxBytes: 64 * 1024,
+  httpRequestTimeoutMs: 30_000,
 
   joinFailuresPerWindow: 20,
   joinFailureWindowMs: 10 * 60_000,
   roomCreatesPerWindow: 30,
   roomCreateWindowMs: 10 * 60_000,
   messagesPerWindow: 30,
+  messagesPerAddressPerWindow: 120,
   messageWindowMs: 10_000,
+  joinsPerWindow: 30,
+  joinsPerAddressPerWindow: 300,
+  joinWindowMs: 60_000,
+  connectionsPerAddress: 100,
+  roomsPerConnection: 50,
+  socketMaxBufferedBytes: 2 * 1024 * 1024,
   uploadsPerWindow: 20,
   uploadWindowMs: 60_000,
 
@@ -109,6 +145,9 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   }
   if (config.roomCodeLength < 6 || config.roomCodeLength > 32) throw new Error('roomCodeLength must be between 6 and 32');
   if (config.imageProcessingConcurrency < 1) throw new Error('imageProcessingConcurrency must be at least 1');
+  if (!Number.isInteger(config.trustProxy) || config.trustProxy < 0) throw new Error('trustProxy must be a whole number of proxy hops (0 for none)');
+  if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
+  if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }
@@ -126,6 +165,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ChatServerConfi
     if (raw === undefined || raw === '') continue;
     if (typeof fallback === 'number') {
       const value = Number(raw);
+      if (key === 'trustProxy' && !Number.isInteger(value)) {
+        throw new Error(`${envName(key)} is the number of proxies in front of the server (0 for none, 1 for one), got "${raw}"`);
+      }
       if (!Number.isFinite(value) || value < 0) throw new Error(`${envName(key)} must be a non-negative number, got "${raw}"`);
       settings[key] = value;
     } else if (typeof fallback === 'boolean') {

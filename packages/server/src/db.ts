@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import * as initial from '../migrations/20261125000000_initial.js';
 import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_index_by_time.js';
 import * as authorId from '../migrations/20261201120100_author_id.js';
+import * as presentMembers from '../migrations/20261206120000_present_members.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -51,6 +53,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201000000_seq_from_index': seqFromIndex,
   '20261201120000_client_id_index_by_time': clientIdIndexByTime,
   '20261201120100_author_id': authorId,
+  '20261206120000_present_members': presentMembers,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */
@@ -69,6 +72,23 @@ export interface DatabaseOptions {
   searchPath?: string;
   /** SQLite: how long a write waits for another connection's write lock. */
   busyTimeoutMs?: number;
+  /** Where knex's own warnings go (a lost PostgreSQL connection...); unset, knex prints them with console.log. */
+  log?: Logger;
+}
+
+/**
+ * knex's warnings and errors through the server's logger. Left to itself knex prints them as bare
+ * (on a terminal, coloured) lines with console.log, such as "Connection Error: Connection ended
+ * unexpectedly" when PostgreSQL drops a pooled connection, which breaks a JSON log's one object a line.
+ */
+function knexLog(log: Logger): Knex.Config['log'] {
+  const to = (level: 'debug' | 'warn' | 'error') => (message: unknown) => {
+    if (typeof message !== 'string') return log[level]({ source: 'knex', detail: message }, 'knex');
+    // "Acquire connection error: SqliteError: ...\n    at ...": the first line is the message.
+    const [first, ...stack] = message.split('\n');
+    log[level]({ source: 'knex', ...(stack.length ? { stack: stack.join('\n') } : {}) }, first!);
+  };
+  return { debug: to('debug'), warn: to('warn'), error: to('error'), deprecate: to('warn') };
 }
 
 const sqliteFiles = new WeakMap<Database, SqliteFile>();
@@ -88,6 +108,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     return knex({
       client: 'pg',
       connection: url,
+      ...(options.log ? { log: knexLog(options.log) } : {}),
       pool: { min: 0, max: 10 },
       ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),
     });
@@ -103,6 +124,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     client: 'better-sqlite3',
     connection: { filename: file.filename },
     useNullAsDefault: true,
+    ...(options.log ? { log: knexLog(options.log) } : {}),
     pool: {
       min: 1,
       max: 1,
@@ -162,4 +184,34 @@ export async function pingDatabase(db: Database): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * One line for an operator when the database cannot be opened or written at start-up: which file
+ * or server, what went wrong, and what to do; undefined for errors that are not about storage.
+ * better-sqlite3 says only "unable to open database file" and knex adds a stack, which named
+ * neither the data directory nor the fix.
+ */
+export function describeStorageProblem(error: unknown, options: Pick<DatabaseOptions, 'databaseUrl' | 'dataDir'>): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string') return undefined;
+  const first = typeof message === 'string' ? message.split('\n')[0]! : 'failed';
+  const reason = first.startsWith(code) ? first : `${first} (${code})`;
+  if (options.databaseUrl) {
+    const pg = /^(E[A-Z]+|\d{2}[0-9A-Z]{3})$/.test(code);
+    if (!pg) return undefined;
+    return `cannot use the PostgreSQL database ${options.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${reason}. Check DATABASE_URL (--database-url) and that the server is up and accepts this user.`;
+  }
+  const dir = path.resolve(options.dataDir);
+  const where = `the SQLite database ${path.join(dir, SQLITE_FILE_NAME)} (data directory ${dir})`;
+  const elsewhere = 'choose another directory with --data-dir (DATA_DIR)';
+  let advice: string;
+  if (code === 'ENOTDIR' || code === 'EEXIST') advice = `Part of that path is a file, not a directory: ${elsewhere}`;
+  else if (code === 'ENOSPC' || code.startsWith('SQLITE_FULL')) advice = `The disk is full: free some space, or ${elsewhere}`;
+  else if (['EACCES', 'EPERM', 'EROFS'].includes(code) || /^SQLITE_(CANTOPEN|READONLY|PERM)/.test(code)) {
+    advice = `Make the directory (and the file, if it exists) writable by this user, or ${elsewhere}`;
+  } else if (code.startsWith('SQLITE_IOERR')) advice = `The disk reported an I/O error: check it, or ${elsewhere}`;
+  else if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) advice = `That file is not a SQLite database, or is damaged: restore it, or ${elsewhere}`;
+  else return undefined;
+  return `cannot use ${where}: ${reason}. ${advice}.`;
 }

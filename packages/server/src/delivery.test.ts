@@ -78,7 +78,7 @@ describe('delivery through faults', () => {
   };
   const serverWith = async (overrides: object = {}): Promise<{ storage: TestStorage; running: RunningServer }> => {
     const storage = await createStorage('sqlite');
-    const running = await startServer({ ...storage.options, messagesPerWindow: 1_000_000, presenceGraceMs: 300, ...overrides });
+    const running = await startServer({ ...storage.options, messagesPerWindow: 1_000_000, messagesPerAddressPerWindow: 1_000_000, presenceGraceMs: 300, ...overrides });
     cleanups.push(() => storage.dispose(), () => running.server.close());
     return { storage, running };
   };
@@ -227,7 +227,7 @@ describe('delivery through a server crash', () => {
 
   async function startCli(port: number, dataDir: string): Promise<ChildProcess> {
     const proc = spawn(process.execPath, [CLI, '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], {
-      env: { ...process.env, LOG_LEVEL: 'info', ROOMCHAT_MESSAGES_PER_WINDOW: '1000000' },
+      env: { ...process.env, LOG_LEVEL: 'info', ROOMCHAT_MESSAGES_PER_WINDOW: '1000000', ROOMCHAT_MESSAGES_PER_ADDRESS_PER_WINDOW: '1000000' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

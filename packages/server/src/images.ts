@@ -16,6 +16,10 @@ const ACCEPTED_FORMATS: Record<string, ImageType> = {
 
 export interface ImageLimits {
   maxPixels: number;
+  /** Most frames of an animated image. */
+  maxFrames: number;
+  /** Longest the decode and re-encode (and the thumbnail's) may take; sharp counts whole seconds. */
+  timeoutMs: number;
   thumbnailSize: number;
 }
 
@@ -32,10 +36,14 @@ export interface ProcessedImage {
  * refuses pixel bombs before decoding, and re-encodes, which drops EXIF/GPS and other metadata.
  */
 export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<ProcessedImage> {
+  const tooManyPixels = () => `The image has more than ${limits.maxPixels} pixels`;
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // With the pixel limit here too: sharp refuses a header beyond it (by default beyond 16383^2)
+    // already while reading metadata, and that refusal is the image's size, not its type.
+    meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
   } catch (cause) {
+    if (isPixelLimit(cause)) throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, tooManyPixels(), { cause });
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image', { cause });
   }
   const mime = meta.format ? ACCEPTED_FORMATS[meta.format] : undefined;
@@ -43,29 +51,46 @@ export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The upload is not a PNG, JPEG, GIF or WebP image');
   }
   const frames = meta.pages ?? 1;
+  // Each frame is decoded, quantised and encoded again: small frames cost little memory but much
+  // CPU (1,000 of them took 6 s), which the pixel limit alone does not bound.
+  if (frames > limits.maxFrames) {
+    throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The animation has ${frames} frames; at most ${limits.maxFrames} are accepted`);
+  }
   const pixels = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0) * frames;
   if (pixels > limits.maxPixels) {
-    throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The image has more than ${limits.maxPixels} pixels`);
+    throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, tooManyPixels());
   }
   const animated = frames > 1;
+  // libvips stops a pipeline past this; sharp takes whole seconds.
+  const timeout = { seconds: Math.max(1, Math.ceil(limits.timeoutMs / 1000)) };
   try {
     // limitInputPixels guards the decoder too, in case the header understated the size.
-    let pipeline = sharp(bytes, { animated, limitInputPixels: limits.maxPixels, failOn: 'error' });
+    let pipeline = sharp(bytes, { animated, limitInputPixels: limits.maxPixels, failOn: 'error' }).timeout(timeout);
     if (!animated) pipeline = pipeline.rotate(); // apply EXIF orientation before it is stripped
     const encoded =
       mime === 'image/png' ? pipeline.png() : mime === 'image/jpeg' ? pipeline.jpeg({ quality: 85, mozjpeg: true }) : mime === 'image/gif' ? pipeline.gif() : pipeline.webp({ quality: 85 });
     const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
     const thumbnail = await sharp(data, { limitInputPixels: limits.maxPixels })
+      .timeout(timeout)
       .resize(limits.thumbnailSize, limits.thumbnailSize, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer();
     return { mime, width: info.width, height: info.pageHeight ?? info.height, data, thumbnail };
   } catch (cause) {
-    if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
-      throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The image has more than ${limits.maxPixels} pixels`, { cause });
+    if (isPixelLimit(cause)) throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, tooManyPixels(), { cause });
+    // PAYLOAD_TOO_LARGE, not UNSUPPORTED_MEDIA_TYPE: the image is of an accepted type and decodes;
+    // it is too much work, and a smaller (fewer pixels, fewer frames) one would go through. Not
+    // UNAVAILABLE either: sending the same bytes again would fail the same way.
+    if (cause instanceof Error && /timeout/i.test(cause.message)) {
+      throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, 'The image took too long to process; send a smaller one', { cause });
     }
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The image could not be decoded', { cause });
   }
+}
+
+/** sharp's refusal of an image beyond limitInputPixels: "Input image exceeds pixel limit". */
+function isPixelLimit(error: unknown): boolean {
+  return error instanceof Error && /pixel limit/i.test(error.message);
 }
 
 /** Stored images: original and thumbnail as blobs, served by id. */

@@ -7,11 +7,17 @@ import { Server as SocketServer } from 'socket.io';
 import { Chat } from './chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
+import { apiHeaders } from './http/api-headers.middleware.js';
+import { answerClientErrors, closeUnfinishedRequests } from './http/client-errors.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
+import { originCheck } from './http/origin.middleware.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
+import { clientAddress } from './client-address.js';
+import { admitConnections, handshakeAddress } from './realtime/admission.js';
+import { watchBackpressure } from './realtime/backpressure.js';
 import { handleConnection } from './realtime/connection.js';
 import { socketPublisher } from './realtime/publisher.js';
 import type { ChatIo } from './realtime/socket-types.js';
@@ -63,31 +69,55 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     busyTimeoutMs: config.sqliteBusyTimeoutMs,
+    log,
     ...(searchPath ? { searchPath } : {}),
   });
   const schemas = createSchemas(config);
   const allowsAnyOrigin = config.corsOrigins.includes('*');
 
-  const app = new Koa({ proxy: config.trustProxy });
+  // X-Forwarded-* are believed only as far as the operator's own proxies reach (client-address.ts).
+  const app = new Koa({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   // Koa composes its middleware when callback() is called, so the request handler is bound once
   // the middleware below is in place; Socket.IO needs the HTTP server before that.
   let handleRequest: ReturnType<Koa['callback']> | undefined;
-  const httpServer = createServer((req, res) => handleRequest!(req, res));
+  // A request must arrive whole (headers and body) within httpRequestTimeoutMs, or Node answers
+  // 408 (as JSON: client-errors.ts) and closes the connection, so a client that promises a body and
+  // never sends it cannot hold a connection and a body reader. Node's own timers, not a Koa
+  // middleware: they also cover bodies no route reads and headers that never finish (slowloris).
+  // Node checks them every connectionsCheckingInterval: its default, 30 s, would be as coarse as
+  // the timeout itself, so here a quarter of it, at most 1 s (a walk over the connections with a
+  // request in progress).
+  const requestTimeout = config.httpRequestTimeoutMs;
+  const httpServer = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeout / 4))),
+    },
+    (req, res) => handleRequest!(req, res),
+  );
+  answerClientErrors(httpServer, log);
+  // An Expect other than 100-continue: served as if absent, which RFC 9110 allows
+  // (https://www.rfc-editor.org/rfc/rfc9110#section-10.1.1), where Node would answer an empty 417.
+  httpServer.on('checkExpectation', (req, res) => handleRequest!(req, res));
   const io: ChatIo = new SocketServer(httpServer, {
     maxHttpBufferSize: config.socketMaxPayloadBytes,
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
     perMessageDeflate: false,
     cors: { origin: allowsAnyOrigin ? '*' : config.corsOrigins },
-    // Browsers do not apply CORS to WebSocket upgrades, so the allowlist is checked here too.
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      callback(null, allowsAnyOrigin || origin === undefined || config.corsOrigins.includes(origin));
-    },
   });
+  admitConnections(io, config, log);
+  const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
 
+  app.use(closeUnfinishedRequests());
+  app.use(apiHeaders());
   app.use(errorResponses(log));
+  app.use(async (ctx, next) => {
+    ctx.request.ip = clientAddress(ctx.get('X-Forwarded-For') || undefined, ctx.req.socket.remoteAddress ?? '', config.trustProxy);
+    await next();
+  });
   if (redis) {
     // /healthz (site.routes.ts) reports the database; with Redis configured, it reports Redis too.
     app.use(async (ctx, next) => {
@@ -108,16 +138,17 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       },
     }),
   );
+  app.use(originCheck(() => config.corsOrigins));
   for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
+    // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
     app.use(router.routes()).use(router.allowedMethods());
   }
   app.on('error', (err) => log.debug({ err }, 'http error'));
   handleRequest = app.callback();
 
   io.on('connection', (socket) => {
-    const forwarded = config.trustProxy ? String(socket.handshake.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-    socket.data.address = forwarded || socket.handshake.address;
-    handleConnection(socket, { chat, schemas, log });
+    socket.data.address = handshakeAddress(socket.request, config.trustProxy);
+    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection });
   });
 
   let closing: Promise<void> | undefined;
@@ -133,6 +164,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();
+      await chat.restorePresence();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
@@ -162,6 +194,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     },
     close() {
       closing ??= (async () => {
+        stopBackpressure();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());

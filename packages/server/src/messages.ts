@@ -1,4 +1,5 @@
-import type { ChatMessage, HistoryPage, ImageInfo, MessageKind } from '@roomchat/sdk/protocol';
+import { ErrorCode, type ChatMessage, type HistoryPage, type ImageInfo, type MessageKind } from '@roomchat/sdk/protocol';
+import { ChatError } from './errors.js';
 import { isUniqueViolation, type Database } from './db.js';
 import { selectMessages, toChatMessage } from './message-rows.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
@@ -146,15 +147,17 @@ export class Messages {
     batch.forEach((pending, i) => {
       const j = uniqueIndex[i]!;
       const result = results[j]!;
-      pending.resolve(unique[j] === pending ? result : { message: result.message, created: false });
+      if (unique[j] === pending && result.created) pending.resolve(result);
+      else answerRepeat(pending, result.message);
     });
   }
 
-  async #fail({ room, message, resolve, reject }: PendingAppend, error: unknown): Promise<void> {
+  async #fail(pending: PendingAppend, error: unknown): Promise<void> {
     // A lone append that lost a client-id race answers with the winner's message.
+    const { room, message } = pending;
     const existing = message.clientId && isUniqueViolation(error) ? await this.#findByClientId(room, message.clientId).catch(() => undefined) : undefined;
-    if (existing) resolve({ message: existing, created: false });
-    else reject(error);
+    if (existing) answerRepeat(pending, existing);
+    else pending.reject(error);
   }
 
   /**
@@ -184,6 +187,18 @@ export class Messages {
   #select(room: RoomRecord) {
     return selectMessages(this.#db).where('messages.room_id', room.id);
   }
+}
+
+/**
+ * Answers an append whose client id is stored already: with the stored message when the same
+ * author sent it (a retry), else with an error. A client id is the author's own: a member who
+ * copies another's must not get that member's message back as if it were theirs.
+ */
+function answerRepeat({ message, resolve, reject }: PendingAppend, stored: ChatMessage): void {
+  // Members are told apart by id; posts over HTTP have none, and by the name they give.
+  const sameAuthor = message.authorId ? stored.authorId === message.authorId : !stored.authorId && stored.author === message.author;
+  if (sameAuthor) resolve({ message: stored, created: false });
+  else reject(new ChatError(ErrorCode.INVALID_PAYLOAD, 'That clientId is taken in this room; send with a new one'));
 }
 
 function toAppendRequest(room: RoomRecord, message: NewMessage): AppendRequest {

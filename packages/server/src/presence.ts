@@ -72,14 +72,32 @@ export class LocalPresence implements Presence {
       this.#remove(roomId, memberId);
       return present.member;
     }
+    this.#leaveLater(entry.room, present);
+    return undefined;
+  }
+
+  #leaveLater(room: RoomRecord, present: Presentee): void {
     present.leaveTimer = setTimeout(() => {
       if (present.connections.size === 0) {
-        this.#remove(roomId, memberId);
-        this.#onLeave(entry.room, present.member);
+        this.#remove(room.id, present.member.id);
+        this.#onLeave(room, present.member);
       }
     }, this.#graceMs);
     present.leaveTimer.unref();
-    return undefined;
+  }
+
+  /**
+   * Marks a member present that held no connection when this process started (it was present
+   * before a restart): it stays for the grace period, so a return is not announced as a join, and
+   * leaves after it, like a dropped connection, if it does not come back.
+   */
+  restore(record: RoomRecord, member: Member): void {
+    let entry = this.#rooms.get(record.id);
+    if (!entry) this.#rooms.set(record.id, (entry = { room: record, members: new Map() }));
+    if (entry.members.has(member.id)) return;
+    const present: Presentee = { member, connections: new Set(), leaveTimer: undefined };
+    entry.members.set(member.id, present);
+    this.#leaveLater(entry.room, present);
   }
 
   /** Whether the member holds this connection in the room. */

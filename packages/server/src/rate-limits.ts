@@ -54,7 +54,13 @@ export interface RateLimits {
   /** Failed join-by-code attempts per client address: what makes guessing codes slow. */
   joinFailures: Budget;
   roomCreates: Budget;
+  /** Per connection (REST: per address). */
   messages: Budget;
+  /** Per client address, shared by all its connections and its REST posts. */
+  messagesPerAddress: Budget;
+  /** Room creates and joins per connection: each may store and broadcast a join line (and a leave). */
+  joins: Budget;
+  joinsPerAddress: Budget;
   uploads: Budget;
 }
 
@@ -65,6 +71,9 @@ export function createRateLimits(config: ChatServerConfig, redis?: RedisClient):
     joinFailures: new Budget(config.joinFailuresPerWindow, config.joinFailureWindowMs, 'failed attempts to open a room', shared('join-failures')),
     roomCreates: new Budget(config.roomCreatesPerWindow, config.roomCreateWindowMs, 'rooms created', shared('room-creates')),
     messages: new Budget(config.messagesPerWindow, config.messageWindowMs, 'messages', shared('messages')),
+    messagesPerAddress: new Budget(config.messagesPerAddressPerWindow, config.messageWindowMs, 'messages from your address', shared('address-messages')),
+    joins: new Budget(config.joinsPerWindow, config.joinWindowMs, 'rooms joined', shared('joins')),
+    joinsPerAddress: new Budget(config.joinsPerAddressPerWindow, config.joinWindowMs, 'rooms joined from your address', shared('address-joins')),
     uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads', shared('uploads')),
   };
 }

@@ -62,6 +62,6 @@ export function roomNotFound(): ChatError {
   return new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that code');
 }
 
-function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
+export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
   return { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: new Date(Number(row.created_at)).toISOString() };
 }

@@ -4,14 +4,21 @@ import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
 
 /**
- * Control characters and the bidirectional embedding/override/isolate marks, which let a name
- * display as something it is not ("Trojan Source", CVE-2021-42574).
+ * Characters that let a name display as something it is not, or as nothing: controls, format
+ * characters (zero-width spaces and joiners, the bidi marks of "Trojan Source", CVE-2021-42574,
+ * soft hyphens, tags), line separators, and the blanks that render empty (Hangul fillers, braille
+ * blank, combining grapheme joiner). A zero-width joiner is allowed between two emoji, where it
+ * builds one (👩‍💻): anywhere else it hides a difference between two names.
  */
-const FORBIDDEN_IN_NAMES = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const FORBIDDEN_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}\u034F\u115F\u1160\u2800\u3164\uFFA0]|(?!(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic}))\p{Cf}/u;
+/** A name must show something: a letter, digit, symbol or punctuation mark. */
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /** Control characters other than tab and newlines have no place in a chat message. */
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 const codePoints = (s: string) => [...s].length;
+/** Lone surrogates become U+FFFD, as every UTF-8 encoder (and so the database) would store them. */
+const wellFormed = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed();
 const hasTextXorImage = (p: { text?: string | undefined; imageId?: string | undefined }) =>
   (p.text === undefined) !== (p.imageId === undefined);
 
@@ -30,12 +37,16 @@ export function createSchemas(config: ChatServerConfig) {
   const code = z.string().max(64);
   const name = z
     .string()
-    .trim()
-    .min(1, 'Pick a name')
+    // One spelling of each name (NFC), one space between words, and lone surrogates (which no
+    // encoder keeps) as U+FFFD, so what is stored is what was checked and what the ack shows.
+    .transform((s) => wellFormed(s).normalize('NFC').replace(/\s+/gu, ' ').trim())
+    .pipe(z.string().min(1, 'Pick a name'))
     .refine((s) => codePoints(s) <= config.nameMaxLength, `Names are at most ${config.nameMaxLength} characters`)
-    .refine((s) => !FORBIDDEN_IN_NAMES.test(s), 'Names cannot contain control or text-direction characters');
+    .refine((s) => !FORBIDDEN_IN_NAMES.test(s), 'Names cannot contain control, invisible or text-direction characters')
+    .refine((s) => VISIBLE.test(s), 'Names need at least one letter, digit or symbol');
   const text = z
     .string()
+    .transform(wellFormed)
     .refine((s) => codePoints(s) <= config.messageMaxLength, { message: `Messages are at most ${config.messageMaxLength} characters`, params: { code: TEXT_TOO_LONG } })
     .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');

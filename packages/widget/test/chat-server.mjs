@@ -18,6 +18,11 @@ export async function startChatServer(overrides = {}) {
     roomCreatesPerWindow: 10_000,
     joinFailuresPerWindow: 10_000,
     messagesPerWindow: 10_000,
+    // Every page of the tests connects from 127.0.0.1.
+    messagesPerAddressPerWindow: 10_000,
+    joinsPerWindow: 10_000,
+    joinsPerAddressPerWindow: 10_000,
+    connectionsPerAddress: 10_000,
     uploadsPerWindow: 10_000,
     ...overrides,
   });

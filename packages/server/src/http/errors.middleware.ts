@@ -7,6 +7,7 @@ import { ChatError, toChatError, toErrorPayload } from '../errors.js';
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.INVALID_PAYLOAD,
   404: ErrorCode.NOT_FOUND,
+  405: ErrorCode.METHOD_NOT_ALLOWED,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
 };
@@ -20,6 +21,11 @@ export function errorResponses(log: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new ChatError(ErrorCode.NOT_FOUND, `No route for ${ctx.method} ${ctx.path}`);
+      // The routers' allowedMethods() set these with an Allow header, which stays. A method no
+      // router knows (501 there) is one this route does not allow either.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
+        throw new ChatError(ErrorCode.METHOD_NOT_ALLOWED, `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`);
+      }
     } catch (thrown) {
       const error = fromHttpError(thrown) ?? toChatError(thrown, log);
       ctx.status = error.status;

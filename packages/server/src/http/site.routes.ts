@@ -61,6 +61,16 @@ export function siteRouter({ db }: { db: Database }): Router {
   const demoPage = cachedFile(() => new URL('index.html', PUBLIC_DIR));
   const demoStyles = cachedFile(() => new URL('demo.css', PUBLIC_DIR));
 
+  // No Referer leaves the demo page: the room code can sit in its URL, and nothing on this server
+  // reads Referer. It does not blank the Origin header that the origin check reads: fetch() and
+  // XHR are "cors" mode requests, whose Origin no referrer policy changes
+  // (https://fetch.spec.whatwg.org/#append-a-request-origin-header). Set before the route runs,
+  // so its errors carry it too.
+  router.use(async (ctx, next) => {
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+  });
+
   router.get('/healthz', async (ctx) => {
     const database = await pingDatabase(db);
     ctx.status = database ? 200 : 503;

@@ -12,6 +12,8 @@ interface Deps {
   chat: Chat;
   schemas: Schemas;
   log: Logger;
+  /** Rooms one connection may be in at once. */
+  roomsPerConnection: number;
 }
 
 /**
@@ -23,12 +25,27 @@ function publicMemberId(memberId: string): string {
 }
 
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
-export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Deps): void {
+export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection }: Deps): void {
   socket.data.memberships = new Map();
+  const address = socket.data.address;
+  const { rateLimits } = chat;
+
+  /**
+   * A join may store and broadcast a line (and so may the leave that can follow it), so joins are
+   * budgeted like messages. Leaving is free: a member must always be able to go.
+   */
+  const spendJoin = async () => {
+    await rateLimits.joins.consume(`socket:${socket.id}`);
+    await rateLimits.joinsPerAddress.consume(address);
+  };
 
   const enter = async (room: RoomRecord, name: string, memberId: string | undefined) => {
+    const joined = socket.data.memberships.get(room.code);
+    if (!joined && socket.data.memberships.size >= roomsPerConnection) {
+      throw new ChatError(ErrorCode.TOO_MANY_ROOMS, `A connection can be in at most ${roomsPerConnection} rooms; leave one first`);
+    }
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
-    const id = socket.data.memberships.get(room.code)?.member.id ?? publicMemberId(memberId ?? socket.id);
+    const id = joined?.member.id ?? publicMemberId(memberId ?? socket.id);
     await socket.join(channelOf(room));
     const snapshot = await chat.join(room, { id, name }, socket.id);
     socket.data.memberships.set(room.code, { room, member: snapshot.self });
@@ -42,12 +59,15 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
   };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
-    const room = await chat.createRoom(socket.data.address);
+    await spendJoin();
+    const room = await chat.createRoom(address);
     return enter(room, name, memberId);
   }, log);
 
   handle(socket, 'room:join', schemas.roomJoin, async ({ code, name, memberId }) => {
-    const room = await chat.openRoom(code, socket.data.address);
+    await spendJoin();
+    // A member of the room may come back even while its address is locked out for guessing codes.
+    const room = await chat.openRoom(code, address, memberId === undefined ? undefined : publicMemberId(memberId));
     return enter(room, name, memberId);
   }, log);
 
@@ -67,7 +87,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
   handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId }) => {
     const posted = queued.then(async () => {
       const { room, member } = membership(code);
-      await chat.rateLimits.messages.consume(`socket:${socket.id}`);
+      await rateLimits.messages.consume(`socket:${socket.id}`);
+      await rateLimits.messagesPerAddress.consume(address);
       const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId });
       // In an object, so that this resolves once the message is queued, not once it is stored.
       return { stored: chat.post(room, message, socket.id) };
@@ -83,10 +104,19 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log }: Dep
 
   answerUnknownEvents(socket);
 
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason, description) => {
+    // A packet over socketMaxPayloadBytes closes the connection before it can be parsed, so there
+    // is no ack to answer with (long-polling gets a 413); the operator sees it here.
+    if (isOversizedPacket(description)) log.warn({ address, reason }, 'connection closed: a packet was larger than socketMaxPayloadBytes');
     for (const { room, member } of socket.data.memberships.values()) {
       chat.leave(room, member.id, socket.id, false).catch((err) => log.error({ err }, 'leave after disconnect failed'));
     }
     socket.data.memberships.clear();
   });
+}
+
+/** Whether a disconnect's description is ws's or engine.io's refusal of a packet over the size limit. */
+function isOversizedPacket(description: unknown): boolean {
+  const error = description as { code?: unknown; message?: unknown } | undefined;
+  return error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || (typeof error?.message === 'string' && /max payload size exceeded/i.test(error.message));
 }

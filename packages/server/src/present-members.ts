@@ -1,0 +1,34 @@
+import type { Member } from '@roomchat/sdk/protocol';
+import { retryingLocks, type Database, type RoomRow } from './db.js';
+import { toRoom, type RoomRecord } from './rooms.js';
+
+/**
+ * The members present in each room, kept in the database by a single node (LocalPresence lives in
+ * memory): a node that restarts, gracefully or not, reads them back instead of forgetting them.
+ * Written only when a member arrives or leaves, beside its join or leave line.
+ */
+export class PresentMembers {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  async add(room: RoomRecord, member: Member): Promise<void> {
+    await retryingLocks(this.#db, () =>
+      this.#db('present_members').insert({ room_id: room.id, member_id: member.id, name: member.name }).onConflict(['room_id', 'member_id']).merge(['name']),
+    );
+  }
+
+  async remove(room: RoomRecord, memberId: string): Promise<void> {
+    await retryingLocks(this.#db, () => this.#db('present_members').where({ room_id: room.id, member_id: memberId }).delete());
+  }
+
+  /** Everyone recorded as present, with their rooms. */
+  async all(): Promise<Array<{ room: RoomRecord; member: Member }>> {
+    const rows: Array<RoomRow & { member_id: string; name: string }> = await this.#db('present_members')
+      .join('rooms', 'rooms.id', 'present_members.room_id')
+      .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'present_members.member_id', 'present_members.name');
+    return rows.map((row) => ({ room: toRoom(row), member: { id: row.member_id, name: row.name } }));
+  }
+}

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ErrorCode } from '@roomchat/sdk/protocol';
 import { DEFAULT_CONFIG, envName } from './config.js';
 import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
 
@@ -246,6 +247,13 @@ test('docs/operating.md lists every setting of DEFAULT_CONFIG with its variable 
     if (shown !== expected) missing.push(`${key}: default shown as ${shown}, is ${expected}`);
   }
   assert.deepEqual(missing, []);
+});
+
+test('docs/api.md lists every error code', () => {
+  const text = readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8');
+  const section = text.slice(text.indexOf('## Error codes'), text.indexOf('\n## ', text.indexOf('## Error codes') + 1));
+  const missing = Object.values(ErrorCode).filter((code) => !section.includes(`\`${code}\``));
+  assert.deepEqual(missing, [], 'codes the SDK can report that the error table does not explain');
 });
 
 test('every block that claims to run was run, and every program is marked', () => {

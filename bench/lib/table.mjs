@@ -1,4 +1,4 @@
-// Tables for stdout and for bench/README.md (the same rows, as Markdown).
+// Tables for stdout and for results/latest.md (the same rows, as Markdown).
 
 export function formatTable(title, columns, rows) {
   const cells = rows.map((row) => columns.map((c) => cell(row[c.key], c)));

@@ -7,7 +7,7 @@
 // there the generator's CPU is what limits the benchmark: `ws` passes every frame through a stream
 // write and its parser and hands it on as a Buffer of its own. Here each socket reads into one
 // shared buffer (net's `onread`, no stream) and frames are parsed in place: 18 % less generator
-// CPU per delivery, measured side by side (bench/README.md, "How it measures").
+// CPU per delivery, measured side by side (the run is recorded in `git show 2875210:bench/README.md`, "How it measures").
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import net from 'node:net';
 

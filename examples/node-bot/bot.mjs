@@ -37,6 +37,14 @@ export function answer(text, room) {
   }
 }
 
+// Say so plainly when no server answers, rather than waiting for the SDK's reconnects to time out.
+try {
+  await fetch(`${values.server.replace(/\/+$/, '')}/healthz`, { signal: AbortSignal.timeout(3000) });
+} catch {
+  console.error(`No Roomchat server answers at ${values.server}. Start one with \`npm start\` at the repository root, or pass --server URL.`);
+  process.exit(1);
+}
+
 const client = new ChatClient({ url: values.server });
 client.on('state', (state) => console.log(`[connection] ${state}`));
 client.on('error', (error) => console.error(`[error] ${error.code}: ${error.message}`));
@@ -49,7 +57,8 @@ try {
   client.close();
   process.exit(1);
 }
-console.log(`${values.name} is in room ${room.code} on ${values.server}. Say !help there. Ctrl+C to leave.`);
+console.log(`${values.name} ${values.room ? 'joined' : 'created'} room ${room.code} on ${values.server}.`);
+console.log(`Open ${values.server}/ and join with the code ${room.code}, then say !help. Ctrl+C leaves the room.`);
 
 room.on('message', (message) => {
   // Only what others say: the bot's own answers come back as messages too (by its member id, which

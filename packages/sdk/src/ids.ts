@@ -23,7 +23,7 @@ const TIME_DIGITS = 9;
  * then 12 random characters (about 62 bits), so ids of one millisecond still differ. For client
  * ids of messages: the server's index of client ids then grows at its end, where the new ids of
  * every room share a page, instead of taking each message on a random page, which in a busy room
- * cost 2-3× the storing CPU (bench/README.md, finding 3; the idea of UUIDv7). A client with a wrong clock
+ * costs 2-3× the storing CPU (docs/decisions/0002-group-commit.md; the idea of UUIDv7). A client with a wrong clock
  * only loses that ordering, never uniqueness.
  */
 export function timeOrderedId(now = Date.now()): string {

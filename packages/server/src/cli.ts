@@ -22,7 +22,7 @@ Options:
 
 Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
 ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
-See the README's settings table.`;
+Every setting: docs/operating.md (Settings).`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

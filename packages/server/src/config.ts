@@ -1,8 +1,8 @@
 import { DEFAULT_LIMITS, DEFAULT_ROOM_CODE_LENGTH } from '@roomchat/sdk/protocol';
 
 /**
- * Every setting and limit of the server, with its default. The README's "Settings" table mirrors
- * this object; the CLI maps flags and environment variables onto it.
+ * Every setting and limit of the server, with its default. docs/operating.md's settings table lists
+ * every key (docs.test.ts fails when one is missing); the CLI maps flags and environment variables onto it.
  */
 export interface ChatServerConfig {
   /** Where the SQLite file lives when no `databaseUrl` is given. */

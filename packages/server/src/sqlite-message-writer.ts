@@ -9,10 +9,10 @@ type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
 /**
  * Writes message batches on the event loop, on a better-sqlite3 connection of its own: statements
  * prepared once, one IMMEDIATE transaction per batch, so a message costs an indexed insert and a
- * batch one commit. It used to run in a worker thread; on one core the hand-off (two context
- * switches and a structured clone each way per batch) cost more than the insert itself, and with
- * chat's small batches the event loop spent about as much on it as it saved (bench/README.md,
- * finding 2).
+ * batch one commit. Not in a worker thread: on one core the hand-off (two context switches and a
+ * structured clone each way per batch) costs more than the insert itself, and with chat's small
+ * batches the event loop would spend about as much on it as it saves
+ * (docs/decisions/0001-better-sqlite3-over-sqlite3.md).
  *
  * The event loop never waits here for the disk or for a lock:
  * - with WAL and synchronous=NORMAL a commit writes into the page cache; the fsyncs are in

@@ -5,8 +5,8 @@ export const STATEMENT_CACHE_SIZE = 64;
 
 /**
  * Makes `connection.prepare` hand out statements prepared before, by SQL text. Knex's
- * better-sqlite3 dialect prepares every query anew, which was 35-40 µs of each of a join's two
- * reads and of every history page (bench/README.md, finding 7). Knex writes one text per query
+ * better-sqlite3 dialect prepares every query anew: 35-40 µs of each of a join's two reads and of
+ * every history page (docs/decisions/0001-better-sqlite3-over-sqlite3.md). Knex writes one text per query
  * shape, with the values as bindings, so a few statements cover the server's queries; texts that
  * vary (a whereIn list's length, a savepoint's name) fall out of the cache as it fills.
  *

@@ -34,6 +34,16 @@ function cachedFile(locate: () => string | URL): () => Promise<StaticFile | unde
   };
 }
 
+const ORIGIN_PLACEHOLDER = 'https://your-server';
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The demo page with its placeholder origin replaced (HTML-escaped: the Host header is the client's). */
+function withOrigin(file: StaticFile, origin: string): StaticFile {
+  const escaped = origin.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  const body = Buffer.from(file.body.toString('utf8').replaceAll(ORIGIN_PLACEHOLDER, escaped));
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+}
+
 function send(ctx: Context, file: StaticFile, type: string, cacheControl: string): void {
   ctx.type = type;
   ctx.etag = file.etag;
@@ -79,7 +89,9 @@ export function siteRouter({ db }: { db: Database }): Router {
   router.get('/', async (ctx) => {
     const file = await demoPage();
     if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The demo page is missing');
-    send(ctx, file, 'text/html; charset=utf-8', 'no-cache');
+    // The embed snippet names the address the visitor reached this page at, so it can be copied
+    // as it is. Filled in here because the page's CSP allows no inline script.
+    send(ctx, withOrigin(file, `${ctx.protocol}://${ctx.host}`), 'text/html; charset=utf-8', 'no-cache');
     ctx.set('Content-Security-Policy', DEMO_PAGE_CSP);
   });
 

@@ -32,7 +32,7 @@ import {
 import { renderHome, type HomeBusy, type HomeError } from './home-view.js';
 import { renderRow, type RowContext } from './message-row.js';
 import { Outgoing } from './outgoing.js';
-import { resolveStrings, type ChatStrings } from './strings.js';
+import { resolveStrings, type ChatStrings } from './strings/index.js';
 import { buildTimeline, colorIndex, initial } from './timeline.js';
 
 /** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel. */

@@ -14,13 +14,13 @@ export interface ComposerContext {
   error: string;
   /** Whether messages arrived below while the visitor was reading above. */
   newBelow: boolean;
-  jumpToNew(): void;
-  submit(e: Event): void;
-  input(e: Event): void;
-  inputKey(e: KeyboardEvent): void;
-  paste(e: ClipboardEvent): void;
-  pickFile(): void;
-  filesPicked(e: Event): void;
+  jumpToNew: () => void;
+  submit: (e: Event) => void;
+  input: (e: Event) => void;
+  inputKey: (e: KeyboardEvent) => void;
+  paste: (e: ClipboardEvent) => void;
+  pickFile: () => void;
+  filesPicked: (e: Event) => void;
 }
 
 /** The form at the bottom: the image picker, the text area with its counter and error, Send. */
@@ -30,12 +30,12 @@ export function renderComposer(ctx: ComposerContext): TemplateResult {
   const max = ctx.maxLength;
   // The counter appears near the limit only, so it does not distract while writing.
   const showCounter = length > max * 0.9;
-  return html`<form class="composer" part="composer" @submit=${(e: Event) => ctx.submit(e)}>
+  return html`<form class="composer" part="composer" @submit=${ctx.submit}>
       ${ctx.newBelow
-        ? html`<button type="button" class="new-below" @click=${() => ctx.jumpToNew()}>${downIcon}${s.newMessages}</button>`
+        ? html`<button type="button" class="new-below" @click=${ctx.jumpToNew}>${downIcon}${s.newMessages}</button>`
         : nothing}
-      <input id="file" type="file" accept=${IMAGE_TYPES.join(',')} multiple hidden @change=${(e: Event) => ctx.filesPicked(e)} />
-      <button type="button" class="icon-btn attach" part="attach-button" aria-label=${s.attachImage} title=${s.attachImage} @click=${() => ctx.pickFile()}>
+      <input id="file" type="file" accept=${IMAGE_TYPES.join(',')} multiple hidden @change=${ctx.filesPicked} />
+      <button type="button" class="icon-btn attach" part="attach-button" aria-label=${s.attachImage} title=${s.attachImage} @click=${ctx.pickFile}>
         ${imageIcon}
       </button>
       <div class="input-wrap">
@@ -49,9 +49,9 @@ export function renderComposer(ctx: ComposerContext): TemplateResult {
           aria-invalid=${length > max ? 'true' : 'false'}
           aria-describedby="composer-help"
           enterkeyhint="send"
-          @input=${(e: Event) => ctx.input(e)}
-          @keydown=${(e: KeyboardEvent) => ctx.inputKey(e)}
-          @paste=${(e: ClipboardEvent) => ctx.paste(e)}
+          @input=${ctx.input}
+          @keydown=${ctx.inputKey}
+          @paste=${ctx.paste}
         ></textarea>
         <div id="composer-help">
           ${showCounter ? html`<div class="counter ${length > max ? 'over' : ''}">${s.tooLong(length, max)}</div>` : nothing}

@@ -10,8 +10,8 @@ export interface HeaderContext {
   copied: boolean;
   /** The members button and its list (see members.ts). */
   members: TemplateResult;
-  copy(): void;
-  exit(): void;
+  copy: () => void;
+  exit: () => void;
   /** Closes the launcher panel; absent inline, where there is nothing to close. */
   close?: () => void;
 }
@@ -24,14 +24,14 @@ export function renderHeader(ctx: HeaderContext): TemplateResult {
         <div class="room-id">
           <span class="room-label" id="room-label">${s.roomLabel}</span>
           <span class="room-code" aria-labelledby="room-label" id="room-code">${ctx.code}</span>
-          <button class="icon-btn copy" aria-label=${ctx.copied ? s.copied : s.copyCode} title=${s.copyCode} @click=${() => ctx.copy()}>
+          <button class="icon-btn copy" aria-label=${ctx.copied ? s.copied : s.copyCode} title=${s.copyCode} @click=${ctx.copy}>
             <span class=${ctx.copied ? 'copied' : ''}>${ctx.copied ? checkIcon : copyIcon}</span>
           </button>
         </div>
         ${ctx.members}
-        <button class="icon-btn exit" @click=${() => ctx.exit()}>${exitIcon}<span class="label">${s.exit}</span></button>
+        <button class="icon-btn exit" @click=${ctx.exit}>${exitIcon}<span class="label">${s.exit}</span></button>
         ${close
-          ? html`<button class="icon-btn" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => close()}>${closeIcon}</button>`
+          ? html`<button class="icon-btn" aria-label=${s.closeChat} title=${s.closeChat} @click=${close}>${closeIcon}</button>`
           : nothing}
       </header>`;
 }

@@ -13,9 +13,9 @@ export interface LightboxContext {
   strings: ChatStrings;
   shown: LightboxImage | null;
   /** The dialog closed (Escape, the close button, the backdrop). */
-  closed(): void;
-  click(e: MouseEvent): void;
-  close(): void;
+  closed: () => void;
+  click: (e: MouseEvent) => void;
+  close: () => void;
 }
 
 /**
@@ -25,11 +25,11 @@ export interface LightboxContext {
 export function renderLightbox(ctx: LightboxContext): TemplateResult {
   const s = ctx.strings;
   const box = ctx.shown;
-  return html`<dialog part="lightbox" aria-label=${box ? s.imageAlt(box.author) : s.openImage} @close=${() => ctx.closed()} @click=${(e: MouseEvent) => ctx.click(e)}>
+  return html`<dialog part="lightbox" aria-label=${box ? s.imageAlt(box.author) : s.openImage} @close=${ctx.closed} @click=${ctx.click}>
       ${box
         ? html`<div class="dialog-bar">
               <a href=${box.image.url} target="_blank" rel="noopener noreferrer">${externalIcon}${s.openOriginal}</a>
-              <button class="icon-btn close-image" aria-label=${s.closeImage} title=${s.closeImage} @click=${() => ctx.close()}>${closeIcon}</button>
+              <button class="icon-btn close-image" aria-label=${s.closeImage} title=${s.closeImage} @click=${ctx.close}>${closeIcon}</button>
             </div>
             <img src=${box.image.url} alt=${s.imageAlt(box.author)} />`
         : nothing}

@@ -11,9 +11,9 @@ export interface MembersContext {
   /** The visitor's member id, marked "(you)" in the list. */
   selfId: string;
   open: boolean;
-  toggle(): void;
+  toggle: () => void;
   /** Key presses inside the open list (Escape closes it). */
-  listKey(e: KeyboardEvent): void;
+  listKey: (e: KeyboardEvent) => void;
 }
 
 /** The header's member count, a button that opens the list of who is in the room. */
@@ -24,12 +24,12 @@ export function renderMembers(ctx: MembersContext): TemplateResult {
             class="icon-btn members"
             aria-expanded=${ctx.open ? 'true' : 'false'}
             aria-controls="member-list"
-            @click=${() => ctx.toggle()}
+            @click=${ctx.toggle}
           >
             ${usersIcon}<span class="members-count">${s.members(ctx.members.length)}</span>
           </button>
           ${ctx.open
-            ? html`<div class="member-list" id="member-list" @keydown=${(e: KeyboardEvent) => ctx.listKey(e)}>
+            ? html`<div class="member-list" id="member-list" @keydown=${ctx.listKey}>
                 <h3 id="members-title">${s.membersTitle}</h3>
                 <ul aria-labelledby="members-title" class="plain">
                   ${repeat(

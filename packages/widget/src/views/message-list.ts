@@ -9,10 +9,10 @@ import { renderRow, type RowContext } from './message-row.js';
 
 /** Handlers for images dragged over the list (dropped ones are sent). */
 export interface DropHandlers {
-  dragenter(e: DragEvent): void;
-  dragover(e: DragEvent): void;
-  dragleave(e: DragEvent): void;
-  drop(e: DragEvent): void;
+  dragenter: (e: DragEvent) => void;
+  dragover: (e: DragEvent) => void;
+  dragleave: (e: DragEvent) => void;
+  drop: (e: DragEvent) => void;
 }
 
 export interface MessageListContext {
@@ -24,8 +24,8 @@ export interface MessageListContext {
   /** Whether files are being dragged over the list. */
   dragging: boolean;
   row: RowContext;
-  scroll(): void;
-  loadOlder(): void;
+  scroll: () => void;
+  loadOlder: () => void;
   drag: DropHandlers;
 }
 
@@ -46,11 +46,11 @@ export function renderMessageList(ctx: MessageListContext): TemplateResult {
         aria-relevant="additions"
         aria-label=${s.messagesLabel}
         tabindex="0"
-        @scroll=${() => ctx.scroll()}
-        @dragenter=${(e: DragEvent) => drag.dragenter(e)}
-        @dragover=${(e: DragEvent) => drag.dragover(e)}
-        @dragleave=${(e: DragEvent) => drag.dragleave(e)}
-        @drop=${(e: DragEvent) => drag.drop(e)}
+        @scroll=${ctx.scroll}
+        @dragenter=${drag.dragenter}
+        @dragover=${drag.dragover}
+        @dragleave=${drag.dragleave}
+        @drop=${drag.drop}
       >
         ${renderHistoryEdge(ctx)}
         ${room.messages.length === 0 && !ctx.pending.length ? html`<p class="empty">${s.empty}</p>` : nothing}
@@ -70,7 +70,7 @@ function renderHistoryEdge(ctx: MessageListContext): TemplateResult | typeof not
   const s = ctx.strings;
   if (ctx.loadingOlder) return html`<div class="history-edge">${s.loadingOlder}</div>`;
   if (ctx.room.hasMore) {
-    return html`<div class="history-edge"><button class="link-btn load-older" @click=${() => ctx.loadOlder()}>${s.loadOlder}</button></div>`;
+    return html`<div class="history-edge"><button class="link-btn load-older" @click=${ctx.loadOlder}>${s.loadOlder}</button></div>`;
   }
   if (ctx.room.messages.length > 0) return html`<div class="history-edge">${s.beginning}</div>`;
   return nothing;

@@ -14,7 +14,7 @@ import { SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
 import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
 import { Outgoing } from './outgoing.js';
-import { resolveStrings, type ChatStrings } from './strings/index.js';
+import { parseStringsAttribute, resolveStrings, type ChatStrings } from './strings/index.js';
 import { renderComposer } from './views/composer.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
 import { renderHeader } from './views/header.js';
@@ -102,7 +102,7 @@ export class ChatRoomElement extends LitElement {
     open: { type: Boolean, reflect: true },
     lang: { type: String, reflect: true },
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
-    strings: { converter: { fromAttribute: parseStrings } },
+    strings: { converter: { fromAttribute: parseStringsAttribute } },
   };
 
   /**
@@ -329,7 +329,7 @@ export class ChatRoomElement extends LitElement {
       strings: s,
       code: room.code,
       copied: this.#copyCode.copied,
-      copy: () => void this.#copyCode.copy(room.code, s.copied),
+      copy: () => this.#copyRoomCode(),
       exit: () => void this.exit(),
       members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
       ...(this.mode === 'launcher' ? { close: this.#launcher.close } : {}),
@@ -366,6 +366,12 @@ export class ChatRoomElement extends LitElement {
       ${form} ${box}`;
   }
 
+  #copyRoomCode(): void {
+    // The room at the time of the click: the header may be a render behind a switch or an exit.
+    const code = this.#session.room?.code;
+    if (code) void this.#copyCode.copy(code, this.#strings.copied);
+  }
+
   get #rowContext(): RowContext {
     return {
       strings: this.#strings,
@@ -381,16 +387,5 @@ export class ChatRoomElement extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'chat-room': ChatRoomElement;
-  }
-}
-
-/** The `strings` attribute: a JSON object of overrides; anything else is ignored. */
-function parseStrings(value: string | null): Partial<ChatStrings> | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Partial<ChatStrings>) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -18,3 +18,14 @@ export function resolveStrings(lang: string | undefined, overrides?: Partial<Cha
   if (!overrides) return base;
   return { ...base, ...overrides, errors: { ...base.errors, ...overrides.errors } };
 }
+
+/** The `strings` attribute: a JSON object of overrides; anything else is ignored. */
+export function parseStringsAttribute(value: string | null): Partial<ChatStrings> | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Partial<ChatStrings>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

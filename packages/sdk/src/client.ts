@@ -63,6 +63,8 @@ type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Waits between attempts to re-join a room that the server did not answer after a reconnect. */
+const REJOIN_DELAYS_MS = [500, 1000, 2000, 5000];
 
 /**
  * A connection to a Roomchat server. Create or join rooms through it; it reconnects by itself and
@@ -190,14 +192,26 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   async #rejoinAll(): Promise<void> {
-    for (const room of [...this.#rooms.values()]) {
-      try {
-        const res = await this.#request('room:join', room._joinPayload);
-        room._resync(res.room);
-      } catch (cause) {
-        const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
-        this.emit('error', error);
-      }
+    for (const room of [...this.#rooms.values()]) await this.#rejoin(room, 0);
+  }
+
+  /**
+   * Joins a room again after a reconnect. Until that succeeds the room holds its sends, so a
+   * re-join the server could not answer (still starting, overloaded, rate limiting) is tried
+   * again; a lost connection is retried by the next connect instead.
+   */
+  async #rejoin(room: Room, attempt: number): Promise<void> {
+    try {
+      const res = await this.#request('room:join', room._joinPayload);
+      room._resync(res.room);
+    } catch (cause) {
+      const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
+      this.emit('error', error);
+      if (!error.retryable || error.code === ErrorCode.DISCONNECTED) return;
+      const delay = error.retryAfterMs ?? REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]!;
+      setTimeout(() => {
+        if (!this.#closed && this.#socket.connected && this.#rooms.get(room.code) === room) void this.#rejoin(room, attempt + 1);
+      }, delay);
     }
   }
 

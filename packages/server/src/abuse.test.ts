@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { io as rawSocket, type Socket } from 'socket.io-client';
 import { ChatError, memoryOutboxStore, type ChatClient, type OutboxEntry } from '@roomchat/sdk';
 import type { ChatServerOptions } from './index.js';
-import { connect, createStorage, eventually, startServer, type RunningServer, type TestStorage } from './testing.js';
+import { connect, createStorage, eventually, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 
@@ -204,6 +204,20 @@ describe('floods are bounded per address, not only per connection', () => {
     assert.ok((await ask(socket, 'room:create', { name: 'A' })).ok);
     assert.ok((await ask(socket, 'room:create', { name: 'A' })).ok);
     assert.equal(errorCode(await ask(socket, 'room:create', { name: 'A' })), 'TOO_MANY_ROOMS');
+  });
+});
+
+describe('a re-join the server refuses for now', () => {
+  test('is tried again, so the room does not hold its sends for ever', async () => {
+    const { url } = await serve({ joinsPerAddressPerWindow: 2, joinWindowMs: 1000 });
+    const proxy = await TcpProxy.start(url);
+    opened.push({ close: () => void proxy.close() });
+    const ann = await client(proxy.url).createRoom({ name: 'Ann' });
+    const bo = await client(proxy.url).joinRoom(ann.code, { name: 'Bo' });
+    // Both reconnect at once: one re-join fits the address's budget, the other is RATE_LIMITED.
+    proxy.cut();
+    const sent = await Promise.all([ann.send('from Ann'), bo.send('from Bo')]);
+    assert.deepEqual(sent.map((m) => m.text), ['from Ann', 'from Bo']);
   });
 });
 

@@ -10,6 +10,7 @@ import { ChatError } from './errors.js';
  * blank, combining grapheme joiner). A zero-width joiner is allowed between two emoji, where it
  * builds one (👩‍💻): anywhere else it hides a difference between two names.
  */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists blank code points one by one on purpose (U+1160 is a combining filler).
 const FORBIDDEN_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}\u034F\u115F\u1160\u2800\u3164\uFFA0]|(?!(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic}))\p{Cf}/u;
 /** A name must show something: a letter, digit, symbol or punctuation mark. */
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;

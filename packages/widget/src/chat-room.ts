@@ -1,48 +1,34 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import { live } from 'lit/directives/live.js';
-import {
-  ChatClient,
-  ChatError,
-  ErrorCode,
-  IMAGE_TYPES,
-  normalizeRoomCode,
-  type ChatMessage,
-  type ConnectionState,
-  type ImageInfo,
-  type Member,
-  type OutboxEntry,
-  type Room,
-} from '@roomchat/sdk';
+import { ErrorCode, type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
-import { autosize, copyText, hasFiles, isAtBottom, rememberName, sessionMemberId, sessionName } from './dom.js';
-import { chatEvent, type ChatErrorAction } from './events.js';
-import {
-  chatIcon,
-  checkIcon,
-  closeIcon,
-  copyIcon,
-  downIcon,
-  exitIcon,
-  externalIcon,
-  imageIcon,
-  sendIcon,
-  usersIcon,
-} from './icons.js';
-import { renderHome, type HomeBusy, type HomeError } from './home-view.js';
-import { renderRow, type RowContext } from './message-row.js';
+import { AnnouncerController } from './controllers/announcer.js';
+import { ComposerController } from './controllers/composer.js';
+import { CopyCodeController } from './controllers/copy-code.js';
+import { focusIn } from './controllers/host.js';
+import { HomeFormController } from './controllers/home-form.js';
+import { LauncherController } from './controllers/launcher.js';
+import { LightboxController } from './controllers/lightbox.js';
+import { MembersController } from './controllers/members.js';
+import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
+import { SessionController } from './controllers/session.js';
+import { rememberName } from './dom.js';
+import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
 import { Outgoing } from './outgoing.js';
-import { resolveStrings, type ChatStrings } from './strings.js';
-import { buildTimeline, colorIndex, initial } from './timeline.js';
+import { parseStringsAttribute, resolveStrings, type ChatStrings } from './strings/index.js';
+import { renderComposer } from './views/composer.js';
+import { renderConnectionBanner } from './views/connection-banner.js';
+import { renderHeader } from './views/header.js';
+import { renderHome } from './views/home-view.js';
+import { renderLauncher, renderPanelClose } from './views/launcher.js';
+import { renderLightbox } from './views/lightbox.js';
+import { renderMembers } from './views/members.js';
+import { renderMessageList } from './views/message-list.js';
+import type { RowContext } from './views/message-row.js';
 
 /** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel. */
 export type ChatRoomMode = 'inline' | 'launcher';
 /** `auto` follows `prefers-color-scheme`. */
 export type ChatRoomTheme = 'auto' | 'light' | 'dark';
-
-/** Within this many pixels of the top, scrolling loads older messages. */
-const TOP_SLACK_PX = 120;
-
 
 /**
  * Room chat as one element: a home view to pick a name and create or join a room by code, and a
@@ -116,7 +102,7 @@ export class ChatRoomElement extends LitElement {
     open: { type: Boolean, reflect: true },
     lang: { type: String, reflect: true },
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
-    strings: { converter: { fromAttribute: parseStrings } },
+    strings: { converter: { fromAttribute: parseStringsAttribute } },
   };
 
   /**
@@ -139,39 +125,48 @@ export class ChatRoomElement extends LitElement {
   /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
   declare strings: Partial<ChatStrings> | undefined;
 
-  #client: ChatClient | null = null;
-  #clientOff: (() => void) | null = null;
-  #room: Room | null = null;
-  #roomOff: (() => void) | null = null;
-  #outgoing: Outgoing | null = null;
-  #connection: ConnectionState = 'disconnected';
-  #everConnected = false;
-  #online = typeof navigator === 'undefined' ? true : navigator.onLine;
-  #busy: HomeBusy = null;
-  #joinToken = 0;
-  /** The code being joined, while a join is in flight. */
-  #joining = '';
-  #homeError: HomeError | null = null;
-  #draftName = '';
-  #draftCode = '';
-  #draft = '';
-  #composerError = '';
-  #membersOpen = false;
-  #copied = false;
-  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
-  #loadingOlder = false;
-  #newBelow = false;
-  #unread = 0;
-  #dragDepth = 0;
-  #lightbox: { image: ImageInfo; author: string } | null = null;
-  #announcement = '';
-  // Scroll bookkeeping, measured before each render and applied after it.
-  #wasAtBottom = true;
-  #forceBottom = false;
-  #anchor: { seq: number; offset: number } | null = null;
-  /** Measured before asking for older messages; applied by the render that shows them. */
-  #pendingAnchor: { seq: number; offset: number } | null = null;
-  #teardownQueued = false;
+  // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
+  // a view (views/); the element holds the public API and wires them together.
+  readonly #announcer = new AnnouncerController(this);
+  readonly #session = new SessionController(this, {
+    emit: (name, detail) => this.#emit(name, detail),
+    reportError: (error, action) => this.#reportError(error, action),
+    connected: () => this.#composer.retryTransient(),
+    joinStarted: () => (this.#home.error = null),
+    entered: (room) => this.#entered(room),
+    left: () => this.#left(),
+    exited: () => (this.#home.code = ''),
+    joinFailed: (error, kind, code) => this.#joinFailed(error, kind, code),
+    ready: (room, created) => {
+      this.#emit('chat-ready', { room: room.code, self: room.self, created });
+      if (this.mode !== 'launcher' || this.open) focusIn(this, '#input');
+    },
+    message: (room, message) => this.#messageArrived(room, message),
+    history: () => this.#scroll.historyArrived(),
+    // A send the SDK gave up on that this page did not make (restored from before a reload).
+    sendFailed: (entry, error) => this.#composer.fail(entry.clientId, error),
+  });
+  readonly #home = new HomeFormController(this, {
+    strings: () => this.#strings,
+    name: () => this.name,
+    enter: (kind, code, name) => void this.#session.enter(kind, code, name),
+  });
+  readonly #scroll = new ScrollAnchoringController(this, {
+    room: () => this.#session.room,
+    reportError: (error, action) => this.#reportError(error, action),
+  });
+  readonly #composer = new ComposerController(this, {
+    strings: () => this.#strings,
+    reportError: (error, action) => this.#reportError(error, action),
+    sent: () => this.#scroll.stickToBottom(),
+  });
+  readonly #members = new MembersController(this);
+  readonly #lightbox = new LightboxController(this);
+  readonly #copyCode = new CopyCodeController(this, (text) => this.#announcer.announce(text));
+  readonly #launcher = new LauncherController(this, {
+    inRoom: () => this.#session.room !== null,
+    lightboxOpen: () => this.#lightbox.shown !== null,
+  });
 
   constructor() {
     super();
@@ -183,68 +178,38 @@ export class ChatRoomElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#teardownQueued = false;
-    window.addEventListener('online', this.#onNetwork);
-    window.addEventListener('offline', this.#onNetwork);
-    if (!this.#draftName) this.#draftName = this.name ?? sessionName() ?? '';
     // Re-inserted after a teardown: get back into the room the attributes name.
-    if (this.hasUpdated && !this.#room) this.#syncRoom();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('online', this.#onNetwork);
-    window.removeEventListener('offline', this.#onNetwork);
-    // Moving the element (remove + insert in one task) must not drop the room: tear down only if
-    // it is still detached once the current task is done.
-    this.#teardownQueued = true;
-    setTimeout(() => {
-      if (this.#teardownQueued && !this.isConnected) this.#teardown();
-    });
+    if (this.hasUpdated && !this.#session.room) this.#session.sync();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('name') && this.name && !this.#room) this.#draftName = this.name;
-    if (changed.has('room') && this.room && !this.#room) this.#draftCode = this.room;
-    if (changed.has('server') && changed.get('server') !== undefined && this.#client) {
+    if (changed.has('name') && this.name && !this.#session.room) this.#home.name = this.name;
+    if (changed.has('room') && this.room && !this.#session.room) this.#home.code = this.room;
+    if (changed.has('server') && changed.get('server') !== undefined && this.#session.client) {
       // A different server: nothing of the old connection carries over.
-      this.#teardown();
+      this.#session.teardown();
     }
     if (changed.has('open') && this.open) {
-      this.#unread = 0;
-      this.#forceBottom = true;
-    }
-    const list = this.#list;
-    if (list) {
-      this.#wasAtBottom = isAtBottom(list);
+      this.#launcher.clearUnread();
+      this.#scroll.stickToBottom();
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('room') || changed.has('server') || changed.has('name')) this.#syncRoom();
-    if (changed.has('open') && changed.get('open') !== undefined) this.#focusAfterToggle();
-    const list = this.#list;
-    if (!list) return;
-    if (this.#anchor) {
-      const el = list.querySelector<HTMLElement>(`[data-seq="${this.#anchor.seq}"]`);
-      if (el) list.scrollTop = el.offsetTop - this.#anchor.offset;
-      this.#anchor = null;
-    } else if (this.#forceBottom || this.#wasAtBottom) {
-      list.scrollTop = list.scrollHeight;
-      this.#forceBottom = false;
-    }
+    if (changed.has('room') || changed.has('server') || changed.has('name')) this.#session.sync();
+    if (changed.has('open') && changed.get('open') !== undefined) this.#launcher.focusAfterToggle();
   }
 
   // ---------------------------------------------------------------- public API
 
   /** The room the visitor is in, from `@roomchat/sdk`, for pages that want more than events. */
   get currentRoom(): Room | null {
-    return this.#room;
+    return this.#session.room;
   }
 
   /** The connection the element uses, once it made one. */
   get client(): ChatClient | null {
-    return this.#client;
+    return this.#session.client;
   }
 
   /** The resolved server URL. */
@@ -254,309 +219,20 @@ export class ChatRoomElement extends LitElement {
 
   /** Leaves the current room and shows the home view, as the Exit button does. */
   async exit(): Promise<void> {
-    this.#cancelJoin();
-    const room = this.#room;
-    if (!room) return;
-    this.#detachRoom();
-    this.room = '';
-    this.#draftCode = '';
-    this.requestUpdate();
-    const self = room.self;
-    try {
-      await room.leave();
-    } catch {
-      // The server records the leave when the connection goes anyway; nothing to tell the visitor.
-    }
-    this.#emit('chat-leave', { room: room.code, member: self, self: true });
+    return this.#session.exit();
   }
 
-  // ---------------------------------------------------------------- rooms
+  // ---------------------------------------------------------------- wiring
 
   get #strings(): ChatStrings {
-    const lang = this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
-    return resolveStrings(lang, this.strings);
+    return resolveStrings(this.#locale ?? 'en', this.strings);
   }
 
   get #locale(): string | undefined {
     return this.lang || this.closest('[lang]')?.getAttribute('lang') || undefined;
   }
 
-  #syncRoom(): void {
-    const wanted = normalizeRoomCode(this.room ?? '');
-    const current = this.#joining || this.#room?.code || '';
-    if (wanted === current) return;
-    if (!wanted) {
-      void this.exit();
-      return;
-    }
-    const name = (this.name ?? '').trim();
-    if (name) void this.#enter('join', wanted, name);
-    else if (this.#room) {
-      // Switching rooms keeps the name the visitor joined with.
-      void this.#enter('join', wanted, this.#room.self.name);
-    }
-  }
-
-  #ensureClient(): ChatClient {
-    if (this.#client && this.#client.url === this.serverUrl) return this.#client;
-    this.#teardown();
-    const memberId = sessionMemberId();
-    const client = new ChatClient({
-      url: this.serverUrl,
-      memberId,
-      // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
-      // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.
-    });
-    const onState = (state: ConnectionState) => {
-      this.#connection = state;
-      if (state === 'connected') {
-        this.#everConnected = true;
-        this.#outgoing?.retryTransient();
-      }
-      this.#emit('chat-connection', { state });
-      this.requestUpdate();
-    };
-    const onError = (error: ChatError) => this.#reportError(error, 'connection');
-    client.on('state', onState);
-    client.on('error', onError);
-    this.#clientOff = () => {
-      client.off('state', onState);
-      client.off('error', onError);
-    };
-    this.#client = client;
-    this.#connection = client.state;
-    return client;
-  }
-
-  async #enter(kind: 'join' | 'create', code: string, name: string): Promise<void> {
-    const s = this.#strings;
-    if (!name.trim()) {
-      this.#homeError = { text: s.nameRequired, field: 'name' };
-      this.requestUpdate();
-      await this.updateComplete;
-      this.#focus('#name');
-      return;
-    }
-    if (kind === 'join' && !normalizeRoomCode(code)) {
-      this.#homeError = { text: s.codeRequired, field: 'code' };
-      this.requestUpdate();
-      await this.updateComplete;
-      this.#focus('#code');
-      return;
-    }
-    // Before taking a token: a new client tears the old one down, which voids earlier tokens.
-    const client = this.#ensureClient();
-    const token = ++this.#joinToken;
-    this.#busy = kind;
-    this.#joining = kind === 'join' ? normalizeRoomCode(code) : '';
-    this.#homeError = null;
-    this.requestUpdate();
-    const previous = this.#room;
-    try {
-      const room = kind === 'create' ? await client.createRoom({ name }) : await client.joinRoom(code, { name });
-      if (token !== this.#joinToken) {
-        // Superseded by a later join or an exit: do not stay in a room nobody sees.
-        if (room !== this.#room) void room.leave().catch(() => {});
-        return;
-      }
-      if (previous && previous !== room) {
-        this.#detachRoom();
-        void previous.leave().catch(() => {});
-        this.#emit('chat-leave', { room: previous.code, member: previous.self, self: true });
-      }
-      this.#attachRoom(room, kind === 'create');
-    } catch (cause) {
-      if (token !== this.#joinToken) return;
-      const error = toChatError(cause);
-      const field = error.code === ErrorCode.NAME_INVALID ? 'name' : error.code === ErrorCode.ROOM_NOT_FOUND ? 'code' : null;
-      // Keep `room` in step with what is shown: the visitor is not in the room that failed.
-      this.#joining = '';
-      this.room = this.#room?.code ?? '';
-      if (this.#room) {
-        // Switching rooms failed: the visitor stays where they were and is told below the composer.
-        this.#composerError = this.#errorText(error);
-      } else {
-        this.#homeError = { text: this.#errorText(error), field };
-        this.#draftCode = code;
-      }
-      this.#reportError(error, kind);
-      this.requestUpdate();
-      await this.updateComplete;
-      if (field) this.#focus(field === 'name' ? '#name' : '#code');
-    } finally {
-      if (token === this.#joinToken) {
-        this.#busy = null;
-        this.#joining = '';
-        this.requestUpdate();
-      }
-    }
-  }
-
-  /** Abandons a join in flight: its answer, when it comes, is ignored. */
-  #cancelJoin(): void {
-    this.#joinToken++;
-    this.#busy = null;
-    this.#joining = '';
-  }
-
-  #attachRoom(room: Room, created: boolean): void {
-    this.#room = room;
-    this.room = room.code;
-    this.name = room.self.name;
-    rememberName(room.self.name);
-    this.#membersOpen = false;
-    this.#newBelow = false;
-    this.#draft = '';
-    this.#composerError = '';
-    this.#outgoing = new Outgoing(room, {
-      change: () => this.requestUpdate(),
-      error: (error, action) => this.#reportError(error, action),
-    });
-    // Sends left from before a reload: the SDK re-sends them; show them as pending meanwhile.
-    this.#outgoing.adopt(room.pending);
-    const onMessage = (message: ChatMessage) => this.#onMessage(room, message);
-    const onHistory = () => {
-      this.#anchor = this.#pendingAnchor;
-      this.#pendingAnchor = null;
-      this.requestUpdate();
-    };
-    const onJoined = (member: Member) => this.#emit('chat-join', { room: room.code, member, self: member.id === room.self.id });
-    const onLeft = (member: Member) => this.#emit('chat-leave', { room: room.code, member, self: member.id === room.self.id });
-    const onMembers = () => this.requestUpdate();
-    // A send the SDK gave up on that this page did not make (restored from before a reload).
-    const onSendFailed = (entry: OutboxEntry, error: ChatError) => this.#outgoing?.fail(entry.clientId, error);
-    const onClosed = () => {
-      if (this.#room === room) {
-        this.#detachRoom();
-        this.room = '';
-        this.requestUpdate();
-      }
-    };
-    room.on('message', onMessage);
-    room.on('history', onHistory);
-    room.on('member-joined', onJoined);
-    room.on('member-left', onLeft);
-    room.on('members', onMembers);
-    room.on('send-failed', onSendFailed);
-    room.on('closed', onClosed);
-    this.#roomOff = () => {
-      room.off('message', onMessage);
-      room.off('history', onHistory);
-      room.off('member-joined', onJoined);
-      room.off('member-left', onLeft);
-      room.off('members', onMembers);
-      room.off('send-failed', onSendFailed);
-      room.off('closed', onClosed);
-    };
-    this.#forceBottom = true;
-    this.requestUpdate();
-    void this.updateComplete.then(() => {
-      if (this.#room !== room) return;
-      this.#emit('chat-ready', { room: room.code, self: room.self, created });
-      if (this.mode !== 'launcher' || this.open) this.#focus('#input');
-    });
-  }
-
-  #detachRoom(): void {
-    this.#roomOff?.();
-    this.#roomOff = null;
-    this.#outgoing?.dispose();
-    this.#outgoing = null;
-    this.#room = null;
-    this.#membersOpen = false;
-    this.#lightbox = null;
-    this.#newBelow = false;
-    this.#unread = 0;
-  }
-
-  #teardown(): void {
-    this.#cancelJoin();
-    this.#detachRoom();
-    this.#clientOff?.();
-    this.#clientOff = null;
-    this.#client?.close();
-    this.#client = null;
-    this.#connection = 'disconnected';
-    this.#everConnected = false;
-  }
-
-  #onMessage(room: Room, message: ChatMessage): void {
-    this.#outgoing?.confirm(message);
-    const own = Outgoing.isOwn(message, room.self.id);
-    const list = this.#list;
-    const atBottom = list ? isAtBottom(list) : true;
-    if (own) this.#forceBottom = true;
-    else if (!atBottom && message.kind !== 'join' && message.kind !== 'leave') this.#newBelow = true;
-    if (!own && this.mode === 'launcher' && !this.open && (message.kind === 'text' || message.kind === 'image')) this.#unread++;
-    this.#emit('chat-message', { room: room.code, message, own });
-    this.requestUpdate();
-  }
-
-  async #loadOlder(): Promise<void> {
-    const room = this.#room;
-    const list = this.#list;
-    if (!room || !room.hasMore || this.#loadingOlder) return;
-    this.#loadingOlder = true;
-    this.requestUpdate();
-    // Keep the first visible message where it is while older ones appear above it.
-    const first = list?.querySelector<HTMLElement>('[data-seq]');
-    this.#pendingAnchor = first && list ? { seq: Number(first.dataset['seq']), offset: first.offsetTop - list.scrollTop } : null;
-    try {
-      await room.loadOlder();
-    } catch (cause) {
-      this.#reportError(toChatError(cause), 'history');
-    } finally {
-      this.#loadingOlder = false;
-      this.#pendingAnchor = null;
-      this.requestUpdate();
-    }
-  }
-
-  // ---------------------------------------------------------------- composer
-
-  #send(): void {
-    const room = this.#room;
-    const outgoing = this.#outgoing;
-    if (!room || !outgoing) return;
-    const text = this.#draft;
-    if (!text.trim()) return;
-    if ([...text].length > room.limits.messageMaxLength) {
-      this.#composerError = this.#strings.errors.MESSAGE_TOO_LONG ?? this.#strings.errors.fallback;
-      this.requestUpdate();
-      return;
-    }
-    this.#draft = '';
-    this.#composerError = '';
-    this.#forceBottom = true;
-    outgoing.sendText(text);
-    const area = this.renderRoot.querySelector<HTMLTextAreaElement>('#input');
-    if (area) void this.updateComplete.then(() => autosize(area));
-  }
-
-  #sendImages(files: Iterable<File>): void {
-    const room = this.#room;
-    const outgoing = this.#outgoing;
-    if (!room || !outgoing) return;
-    const s = this.#strings;
-    this.#composerError = '';
-    for (const file of files) {
-      if (!(IMAGE_TYPES as readonly string[]).includes(file.type)) {
-        this.#composerError = s.errors.UNSUPPORTED_MEDIA_TYPE ?? s.errors.fallback;
-        continue;
-      }
-      if (file.size > room.limits.imageMaxBytes) {
-        this.#composerError = s.errors.PAYLOAD_TOO_LARGE ?? s.errors.fallback;
-        continue;
-      }
-      this.#forceBottom = true;
-      outgoing.sendImage(file);
-    }
-    this.requestUpdate();
-  }
-
-  // ---------------------------------------------------------------- events and helpers
-
-  #emit<K extends Parameters<typeof chatEvent>[0]>(name: K, detail: Parameters<typeof chatEvent<K>>[1]): void {
+  #emit<K extends keyof ChatRoomEventMap>(name: K, detail: ChatRoomEventDetail<K>): void {
     this.dispatchEvent(chatEvent(name, detail));
   }
 
@@ -569,153 +245,131 @@ export class ChatRoomElement extends LitElement {
     return s.errors[error.code] ?? s.errors.fallback;
   }
 
-  #announce(text: string): void {
-    // Re-announce identical text by clearing first.
-    this.#announcement = '';
+  #entered(room: Room): void {
+    this.name = room.self.name;
+    rememberName(room.self.name);
+    this.#members.close();
+    this.#scroll.reset();
+    this.#scroll.stickToBottom();
+    this.#composer.enter(room);
+  }
+
+  #left(): void {
+    this.#composer.leave();
+    this.#members.close();
+    this.#lightbox.clear();
+    this.#scroll.reset();
+    this.#launcher.clearUnread();
+  }
+
+  async #joinFailed(error: ChatError, kind: 'join' | 'create', code: string): Promise<void> {
+    const field = error.code === ErrorCode.NAME_INVALID ? 'name' : error.code === ErrorCode.ROOM_NOT_FOUND ? 'code' : null;
+    if (this.#session.room) {
+      // Switching rooms failed: the visitor stays where they were and is told below the composer.
+      this.#composer.error = this.#errorText(error);
+    } else {
+      this.#home.showError({ text: this.#errorText(error), field }, code);
+    }
+    this.#reportError(error, kind);
     this.requestUpdate();
-    requestAnimationFrame(() => {
-      this.#announcement = text;
-      this.requestUpdate();
-    });
+    await this.updateComplete;
+    if (field) focusIn(this, `#${field}`);
   }
 
-  get #list(): HTMLElement | null {
-    return this.renderRoot?.querySelector?.('.messages') ?? null;
-  }
-
-  #focus(selector: string): void {
-    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
-  }
-
-  #focusAfterToggle(): void {
-    void this.updateComplete.then(() => {
-      if (this.open) this.#focus(this.#room ? '#input' : '#name');
-      else this.#focus('.launcher');
-    });
-  }
-
-  #onNetwork = (): void => {
-    this.#online = navigator.onLine;
+  #messageArrived(room: Room, message: ChatMessage): void {
+    this.#composer.confirm(message);
+    const own = Outgoing.isOwn(message, room.self.id);
+    this.#scroll.messageArrived(message, own);
+    this.#launcher.messageArrived(message, own);
+    this.#emit('chat-message', { room: room.code, message, own });
     this.requestUpdate();
-  };
+  }
 
   // ---------------------------------------------------------------- rendering
 
   protected override render(): TemplateResult {
-    const frame = html`<div class="frame" part="base">${this.#room ? this.#renderRoom(this.#room) : this.#renderHome()}</div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div>`;
+    const room = this.#session.room;
+    const frame = html`<div class="frame" part="base">${room ? this.#renderRoom(room) : this.#renderHome()}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;
-    const s = this.#strings;
-    const unread = this.#unread;
-    return html`<div class="panel" id="panel" role="dialog" aria-label=${s.title} ?hidden=${!this.open} @keydown=${this.#onPanelKey}>
-        ${frame}
-      </div>
-      <button
-        class="launcher"
-        part="launcher"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        aria-label=${(this.open ? s.closeChat : s.openChat) + (unread && !this.open ? `, ${s.unread(unread)}` : '')}
-        @click=${() => (this.open = !this.open)}
-      >
-        ${this.open ? closeIcon : chatIcon}
-        ${unread && !this.open ? html`<span class="badge" part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
-      </button>`;
-  }
-
-  #renderPanelClose(): TemplateResult | typeof nothing {
-    if (this.mode !== 'launcher') return nothing;
-    const s = this.#strings;
-    return html`<button class="icon-btn panel-close" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => (this.open = false)}>
-      ${closeIcon}
-    </button>`;
+    const launcher = this.#launcher;
+    return renderLauncher({
+      strings: this.#strings,
+      open: this.open,
+      unread: launcher.unread,
+      frame,
+      toggle: launcher.toggle,
+      panelKey: launcher.panelKey,
+    });
   }
 
   #renderHome(): TemplateResult {
+    const home = this.#home;
     return renderHome({
       strings: this.#strings,
-      name: this.#draftName,
-      code: this.#draftCode,
-      error: this.#homeError,
-      busy: this.#busy,
-      closeButton: this.#renderPanelClose(),
-      nameInput: (value) => (this.#draftName = value),
-      codeInput: (value) => (this.#draftCode = value),
-      join: () => void this.#enter('join', this.#draftCode, this.#draftName.trim()),
-      create: () => void this.#enter('create', '', this.#draftName.trim()),
+      name: home.name,
+      code: home.code,
+      error: home.error,
+      busy: this.#session.busy,
+      closeButton: this.mode === 'launcher' ? renderPanelClose(this.#strings, this.#launcher.close) : nothing,
+      nameInput: home.nameInput,
+      codeInput: home.codeInput,
+      join: home.join,
+      create: home.create,
     });
   }
 
   #renderRoom(room: Room): TemplateResult {
     const s = this.#strings;
-    const members = room.members;
-    const banner = this.#bannerText();
-    return html`<header part="header">
-        <div class="room-id">
-          <span class="room-label" id="room-label">${s.roomLabel}</span>
-          <span class="room-code" aria-labelledby="room-label" id="room-code">${room.code}</span>
-          <button class="icon-btn copy" aria-label=${this.#copied ? s.copied : s.copyCode} title=${s.copyCode} @click=${this.#onCopy}>
-            <span class=${this.#copied ? 'copied' : ''}>${this.#copied ? checkIcon : copyIcon}</span>
-          </button>
-        </div>
-        <div class="members-wrap">
-          <button
-            class="icon-btn members"
-            aria-expanded=${this.#membersOpen ? 'true' : 'false'}
-            aria-controls="member-list"
-            @click=${this.#toggleMembers}
-          >
-            ${usersIcon}<span class="members-count">${s.members(members.length)}</span>
-          </button>
-          ${this.#membersOpen
-            ? html`<div class="member-list" id="member-list" @keydown=${this.#onMemberListKey}>
-                <h3 id="members-title">${s.membersTitle}</h3>
-                <ul aria-labelledby="members-title" class="plain">
-                  ${repeat(
-                    members,
-                    (m) => m.id,
-                    (m) => html`<li class="member c${colorIndex(m.name)}">
-                      <span class="avatar" aria-hidden="true">${initial(m.name)}</span>
-                      <span class="member-name">${m.name}</span>
-                      ${m.id === room.self.id ? html`<span class="you">(${s.you})</span>` : nothing}
-                    </li>`,
-                  )}
-                </ul>
-              </div>`
-            : nothing}
-        </div>
-        <button class="icon-btn exit" @click=${() => void this.exit()}>${exitIcon}<span class="label">${s.exit}</span></button>
-        ${this.mode === 'launcher'
-          ? html`<button class="icon-btn" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => (this.open = false)}>${closeIcon}</button>`
-          : nothing}
-      </header>
-      <div class="banner" role="status" ?hidden=${!banner}>${banner ? html`<span class="spinner" aria-hidden="true"></span>${banner}` : nothing}</div>
-      <div
-        class="messages"
-        part="messages"
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label=${s.messagesLabel}
-        tabindex="0"
-        @scroll=${this.#onScroll}
-        @dragenter=${this.#onDragEnter}
-        @dragover=${this.#onDragOver}
-        @dragleave=${this.#onDragLeave}
-        @drop=${this.#onDrop}
-      >
-        ${this.#renderHistoryEdge(room)}
-        ${room.messages.length === 0 && !this.#outgoing?.items.length ? html`<p class="empty">${s.empty}</p>` : nothing}
-        <ol>
-          ${repeat(
-            buildTimeline(room.messages, this.#outgoing?.items ?? [], room.self.id),
-            (row) => row.key,
-            (row) => renderRow(row, this.#rowContext),
-          )}
-        </ol>
-      </div>
-      ${this.#dragDepth > 0 ? html`<div class="drop-zone" aria-hidden="true"><div>${imageIcon}${s.dropImage}</div></div>` : nothing}
-      ${this.#renderComposer(room)} ${this.#renderLightbox()}`;
+    const composer = this.#composer;
+    const scroll = this.#scroll;
+    const members = this.#members;
+    const lightbox = this.#lightbox;
+    const header = renderHeader({
+      strings: s,
+      code: room.code,
+      copied: this.#copyCode.copied,
+      copy: () => this.#copyRoomCode(),
+      exit: () => void this.exit(),
+      members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
+      ...(this.mode === 'launcher' ? { close: this.#launcher.close } : {}),
+    });
+    const list = renderMessageList({
+      strings: s,
+      room,
+      pending: composer.pending,
+      loadingOlder: scroll.loadingOlder,
+      dragging: composer.dragDepth > 0,
+      row: this.#rowContext,
+      scroll: scroll.scrolled,
+      loadOlder: () => void scroll.loadOlder(),
+      drag: composer.drag,
+    });
+    const form = renderComposer({
+      strings: s,
+      draft: composer.draft,
+      maxLength: room.limits.messageMaxLength,
+      error: composer.error,
+      newBelow: scroll.newBelow,
+      jumpToNew: scroll.jumpToNew,
+      submit: composer.submit,
+      input: composer.input,
+      inputKey: composer.inputKey,
+      paste: composer.paste,
+      pickFile: composer.pickFile,
+      filesPicked: composer.filesPicked,
+    });
+    const box = renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close });
+    return html`${header}
+      ${renderConnectionBanner(s, this.#session.status)}
+      ${list}
+      ${form} ${box}`;
+  }
+
+  #copyRoomCode(): void {
+    // The room at the time of the click: the header may be a render behind a switch or an exit.
+    const code = this.#session.room?.code;
+    if (code) void this.#copyCode.copy(code, this.#strings.copied);
   }
 
   get #rowContext(): RowContext {
@@ -723,252 +377,15 @@ export class ChatRoomElement extends LitElement {
       strings: this.#strings,
       locale: this.#locale,
       errorText: (error) => this.#errorText(error),
-      openImage: (message) => this.#openLightbox(message),
-      retry: (clientId) => this.#outgoing?.retry(clientId),
-      discard: (clientId) => this.#outgoing?.discard(clientId),
+      openImage: (message) => this.#lightbox.open(message),
+      retry: (clientId) => this.#composer.retry(clientId),
+      discard: (clientId) => this.#composer.discard(clientId),
     };
   }
-
-  #renderHistoryEdge(room: Room): TemplateResult | typeof nothing {
-    const s = this.#strings;
-    if (this.#loadingOlder) return html`<div class="history-edge">${s.loadingOlder}</div>`;
-    if (room.hasMore) {
-      return html`<div class="history-edge"><button class="link-btn load-older" @click=${() => void this.#loadOlder()}>${s.loadOlder}</button></div>`;
-    }
-    if (room.messages.length > 0) return html`<div class="history-edge">${s.beginning}</div>`;
-    return nothing;
-  }
-
-  #renderComposer(room: Room): TemplateResult {
-    const s = this.#strings;
-    const length = [...this.#draft].length;
-    const max = room.limits.messageMaxLength;
-    const showCounter = length > max * 0.9;
-    return html`<form class="composer" part="composer" @submit=${this.#onComposerSubmit}>
-      ${this.#newBelow
-        ? html`<button type="button" class="new-below" @click=${this.#scrollToBottom}>${downIcon}${s.newMessages}</button>`
-        : nothing}
-      <input id="file" type="file" accept=${IMAGE_TYPES.join(',')} multiple hidden @change=${this.#onFileChange} />
-      <button type="button" class="icon-btn attach" part="attach-button" aria-label=${s.attachImage} title=${s.attachImage} @click=${this.#pickFile}>
-        ${imageIcon}
-      </button>
-      <div class="input-wrap">
-        <label class="visually-hidden" for="input">${s.inputLabel}</label>
-        <textarea
-          id="input"
-          part="input"
-          rows="1"
-          placeholder=${s.inputPlaceholder}
-          .value=${live(this.#draft)}
-          aria-invalid=${length > max ? 'true' : 'false'}
-          aria-describedby="composer-help"
-          enterkeyhint="send"
-          @input=${this.#onInput}
-          @keydown=${this.#onInputKey}
-          @paste=${this.#onPaste}
-        ></textarea>
-        <div id="composer-help">
-          ${showCounter ? html`<div class="counter ${length > max ? 'over' : ''}">${s.tooLong(length, max)}</div>` : nothing}
-          ${this.#composerError ? html`<div class="composer-error" role="alert">${this.#composerError}</div>` : nothing}
-        </div>
-      </div>
-      <button type="submit" class="send" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!this.#draft.trim() || length > max}>
-        ${sendIcon}
-      </button>
-    </form>`;
-  }
-
-  #renderLightbox(): TemplateResult {
-    const s = this.#strings;
-    const box = this.#lightbox;
-    return html`<dialog part="lightbox" aria-label=${box ? s.imageAlt(box.author) : s.openImage} @close=${this.#onLightboxClose} @click=${this.#onLightboxClick}>
-      ${box
-        ? html`<div class="dialog-bar">
-              <a href=${box.image.url} target="_blank" rel="noopener noreferrer">${externalIcon}${s.openOriginal}</a>
-              <button class="icon-btn close-image" aria-label=${s.closeImage} title=${s.closeImage} @click=${() => this.#dialog?.close()}>${closeIcon}</button>
-            </div>
-            <img src=${box.image.url} alt=${s.imageAlt(box.author)} />`
-        : nothing}
-    </dialog>`;
-  }
-
-  #bannerText(): string {
-    const s = this.#strings;
-    if (!this.#online) return s.offline;
-    if (this.#connection === 'connected') return '';
-    return this.#everConnected ? s.reconnecting : s.connecting;
-  }
-
-  // ---------------------------------------------------------------- DOM handlers
-
-  #onCopy = async (): Promise<void> => {
-    const code = this.#room?.code;
-    if (!code) return;
-    await copyText(code, this.renderRoot as ShadowRoot);
-    this.#copied = true;
-    this.#announce(this.#strings.copied);
-    clearTimeout(this.#copiedTimer);
-    this.#copiedTimer = setTimeout(() => {
-      this.#copied = false;
-      this.requestUpdate();
-    }, 2000);
-  };
-
-  #toggleMembers = (): void => {
-    this.#membersOpen = !this.#membersOpen;
-    this.requestUpdate();
-    if (this.#membersOpen) {
-      // Close on the next click anywhere else.
-      setTimeout(() => document.addEventListener('click', this.#closeMembersOutside, { once: true }));
-    }
-  };
-
-  #closeMembersOutside = (e: Event): void => {
-    if (e.composedPath().some((n) => n instanceof HTMLElement && n.classList.contains('members-wrap'))) {
-      document.addEventListener('click', this.#closeMembersOutside, { once: true });
-      return;
-    }
-    this.#membersOpen = false;
-    this.requestUpdate();
-  };
-
-  #onMemberListKey = (e: KeyboardEvent): void => {
-    if (e.key !== 'Escape') return;
-    e.stopPropagation();
-    this.#membersOpen = false;
-    this.requestUpdate();
-    this.#focus('.members');
-  };
-
-  #onPanelKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && !this.#lightbox) {
-      this.open = false;
-    }
-  };
-
-  #onScroll = (): void => {
-    const list = this.#list;
-    if (!list) return;
-    if (this.#newBelow && isAtBottom(list)) {
-      this.#newBelow = false;
-      this.requestUpdate();
-    }
-    if (list.scrollTop < TOP_SLACK_PX && list.scrollHeight > list.clientHeight) void this.#loadOlder();
-  };
-
-  #scrollToBottom = (): void => {
-    this.#newBelow = false;
-    this.#forceBottom = true;
-    this.requestUpdate();
-  };
-
-  #onInput = (e: Event): void => {
-    const area = e.target as HTMLTextAreaElement;
-    this.#draft = area.value;
-    autosize(area);
-    if (this.#composerError) this.#composerError = '';
-    this.requestUpdate();
-  };
-
-  #onInputKey = (e: KeyboardEvent): void => {
-    // Enter sends, Shift+Enter is a new line; never while an IME is composing a character.
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-      e.preventDefault();
-      this.#send();
-    }
-  };
-
-  #onComposerSubmit = (e: Event): void => {
-    e.preventDefault();
-    this.#send();
-    this.#focus('#input');
-  };
-
-  #onPaste = (e: ClipboardEvent): void => {
-    const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
-    if (!files.length) return;
-    e.preventDefault();
-    this.#sendImages(files);
-  };
-
-  #pickFile = (): void => {
-    this.renderRoot.querySelector<HTMLInputElement>('#file')?.click();
-  };
-
-  #onFileChange = (e: Event): void => {
-    const input = e.target as HTMLInputElement;
-    this.#sendImages([...(input.files ?? [])]);
-    input.value = '';
-  };
-
-  #onDragEnter = (e: DragEvent): void => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    this.#dragDepth++;
-    this.requestUpdate();
-  };
-
-  #onDragOver = (e: DragEvent): void => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-  };
-
-  #onDragLeave = (e: DragEvent): void => {
-    if (!hasFiles(e)) return;
-    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
-    this.requestUpdate();
-  };
-
-  #onDrop = (e: DragEvent): void => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    this.#dragDepth = 0;
-    this.#sendImages([...(e.dataTransfer?.files ?? [])]);
-  };
-
-  get #dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  #openLightbox(message: ChatMessage): void {
-    if (!message.image) return;
-    this.#lightbox = { image: message.image, author: message.author };
-    this.requestUpdate();
-    void this.updateComplete.then(() => {
-      const dialog = this.#dialog;
-      if (dialog && !dialog.open) dialog.showModal();
-    });
-  }
-
-  #onLightboxClose = (): void => {
-    this.#lightbox = null;
-    this.requestUpdate();
-  };
-
-  #onLightboxClick = (e: MouseEvent): void => {
-    // A click on the backdrop (the dialog itself, outside its content) closes it.
-    if (e.target === e.currentTarget) this.#dialog?.close();
-  };
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'chat-room': ChatRoomElement;
-  }
-}
-
-function toChatError(cause: unknown): ChatError {
-  return cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
-}
-
-/** The `strings` attribute: a JSON object of overrides; anything else is ignored. */
-function parseStrings(value: string | null): Partial<ChatStrings> | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Partial<ChatStrings>) : undefined;
-  } catch {
-    return undefined;
   }
 }

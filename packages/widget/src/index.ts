@@ -19,4 +19,4 @@ export {
   type ChatReadyEvent,
   type ChatRoomEventMap,
 } from './events.js';
-export { builtInStrings, en, fr, resolveStrings, type ChatStrings } from './strings.js';
+export { builtInStrings, en, fr, resolveStrings, type ChatStrings } from './strings/index.js';

@@ -1,10 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatError, ChatMessage } from '@roomchat/sdk';
-import { formatDay, formatTime, thumbSize } from './format.js';
-import { alertIcon, imageIcon, retryIcon } from './icons.js';
-import type { OutgoingMessage } from './outgoing.js';
-import type { ChatStrings } from './strings.js';
-import { initial, type TimelineRow } from './timeline.js';
+import { formatDay, formatTime, thumbSize } from '../format.js';
+import { alertIcon, imageIcon, retryIcon } from '../icons.js';
+import type { OutgoingMessage } from '../outgoing.js';
+import type { ChatStrings } from '../strings/index.js';
+import { initial, type TimelineRow } from '../timeline.js';
 
 /** What a row needs from the element: its strings and locale, and the actions rows offer. */
 export interface RowContext {

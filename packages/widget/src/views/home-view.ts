@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { alertIcon, chatIcon } from './icons.js';
-import type { ChatStrings } from './strings.js';
+import { alertIcon, chatIcon } from '../icons.js';
+import type { ChatStrings } from '../strings/index.js';
 
 /** Which home action is in flight. */
 export type HomeBusy = 'join' | 'create' | null;

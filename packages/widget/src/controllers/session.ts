@@ -1,0 +1,281 @@
+import type { ReactiveController } from 'lit';
+import {
+  ChatClient,
+  normalizeRoomCode,
+  type ChatError,
+  type ChatMessage,
+  type ConnectionState,
+  type Member,
+  type OutboxEntry,
+  type Room,
+} from '@roomchat/sdk';
+import { sessionMemberId } from '../dom.js';
+import { toChatError } from '../errors.js';
+import type { ChatErrorAction, ChatRoomEventDetail, ChatRoomEventMap } from '../events.js';
+import type { ConnectionStatus } from '../views/connection-banner.js';
+import type { HomeBusy } from '../views/home-view.js';
+import type { ChatHost } from './host.js';
+
+/** The element's attributes the session follows (`room`, `name`, the server) and keeps in step. */
+export interface SessionHost extends ChatHost {
+  room: string | undefined;
+  name: string | undefined;
+  readonly serverUrl: string;
+}
+
+/** What the session tells the rest of the element, in the order things happen. */
+export interface SessionHooks {
+  /** Dispatches one of the element's `chat-*` events. */
+  emit<K extends keyof ChatRoomEventMap>(name: K, detail: ChatRoomEventDetail<K>): void;
+  reportError(error: ChatError, action: ChatErrorAction): void;
+  /** The connection is up (again): sends that failed on the way may go now. */
+  connected(): void;
+  /** A join or create started. */
+  joinStarted(): void;
+  /** The visitor is in `room` now (its listeners are not added yet): start per-room state. */
+  entered(room: Room): void;
+  /** The visitor is out of the room they were in: drop per-room state. */
+  left(): void;
+  /** The visitor chose to exit (not a switch, nor the room closing). */
+  exited(): void;
+  /** A join or create failed; resolves once the visitor was shown why. */
+  joinFailed(error: ChatError, kind: 'join' | 'create', code: string): Promise<void>;
+  /** The entered room is rendered. */
+  ready(room: Room, created: boolean): void;
+  message(room: Room, message: ChatMessage): void;
+  /** Older messages were added to the room's history. */
+  history(): void;
+  /** The SDK gave up on a send this page did not make (restored from before a reload). */
+  sendFailed(entry: OutboxEntry, error: ChatError): void;
+}
+
+/**
+ * The connection and room lifecycle over `@roomchat/sdk`: one client per server, at most one room,
+ * joins that a later join or an exit supersedes, and a teardown when the element leaves the page.
+ */
+export class SessionController implements ReactiveController {
+  client: ChatClient | null = null;
+  room: Room | null = null;
+  connection: ConnectionState = 'disconnected';
+  /** Which home action is in flight. */
+  busy: HomeBusy = null;
+  #everConnected = false;
+  #online = typeof navigator === 'undefined' ? true : navigator.onLine;
+  /** Bumped by every join and exit; an answer for an older token is stale. */
+  #joinToken = 0;
+  /** The code being joined, while a join is in flight. */
+  #joining = '';
+  #clientOff: (() => void) | null = null;
+  #roomOff: (() => void) | null = null;
+  #teardownQueued = false;
+  readonly #host: SessionHost;
+  readonly #hooks: SessionHooks;
+
+  constructor(host: SessionHost, hooks: SessionHooks) {
+    this.#host = host;
+    this.#hooks = hooks;
+    host.addController(this);
+  }
+
+  /** What the connection banner says. */
+  get status(): ConnectionStatus {
+    if (!this.#online) return 'offline';
+    if (this.connection === 'connected') return 'connected';
+    return this.#everConnected ? 'reconnecting' : 'connecting';
+  }
+
+  hostConnected(): void {
+    this.#teardownQueued = false;
+    window.addEventListener('online', this.#onNetwork);
+    window.addEventListener('offline', this.#onNetwork);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('online', this.#onNetwork);
+    window.removeEventListener('offline', this.#onNetwork);
+    // Moving the element (remove + insert in one task) must not drop the room: tear down only if
+    // it is still detached once the current task is done.
+    this.#teardownQueued = true;
+    setTimeout(() => {
+      if (this.#teardownQueued && !this.#host.isConnected) this.teardown();
+    });
+  }
+
+  /** Joins, switches or leaves so that the visitor is in the room the `room` attribute names. */
+  sync(): void {
+    const host = this.#host;
+    const wanted = normalizeRoomCode(host.room ?? '');
+    const current = this.#joining || this.room?.code || '';
+    if (wanted === current) return;
+    if (!wanted) {
+      void this.exit();
+      return;
+    }
+    const name = (host.name ?? '').trim();
+    if (name) void this.enter('join', wanted, name);
+    else if (this.room) {
+      // Switching rooms keeps the name the visitor joined with.
+      void this.enter('join', wanted, this.room.self.name);
+    }
+  }
+
+  /** Joins the room `code` (or creates one) as `name`, leaving the current room once in. */
+  async enter(kind: 'join' | 'create', code: string, name: string): Promise<void> {
+    const host = this.#host;
+    // Before taking a token: a new client tears the old one down, which voids earlier tokens.
+    const client = this.#ensureClient();
+    const token = ++this.#joinToken;
+    this.busy = kind;
+    this.#joining = kind === 'join' ? normalizeRoomCode(code) : '';
+    this.#hooks.joinStarted();
+    host.requestUpdate();
+    const previous = this.room;
+    try {
+      const room = kind === 'create' ? await client.createRoom({ name }) : await client.joinRoom(code, { name });
+      if (token !== this.#joinToken) {
+        // Superseded by a later join or an exit: do not stay in a room nobody sees.
+        if (room !== this.room) void room.leave().catch(() => {});
+        return;
+      }
+      if (previous && previous !== room) {
+        this.#detach();
+        void previous.leave().catch(() => {});
+        this.#hooks.emit('chat-leave', { room: previous.code, member: previous.self, self: true });
+      }
+      this.#attach(room, kind === 'create');
+    } catch (cause) {
+      if (token !== this.#joinToken) return;
+      // Keep `room` in step with what is shown: the visitor is not in the room that failed.
+      this.#joining = '';
+      host.room = this.room?.code ?? '';
+      await this.#hooks.joinFailed(toChatError(cause), kind, code);
+    } finally {
+      if (token === this.#joinToken) {
+        this.busy = null;
+        this.#joining = '';
+        host.requestUpdate();
+      }
+    }
+  }
+
+  /** Leaves the current room (and abandons a join in flight), as the Exit button does. */
+  async exit(): Promise<void> {
+    this.#cancelJoin();
+    const room = this.room;
+    if (!room) return;
+    this.#detach();
+    this.#host.room = '';
+    this.#hooks.exited();
+    this.#host.requestUpdate();
+    const self = room.self;
+    try {
+      await room.leave();
+    } catch {
+      // The server records the leave when the connection goes anyway; nothing to tell the visitor.
+    }
+    this.#hooks.emit('chat-leave', { room: room.code, member: self, self: true });
+  }
+
+  /** Drops the connection and the room; nothing of them carries over to the next join. */
+  teardown(): void {
+    this.#cancelJoin();
+    this.#detach();
+    this.#clientOff?.();
+    this.#clientOff = null;
+    this.client?.close();
+    this.client = null;
+    this.connection = 'disconnected';
+    this.#everConnected = false;
+  }
+
+  /** Abandons a join in flight: its answer, when it comes, is ignored. */
+  #cancelJoin(): void {
+    this.#joinToken++;
+    this.busy = null;
+    this.#joining = '';
+  }
+
+  #ensureClient(): ChatClient {
+    const url = this.#host.serverUrl;
+    if (this.client && this.client.url === url) return this.client;
+    this.teardown();
+    const client = new ChatClient({
+      url,
+      memberId: sessionMemberId(),
+      // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
+      // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.
+    });
+    const onState = (state: ConnectionState) => {
+      this.connection = state;
+      if (state === 'connected') {
+        this.#everConnected = true;
+        this.#hooks.connected();
+      }
+      this.#hooks.emit('chat-connection', { state });
+      this.#host.requestUpdate();
+    };
+    const onError = (error: ChatError) => this.#hooks.reportError(error, 'connection');
+    client.on('state', onState);
+    client.on('error', onError);
+    this.#clientOff = () => {
+      client.off('state', onState);
+      client.off('error', onError);
+    };
+    this.client = client;
+    this.connection = client.state;
+    return client;
+  }
+
+  #attach(room: Room, created: boolean): void {
+    const host = this.#host;
+    const hooks = this.#hooks;
+    this.room = room;
+    host.room = room.code;
+    hooks.entered(room);
+    const onMessage = (message: ChatMessage) => hooks.message(room, message);
+    const onHistory = () => hooks.history();
+    const onJoined = (member: Member) => hooks.emit('chat-join', { room: room.code, member, self: member.id === room.self.id });
+    const onLeft = (member: Member) => hooks.emit('chat-leave', { room: room.code, member, self: member.id === room.self.id });
+    const onMembers = () => host.requestUpdate();
+    const onSendFailed = (entry: OutboxEntry, error: ChatError) => hooks.sendFailed(entry, error);
+    const onClosed = () => {
+      if (this.room === room) {
+        this.#detach();
+        host.room = '';
+        host.requestUpdate();
+      }
+    };
+    room.on('message', onMessage);
+    room.on('history', onHistory);
+    room.on('member-joined', onJoined);
+    room.on('member-left', onLeft);
+    room.on('members', onMembers);
+    room.on('send-failed', onSendFailed);
+    room.on('closed', onClosed);
+    this.#roomOff = () => {
+      room.off('message', onMessage);
+      room.off('history', onHistory);
+      room.off('member-joined', onJoined);
+      room.off('member-left', onLeft);
+      room.off('members', onMembers);
+      room.off('send-failed', onSendFailed);
+      room.off('closed', onClosed);
+    };
+    host.requestUpdate();
+    void host.updateComplete.then(() => {
+      if (this.room === room) hooks.ready(room, created);
+    });
+  }
+
+  #detach(): void {
+    this.#roomOff?.();
+    this.#roomOff = null;
+    this.room = null;
+    this.#hooks.left();
+  }
+
+  #onNetwork = (): void => {
+    this.#online = navigator.onLine;
+    this.#host.requestUpdate();
+  };
+}

@@ -1,0 +1,48 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Member } from '@roomchat/sdk';
+import { usersIcon } from '../icons.js';
+import type { ChatStrings } from '../strings/index.js';
+import { colorIndex, initial } from '../timeline.js';
+
+export interface MembersContext {
+  strings: ChatStrings;
+  members: readonly Member[];
+  /** The visitor's member id, marked "(you)" in the list. */
+  selfId: string;
+  open: boolean;
+  toggle: () => void;
+  /** Key presses inside the open list (Escape closes it). */
+  listKey: (e: KeyboardEvent) => void;
+}
+
+/** The header's member count, a button that opens the list of who is in the room. */
+export function renderMembers(ctx: MembersContext): TemplateResult {
+  const s = ctx.strings;
+  return html`<div class="members-wrap">
+          <button
+            class="icon-btn members"
+            aria-expanded=${ctx.open ? 'true' : 'false'}
+            aria-controls="member-list"
+            @click=${ctx.toggle}
+          >
+            ${usersIcon}<span class="members-count">${s.members(ctx.members.length)}</span>
+          </button>
+          ${ctx.open
+            ? html`<div class="member-list" id="member-list" @keydown=${ctx.listKey}>
+                <h3 id="members-title">${s.membersTitle}</h3>
+                <ul aria-labelledby="members-title" class="plain">
+                  ${repeat(
+                    ctx.members,
+                    (m) => m.id,
+                    (m) => html`<li class="member c${colorIndex(m.name)}">
+                      <span class="avatar" aria-hidden="true">${initial(m.name)}</span>
+                      <span class="member-name">${m.name}</span>
+                      ${m.id === ctx.selfId ? html`<span class="you">(${s.you})</span>` : nothing}
+                    </li>`,
+                  )}
+                </ul>
+              </div>`
+            : nothing}
+        </div>`;
+}

@@ -1,0 +1,77 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Room } from '@roomchat/sdk';
+import { imageIcon } from '../icons.js';
+import type { OutgoingMessage } from '../outgoing.js';
+import type { ChatStrings } from '../strings/index.js';
+import { buildTimeline } from '../timeline.js';
+import { renderRow, type RowContext } from './message-row.js';
+
+/** Handlers for images dragged over the list (dropped ones are sent). */
+export interface DropHandlers {
+  dragenter: (e: DragEvent) => void;
+  dragover: (e: DragEvent) => void;
+  dragleave: (e: DragEvent) => void;
+  drop: (e: DragEvent) => void;
+}
+
+export interface MessageListContext {
+  strings: ChatStrings;
+  room: Room;
+  /** The visitor's sends not stored yet, shown after the stored messages. */
+  pending: readonly OutgoingMessage[];
+  loadingOlder: boolean;
+  /** Whether files are being dragged over the list. */
+  dragging: boolean;
+  row: RowContext;
+  scroll: () => void;
+  loadOlder: () => void;
+  drag: DropHandlers;
+}
+
+/**
+ * The message list: a `log` region with the history edge at the top, then one row per day,
+ * join/leave line, message and pending send. Rows are keyed, so each keeps its element (and
+ * focus) while older messages load above it.
+ */
+export function renderMessageList(ctx: MessageListContext): TemplateResult {
+  const s = ctx.strings;
+  const room = ctx.room;
+  const drag = ctx.drag;
+  return html`<div
+        class="messages"
+        part="messages"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label=${s.messagesLabel}
+        tabindex="0"
+        @scroll=${ctx.scroll}
+        @dragenter=${drag.dragenter}
+        @dragover=${drag.dragover}
+        @dragleave=${drag.dragleave}
+        @drop=${drag.drop}
+      >
+        ${renderHistoryEdge(ctx)}
+        ${room.messages.length === 0 && !ctx.pending.length ? html`<p class="empty">${s.empty}</p>` : nothing}
+        <ol>
+          ${repeat(
+            buildTimeline(room.messages, ctx.pending, room.self.id),
+            (row) => row.key,
+            (row) => renderRow(row, ctx.row),
+          )}
+        </ol>
+      </div>
+      ${ctx.dragging ? html`<div class="drop-zone" aria-hidden="true"><div>${imageIcon}${s.dropImage}</div></div>` : nothing}`;
+}
+
+/** The top of the list: loading, a button for older messages, or the start of the room. */
+function renderHistoryEdge(ctx: MessageListContext): TemplateResult | typeof nothing {
+  const s = ctx.strings;
+  if (ctx.loadingOlder) return html`<div class="history-edge">${s.loadingOlder}</div>`;
+  if (ctx.room.hasMore) {
+    return html`<div class="history-edge"><button class="link-btn load-older" @click=${ctx.loadOlder}>${s.loadOlder}</button></div>`;
+  }
+  if (ctx.room.messages.length > 0) return html`<div class="history-edge">${s.beginning}</div>`;
+  return nothing;
+}

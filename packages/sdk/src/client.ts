@@ -8,6 +8,7 @@ import {
   normalizeRoomCode,
   type Ack,
   type ClientToServerEvents,
+  type ChatMessage,
   type JoinOptions,
   type Limits,
   type RoomSnapshot,
@@ -85,6 +86,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #rooms = new Map<string, Room>();
   #closed = false;
   #transport: RoomTransport;
+  /** Messages for rooms whose join awaits its answer, by code. */
+  #early = new Map<string, ChatMessage[]>();
   /** The server's limits as last seen in a snapshot; the defaults before the first join. */
   #limits: Limits = { ...DEFAULT_LIMITS };
   /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
@@ -140,8 +143,21 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     const refused = checkName(options.name, this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
-    const res = await this.#request('room:join', { code: normalizeRoomCode(code), name: options.name, memberId });
-    return this.#adopt(res.room, memberId);
+    const normalized = normalizeRoomCode(code);
+    // Messages broadcast to the room after the server read the snapshot can arrive before the
+    // join's answer; they are kept and handed to the room once it exists.
+    const early: ChatMessage[] = [];
+    if (!this.#rooms.has(normalized)) this.#early.set(normalized, early);
+    let res;
+    try {
+      res = await this.#request('room:join', { code: normalized, name: options.name, memberId });
+    } finally {
+      if (this.#early.get(normalized) === early) this.#early.delete(normalized);
+    }
+    const room = this.#adopt(res.room, memberId);
+    // After the caller's turn, like any live message, so that its listeners hear them.
+    if (early.length) setTimeout(() => room.left || early.forEach((m) => room._receive(m)), 0);
+    return room;
   }
 
   /** Leaves every room and closes the connection. The client cannot be used afterwards. */
@@ -186,7 +202,11 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       for (const reject of this.#inFlight) reject(lost);
       if (reason === 'io server disconnect') socket.connect();
     });
-    socket.on('message:created', (message) => this.#rooms.get(message.roomCode)?._receive(message));
+    socket.on('message:created', (message) => {
+      const room = this.#rooms.get(message.roomCode);
+      if (room) room._receive(message);
+      else this.#early.get(message.roomCode)?.push(message);
+    });
     socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
   }

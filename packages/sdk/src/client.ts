@@ -187,6 +187,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     socket.on('message:created', (message) => this.#rooms.get(message.roomCode)?._receive(message));
     socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
+    socket.on('member:typing', (event) => this.#rooms.get(event.roomCode)?._memberTyping(event.member));
+    socket.on('read:updated', (event) => this.#rooms.get(event.roomCode)?._readUpdated(event.memberId, event.seq));
   }
 
   async #rejoinAll(): Promise<void> {

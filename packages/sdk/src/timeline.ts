@@ -30,6 +30,8 @@ export class Timeline {
   #selfId: string | undefined;
   #orphans = new Map<string, ChangeEntry[]>();
   #orphanCount = 0;
+  /** Each held message's seq, by id, for finding a change's target. */
+  #seqOfId = new Map<string, number>();
 
   /** `selfId`: the reading member's id, which decides `mine` on reactions. */
   constructor(initial: readonly LogEntry[], selfId?: string) {
@@ -37,7 +39,7 @@ export class Timeline {
     const sorted = [...initial].sort((a, b) => a.seq - b.seq);
     for (const entry of sorted) {
       if (isChange(entry)) this.#apply(entry, []);
-      else if (this.#indexOf(entry.seq) < 0) this.#messages.push(entry);
+      else if (this.#indexOf(entry.seq) < 0) this.#push(entry);
     }
     this.#newest = sorted.at(-1)?.seq ?? 0;
     this.#oldest = sorted[0]?.seq;
@@ -97,10 +99,11 @@ export class Timeline {
         this.#apply(next, changed);
         for (const m of changed) updated.set(m.id, m);
       } else {
-        this.#messages.push(next);
+        this.#push(next);
         added.push(next);
       }
     }
+    if (updated.size === 0) return { added, updated: [] };
     // A message added and changed in the same call is reported once, as added, in its final form.
     const addedIds = new Set(added.map((m) => m.id));
     for (let k = 0; k < added.length; k++) {
@@ -123,6 +126,7 @@ export class Timeline {
       added.push(message);
     }
     this.#messages = [...added, ...this.#messages];
+    for (const m of added) this.#seqOfId.set(m.id, m.seq);
     if (entries.length) this.#oldest = entries[0]!.seq;
     if (added.length) {
       // Replies in the page quote their targets as they were when the page was read.
@@ -222,8 +226,13 @@ export class Timeline {
   }
 
   #indexOfId(id: string): number {
-    for (let i = this.#messages.length - 1; i >= 0; i--) if (this.#messages[i]!.id === id) return i;
-    return -1;
+    const seq = this.#seqOfId.get(id);
+    return seq === undefined ? -1 : this.#indexOf(seq);
+  }
+
+  #push(message: ChatMessage): void {
+    this.#messages.push(message);
+    this.#seqOfId.set(message.id, message.seq);
   }
 }
 

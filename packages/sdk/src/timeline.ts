@@ -72,15 +72,15 @@ export class Timeline {
 
   /** As `accept`, also telling which held messages the released change entries updated. */
   fold(incoming: readonly LogEntry[]): Folded {
-    const snapshots = new Map<number, ChatMessage>();
+    let snapshots: ChatMessage[] | undefined;
     for (const e of incoming) {
       if (e.seq > this.#newest) this.#held.set(e.seq, e);
       // A newer picture of a message held already (a page "as it is now"): taken if it is ahead.
-      else if (!isChange(e)) snapshots.set(e.seq, e);
+      else if (!isChange(e)) (snapshots ??= []).push(e);
     }
     const added: ChatMessage[] = [];
     const updated = new Map<string, ChatMessage>();
-    for (const fresh of snapshots.values()) {
+    for (const fresh of snapshots ?? []) {
       const i = this.#indexOf(fresh.seq);
       const held = i < 0 ? undefined : this.#messages[i]!;
       if (held && version(fresh) > version(held)) {

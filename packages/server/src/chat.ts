@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   DEFAULT_LIMITS,
   ErrorCode,
+  type ChangeEntry,
   type ChatMessage,
   type DeleteEntry,
   type EditEntry,
@@ -49,7 +50,8 @@ export type ChangeRequest =
   | { kind: 'edit'; id: string; text: string }
   | { kind: 'delete'; id: string }
   | { kind: 'reaction'; id: string; emoji: string; on: boolean };
-type EntryOf<R extends ChangeRequest> = R extends { kind: 'edit' } ? EditEntry : R extends { kind: 'delete' } ? DeleteEntry : ReactionEntry;
+/** The log entry a change request becomes. */
+export type EntryOf<R extends ChangeRequest> = R extends { kind: 'edit' } ? EditEntry : R extends { kind: 'delete' } ? DeleteEntry : ReactionEntry;
 
 /** A message as a member sends it: text or an uploaded image of the room. */
 export interface OutgoingMessage {
@@ -62,6 +64,9 @@ export interface OutgoingMessage {
   /** The id of the room's message this one replies to. */
   replyTo?: string | undefined;
 }
+
+/** A change checked by `Chat.checkChange`, ready to append. */
+export type ChangeMessage = NewMessage & { kind: 'edit' | 'delete' | 'reaction'; targetId: number };
 
 /** A member's message ready to store: text, or an image checked to belong to the room. */
 export type ComposedMessage = NewMessage & { kind: 'text' | 'image' };
@@ -194,35 +199,44 @@ export class Chat {
    */
   async compose(room: RoomRecord, message: OutgoingMessage): Promise<ComposedMessage> {
     const { author, authorId, clientId } = message;
+    const composed: ComposedMessage =
+      message.imageId === undefined
+        ? { kind: 'text', author, authorId, text: message.text, clientId }
+        : { kind: 'image', author, authorId, image: await this.images.infoInRoom(room, message.imageId), clientId };
+    // A plain message (the hot path) costs nothing more: only a reply reads its target, and only a
+    // text with an @ reads the member list (from Redis, with several nodes).
+    if (message.replyTo === undefined && !message.text?.includes('@')) return composed;
     const data: EntryData = {};
-    let quote;
     if (message.replyTo !== undefined) {
       const target = await this.#target(room, message.replyTo);
-      quote = quoteOf(target);
+      composed.quote = quoteOf(target);
       data.replyTo = String(target.id);
     }
-    // Only a text with an @ costs the member list (a Redis read with several nodes).
     if (message.text?.includes('@')) {
       const mentions = findMentions(message.text, await this.presence.list(room));
       if (mentions.length) data.mentions = mentions;
     }
-    const extra = { ...(Object.keys(data).length ? { data } : {}), ...(quote ? { quote } : {}) };
-    if (message.imageId === undefined) return { kind: 'text', author, authorId, text: message.text, clientId, ...extra };
-    return { kind: 'image', author, authorId, image: await this.images.infoInRoom(room, message.imageId), clientId, ...extra };
+    if (data.replyTo !== undefined || data.mentions) composed.data = data;
+    return composed;
   }
 
   /**
    * Changes a message of the room as `actor`: edit or delete one's own (an edit within
-   * `editWindowMs`), react to anyone's. Checked here, then appended to the room's log through the
-   * same group commit as messages (so its seq is in commit order), which applies it to the target.
-   * Unknown targets, and entries that are not messages (joins, changes), are MESSAGE_NOT_FOUND;
-   * another's message is FORBIDDEN (moderators will come with the moderation work).
+   * `editWindowMs`), react to anyone's. See `checkChange` and `postChange`.
    */
   async change<R extends ChangeRequest>(room: RoomRecord, actor: Member, request: R, connectionId?: string): Promise<EntryOf<R>> {
+    return this.postChange(room, await this.checkChange(room, actor, request), connectionId) as Promise<EntryOf<R>>;
+  }
+
+  /**
+   * Checks a change and turns it into the log entry to append. Unknown targets, and entries that
+   * are not messages (joins, changes), are MESSAGE_NOT_FOUND, as are deleted ones; another's
+   * message is FORBIDDEN (moderators will come with the moderation work).
+   */
+  async checkChange(room: RoomRecord, actor: Member, request: ChangeRequest): Promise<ChangeMessage> {
     const target = await this.#target(room, request.id);
     if (target.deleted_at !== null && target.deleted_at !== undefined) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, 'That message was deleted');
     const entry = { author: actor.name, authorId: actor.id, targetId: Number(target.id) };
-    let stored: LogEntry;
     if (request.kind === 'reaction') {
       if (request.on) {
         const emojis = await this.#db('reactions').where({ message_id: target.id }).distinct('emoji');
@@ -230,20 +244,26 @@ export class Chat {
           throw new ChatError(ErrorCode.TOO_MANY_REACTIONS, `A message can carry at most ${this.#config.reactionsPerMessage} different reactions`);
         }
       }
-      stored = await this.#record(room, { kind: 'reaction', ...entry, data: { emoji: request.emoji, on: request.on } }, connectionId);
-    } else {
-      if (!target.author_id || target.author_id !== actor.id) throw new ChatError(ErrorCode.FORBIDDEN, 'Only its author can change a message');
-      if (request.kind === 'edit') {
-        if (target.kind !== 'text') throw new ChatError(ErrorCode.FORBIDDEN, 'Only text messages can be edited');
-        if (Date.now() - Number(target.created_at) > this.#config.editWindowMs) {
-          throw new ChatError(ErrorCode.EDIT_WINDOW_CLOSED, `Messages can be edited for ${Math.round(this.#config.editWindowMs / 60_000)} minutes after sending`);
-        }
-        stored = await this.#record(room, { kind: 'edit', ...entry, text: request.text }, connectionId);
-      } else {
-        stored = await this.#record(room, { kind: 'delete', ...entry }, connectionId);
-      }
+      return { kind: 'reaction', ...entry, data: { emoji: request.emoji, on: request.on } };
     }
-    return stored as EntryOf<R>;
+    if (!target.author_id || target.author_id !== actor.id) throw new ChatError(ErrorCode.FORBIDDEN, 'Only its author can change a message');
+    if (request.kind === 'delete') return { kind: 'delete', ...entry };
+    if (target.kind !== 'text') throw new ChatError(ErrorCode.FORBIDDEN, 'Only text messages can be edited');
+    if (Date.now() - Number(target.created_at) > this.#config.editWindowMs) {
+      const ms = this.#config.editWindowMs;
+      const window = ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+      throw new ChatError(ErrorCode.EDIT_WINDOW_CLOSED, `Messages can be edited for ${window} after sending`);
+    }
+    return { kind: 'edit', ...entry, text: request.text };
+  }
+
+  /**
+   * Appends a checked change to the room's log through the same group commit as messages (so its
+   * seq is in commit order); the writer applies it to the target in that transaction. Queued
+   * before this returns, like `post`; published once committed.
+   */
+  postChange(room: RoomRecord, change: ChangeMessage, connectionId?: string): Promise<ChangeEntry> {
+    return this.#record(room, change, connectionId) as Promise<ChangeEntry>;
   }
 
   /** Tells the room's other connections that `member` is typing. Never stored. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { CHANGE_KINDS, quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
+import { quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
 import type { Database, ImageRow, MessageRow } from './db.js';
 import { imageInfo } from './images.js';
 import type { EntryData } from './message-writer.js';
@@ -22,7 +22,7 @@ export interface RowExtras {
   replyTo?: ReplyQuote | undefined;
 }
 
-const isChangeKind = (kind: string) => (CHANGE_KINDS as readonly string[]).includes(kind);
+const isChangeKind = (kind: string) => kind === 'edit' || kind === 'delete' || kind === 'reaction';
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 /** The entry's `data`, parsed (null and malformed as none). */
@@ -36,8 +36,8 @@ export function entryData(row: Pick<MessageRow, 'data'>): EntryData {
 }
 
 /** The wire form of a stored log entry: a message, or a change to one. */
-export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras: RowExtras = {}): LogEntry {
-  if (!isChangeKind(row.kind)) return toChatMessage(room, row, extras.image, extras);
+export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: RowExtras): LogEntry {
+  if (!isChangeKind(row.kind)) return toChatMessage(room, row, extras?.image, extras);
   const base = { id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, target: String(row.target_id), createdAt: iso(row.created_at) };
   const withAuthor = row.author_id === null ? base : { ...base, authorId: row.author_id };
   const kind = row.kind as EntryKind;
@@ -48,7 +48,7 @@ export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras: RowE
 }
 
 /** The wire form of a stored message; `image` saves the lookup when the caller has it. */
-export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo, extras: RowExtras = {}): ChatMessage {
+export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo, extras?: RowExtras): ChatMessage {
   const message: ChatMessage = {
     id: String(row.id),
     roomCode: room.code,
@@ -71,8 +71,8 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
     const data = entryData(row);
     if (data.mentions?.length) message.mentions = data.mentions;
   }
-  if (extras.replyTo) message.replyTo = extras.replyTo;
-  if (extras.reactions?.length) message.reactions = extras.reactions;
+  if (extras?.replyTo) message.replyTo = extras.replyTo;
+  if (extras?.reactions?.length) message.reactions = extras.reactions;
   return message;
 }
 

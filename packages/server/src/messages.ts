@@ -148,7 +148,7 @@ export class Messages {
     this.stats.appends += unique.length;
     const results = unique.map(({ room, message }, i): AppendResult => {
       const { row, created } = outcomes[i]!;
-      return { message: toLogEntry(room, row, created ? { image: message.image, replyTo: message.quote } : {}), created };
+      return { message: toLogEntry(room, row, created && (message.image || message.quote) ? { image: message.image, replyTo: message.quote } : undefined), created };
     });
     batch.forEach((pending, i) => {
       const j = uniqueIndex[i]!;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
-import type { Chat, ChangeRequest } from '../chat.js';
+import type { Chat, ChangeRequest, EntryOf } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
@@ -92,7 +92,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId, replyTo }) => {
     const posted = queued.then(async () => {
       const { room, member } = membership(code);
-      await spendMessage();
+      await rateLimits.messages.consume(`socket:${socket.id}`);
+      await rateLimits.messagesPerAddress.consume(address);
       const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId, replyTo });
       // In an object, so that this resolves once the message is queued, not once it is stored.
       return { stored: chat.post(room, message, socket.id) };
@@ -106,17 +107,19 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return chat.history(room, query, member.id);
   }, log);
 
-  // Changes to messages: checked in Chat.change, stored as log entries through the same group
-  // commit as messages. Queued behind the connection's sends, so an edit of a message just sent
-  // finds it.
+  // Changes to messages: checked by Chat.checkChange, stored as log entries through the same
+  // group commit as messages, in the connection's order with its sends (an edit of a message just
+  // sent finds it; a reaction and its removal stay in order).
   const change = <R extends ChangeRequest>(code: string, request: R) => {
     const changed = queued.then(async () => {
       const { room, member } = membership(code);
       await spendMessage();
-      return { entry: chat.change(room, member, request, socket.id) };
+      const entry = await chat.checkChange(room, member, request);
+      // In an object, so that this resolves once the change is queued, not once it is stored.
+      return { stored: chat.postChange(room, entry, socket.id) };
     });
     queued = changed.catch(() => undefined);
-    return changed.then(async ({ entry }) => ({ entry: await entry }));
+    return changed.then(async ({ stored }) => ({ entry: (await stored) as EntryOf<R> }));
   };
   handle(socket, 'message:edit', schemas.messageEdit, ({ code, id, text }) => change(code, { kind: 'edit', id, text }), log);
   handle(socket, 'message:delete', schemas.messageDelete, ({ code, id }) => change(code, { kind: 'delete', id }), log);

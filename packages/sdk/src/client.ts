@@ -8,7 +8,7 @@ import {
   normalizeRoomCode,
   type Ack,
   type ClientToServerEvents,
-  type ChatMessage,
+  type LogEntry,
   type JoinOptions,
   type Limits,
   type RoomSnapshot,
@@ -87,7 +87,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #closed = false;
   #transport: RoomTransport;
   /** Messages for rooms whose join awaits its answer, by code. */
-  #early = new Map<string, ChatMessage[]>();
+  #early = new Map<string, LogEntry[]>();
   /** The server's limits as last seen in a snapshot; the defaults before the first join. */
   #limits: Limits = { ...DEFAULT_LIMITS };
   /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
@@ -146,7 +146,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     const normalized = normalizeRoomCode(code);
     // Messages broadcast to the room after the server read the snapshot can arrive before the
     // join's answer; they are kept and handed to the room once it exists.
-    const early: ChatMessage[] = [];
+    const early: LogEntry[] = [];
     if (!this.#rooms.has(normalized)) this.#early.set(normalized, early);
     let res;
     try {
@@ -209,6 +209,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     });
     socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
+    socket.on('member:typing', (event) => this.#rooms.get(event.roomCode)?._memberTyping(event.member));
+    socket.on('read:updated', (event) => this.#rooms.get(event.roomCode)?._readUpdated(event.memberId, event.seq));
   }
 
   async #rejoinAll(): Promise<void> {

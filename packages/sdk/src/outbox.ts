@@ -4,6 +4,8 @@ export interface OutboxEntry {
   clientId: string;
   text?: string;
   imageId?: string;
+  /** The id of the message this one replies to. */
+  replyTo?: string;
   /** When it was first queued, ISO 8601. */
   queuedAt: string;
   /**

@@ -49,6 +49,14 @@ export const ErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   /** HTTP: the request (headers and body) did not arrive within the server's time limit. */
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The message does not exist in this room (or is not one that can be changed: a join line, an edit...). */
+  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  /** The member may not do this to that message: editing or deleting another member's message. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The message is older than the server's edit window (`editWindowMs`): it can be deleted, no longer edited. */
+  EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
+  /** The message already carries as many different reactions as the server allows (`reactionsPerMessage`). */
+  TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */
@@ -113,6 +121,42 @@ export interface ImageInfo {
 
 /** What a message is: something someone said, an image, or a system line for a join or leave. */
 export type MessageKind = 'text' | 'image' | 'join' | 'leave';
+/** Log entries that change a message shown earlier (its `target`) instead of adding one. */
+export type ChangeKind = 'edit' | 'delete' | 'reaction';
+/** Every kind of entry in a room's event log. */
+export type EntryKind = MessageKind | ChangeKind;
+/** The change kinds, for telling entries apart at run time. */
+export const CHANGE_KINDS: readonly ChangeKind[] = ['edit', 'delete', 'reaction'];
+
+/** The quote a reply carries of the message it answers, as that message is now. */
+export interface ReplyQuote {
+  /** The id of the message replied to. */
+  id: string;
+  author: string;
+  /** The start of its text ({@link quoteExcerpt}); absent for an image or a deleted message. */
+  excerpt?: string;
+  /** Set once the message replied to was deleted. */
+  deleted?: true;
+}
+
+/** One emoji's reactions on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** Whether the member reading (the room's `self`) is one of them. */
+  mine: boolean;
+}
+
+/** Longest excerpt a reply quotes, in code points. */
+export const QUOTE_EXCERPT_LENGTH = 120;
+/** The excerpt a reply quotes of `text`: its first {@link QUOTE_EXCERPT_LENGTH} code points. */
+export function quoteExcerpt(text: string): string {
+  const points = [...text];
+  return points.length <= QUOTE_EXCERPT_LENGTH ? text : points.slice(0, QUOTE_EXCERPT_LENGTH).join('') + '…';
+}
+/** How long a typing signal lasts without a refresh; the SDK refreshes it at most every {@link TYPING_REFRESH_MS}. */
+export const TYPING_EXPIRY_MS = 6000;
+export const TYPING_REFRESH_MS = 3000;
 
 /** A stored message. `seq` increases by one per message within a room, with no gaps. */
 export interface ChatMessage {
@@ -137,6 +181,69 @@ export interface ChatMessage {
   clientId?: string;
   /** Server time, ISO 8601. */
   createdAt: string;
+  /**
+   * The seq of the newest log entry folded into this message (its own seq until it is edited,
+   * deleted or reacted to). A change entry applies only if its seq is greater: see docs/api.md.
+   * Absent means `seq`.
+   */
+  version?: number;
+  /** When the text was last edited (ISO 8601); absent if never. */
+  editedAt?: string;
+  /** Set when the message was deleted: a tombstone, without text, image, reactions or quote. */
+  deletedAt?: string;
+  /** The message this one replies to, quoted as it is now. */
+  replyTo?: ReplyQuote;
+  /** Reactions by emoji, in the order first given; absent when there are none. */
+  reactions?: Reaction[];
+  /** The `Member.id`s of present members named as `@name` in the text. */
+  mentions?: string[];
+}
+
+interface ChangeBase {
+  id: string;
+  roomCode: string;
+  seq: number;
+  /** Who made the change (display name and member id). */
+  author: string;
+  authorId?: string;
+  /** The id of the message changed. */
+  target: string;
+  createdAt: string;
+  /** An edit's new text; absent for other changes. */
+  text?: string;
+  /**
+   * Change entries have no image and no client id; declared so that code going through a page's
+   * entries may read them from any entry, as it could when every entry was a message.
+   */
+  image?: undefined;
+  clientId?: undefined;
+}
+/** The target's text became `text` (absent once the target was deleted: its text is gone too). */
+export interface EditEntry extends ChangeBase {
+  kind: 'edit';
+}
+/** The target was deleted: it becomes a tombstone. */
+export interface DeleteEntry extends ChangeBase {
+  kind: 'delete';
+}
+/** `authorId` added (`on`) or removed an `emoji` on the target, which now has `count` of it. */
+export interface ReactionEntry extends ChangeBase {
+  kind: 'reaction';
+  emoji: string;
+  on: boolean;
+  count: number;
+}
+/** An entry that changes an earlier message. */
+export type ChangeEntry = EditEntry | DeleteEntry | ReactionEntry;
+/**
+ * One entry of a room's event log, as delivered (`message:created`) and paged (history): a
+ * message, or a change to one. Seqs count every entry, so catching up by seq brings both.
+ */
+export type LogEntry = ChatMessage | ChangeEntry;
+
+/** Whether a log entry changes an earlier message rather than being one. */
+export function isChange(entry: LogEntry): entry is ChangeEntry {
+  return (CHANGE_KINDS as readonly string[]).includes(entry.kind);
 }
 
 /** Someone present in a room. One member may have several connections (tabs). */
@@ -153,16 +260,23 @@ export interface RoomSnapshot {
   /** The member this connection joined as. */
   self: Member;
   members: Member[];
-  /** The newest page of history, oldest first. */
-  messages: ChatMessage[];
+  /**
+   * The newest page of the room's log, oldest first: messages as they are now, and the change
+   * entries among them (see {@link LogEntry}).
+   */
+  messages: LogEntry[];
   /** Whether older messages than `messages[0]` exist. */
   hasMore: boolean;
   limits: Limits;
+  /** The seq up to which this member has read (`read:mark`), 0 if never; it is stored. */
+  readSeq?: number;
+  /** How far each present member (self included) has read, by `Member.id`. */
+  readPositions?: Record<string, number>;
 }
 
-/** A page of history, oldest first. */
+/** A page of the log, oldest first: messages as they are now, change entries as they were made. */
 export interface HistoryPage {
-  messages: ChatMessage[];
+  messages: LogEntry[];
   /**
    * Whether more messages lie beyond this page in the direction asked: older than the first
    * (newest page, `before`), or newer than the last (`after`).
@@ -192,7 +306,47 @@ interface SendBase {
   /** The client's id for this message; re-sending the same id returns the stored original. */
   clientId: string;
 }
-export type MessageSendPayload = (SendBase & { text: string }) | (SendBase & { imageId: string });
+export type MessageSendPayload = ((SendBase & { text: string }) | (SendBase & { imageId: string })) & {
+  /** The id of a message of the room this one replies to. */
+  replyTo?: string;
+};
+/** Edit one's own text message (within the server's `editWindowMs`). */
+export interface MessageEditPayload {
+  code: string;
+  id: string;
+  text: string;
+}
+/** Delete one's own message: its text or image is erased from storage, a tombstone stays. */
+export interface MessageDeletePayload {
+  code: string;
+  id: string;
+}
+/** Add or remove this member's `emoji` on a message. */
+export interface ReactionPayload {
+  code: string;
+  id: string;
+  emoji: string;
+}
+/** This member is typing in the room (repeat every few seconds while it lasts). */
+export interface TypingPayload {
+  code: string;
+}
+/** This member has read the room up to `seq`; positions only move forward. */
+export interface ReadMarkPayload {
+  code: string;
+  seq: number;
+}
+/** Who is typing: sent for each `typing:start`, lasting {@link TYPING_EXPIRY_MS} unless repeated. */
+export interface TypingEvent {
+  roomCode: string;
+  member: Member;
+}
+/** A member's read position moved (for "seen by"). */
+export interface ReadEvent {
+  roomCode: string;
+  memberId: string;
+  seq: number;
+}
 /**
  * A page of history. With `before`: the newest `limit` messages older than it. With `after`: the
  * oldest `limit` messages newer than it (catching up). With neither: the newest page.
@@ -216,6 +370,13 @@ export interface ClientToServerEvents {
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
+  'message:edit': (payload: MessageEditPayload, ack: (res: Ack<{ entry: EditEntry }>) => void) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ entry: DeleteEntry }>) => void) => void;
+  'reaction:add': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
+  'reaction:remove': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
+  /** Never stored and never given a seq; rate-limited per connection. */
+  'typing:start': (payload: TypingPayload, ack: (res: Ack) => void) => void;
+  'read:mark': (payload: ReadMarkPayload, ack: (res: Ack<{ seq: number }>) => void) => void;
 }
 
 /** Events the server emits to the members of a room. */
@@ -225,10 +386,14 @@ export interface ServerToClientEvents {
    * request stored it, whose ack carries it: a message sent (its member's other connections do
    * get it), a join line.
    */
-  'message:created': (message: ChatMessage) => void;
+  'message:created': (message: LogEntry) => void;
   /** Not sent to the joining connection, whose snapshot has the member. */
   'member:joined': (event: MemberEvent) => void;
   'member:left': (event: MemberEvent) => void;
+  /** A member is typing (not sent to its own connection). Ephemeral: not in the log. */
+  'member:typing': (event: TypingEvent) => void;
+  /** A member's read position moved forward. */
+  'read:updated': (event: ReadEvent) => void;
 }
 
 /** HTTP routes, relative to the server URL. */

@@ -3,8 +3,8 @@ import { ChatError } from './errors.js';
 import { timeOrderedId } from './ids.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { checkSend, wellFormed } from './send-checks.js';
-import { ErrorCode } from './protocol.js';
-import type { ChatMessage, ClientToServerEvents, HistoryPage, ImageInfo, Limits, Member, RoomSnapshot } from './protocol.js';
+import { ErrorCode, isChange, TYPING_EXPIRY_MS, TYPING_REFRESH_MS } from './protocol.js';
+import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot } from './protocol.js';
 import { Timeline } from './timeline.js';
 import type { UploadOptions, UploadSource } from './upload.js';
 
@@ -23,8 +23,19 @@ export interface RoomTransport {
 export interface RoomEvents {
   /** A new message, live or caught up after a disconnect: each once, in the room's order. */
   message: (message: ChatMessage) => void;
+  /**
+   * A message already in `messages` changed: edited, deleted (a tombstone: `deletedAt`, no text or
+   * image), reacted to, or the message it replies to changed. Carries the message as it is now.
+   */
+  'message-updated': (message: ChatMessage) => void;
   /** Older messages were loaded by {@link Room.loadOlder}; they are now at the start of `messages`. */
   history: (messages: ChatMessage[]) => void;
+  /** Who is typing now (others only); empties by itself a few seconds after the last signal. */
+  typing: (members: Member[]) => void;
+  /** A member read the room up to `seq` (for "seen by"; see {@link Room.seenBy}). */
+  read: (event: { memberId: string; seq: number }) => void;
+  /** {@link Room.unreadCount} changed. */
+  unread: (count: number) => void;
   'member-joined': (member: Member) => void;
   'member-left': (member: Member) => void;
   /** The member list changed (a join, a leave, or a re-sync after reconnecting). */
@@ -45,6 +56,8 @@ export interface SendOptions {
    * faster than random ones.
    */
   clientId?: string;
+  /** The id of a message of the room this one replies to; the stored message quotes it. */
+  replyTo?: string;
 }
 
 /** Waits between retries of a send the server could not store (UNAVAILABLE, TIMEOUT). */
@@ -87,6 +100,13 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** The callers waiting on each queued client id (a retry by the same id joins the first). */
   #waiters = new Map<string, Array<{ resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }>>();
   #transport: RoomTransport;
+  /** This member's stored read position (the highest seq marked read). */
+  #readSeq = 0;
+  /** Read positions of members, by member id. */
+  #reads = new Map<string, number>();
+  /** Members typing now, with the timer that ends it. */
+  #typing = new Map<string, { member: Member; timer: ReturnType<typeof setTimeout> }>();
+  #lastTypingSent = 0;
 
   /** The private member id this room was joined with; re-joins use it. */
   readonly #memberId: string;
@@ -102,7 +122,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#limits = snapshot.limits;
     this.#hasMore = snapshot.hasMore;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
-    this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)));
+    this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)), snapshot.self.id);
+    this.#readSeq = snapshot.readSeq ?? 0;
+    this.#reads = new Map(Object.entries(snapshot.readPositions ?? {}));
     // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
     // to listen, so that it hears of one that fails ('send-failed').
     if (this.pending.length) setTimeout(() => void this.#flush(), 0);
@@ -136,6 +158,79 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   get left(): boolean {
     return this.#left;
   }
+  /** The seq up to which this member has read (stored on the server: it survives reloads). */
+  get readSeq(): number {
+    return this.#readSeq;
+  }
+  /** Messages of others (texts and images, not deleted) loaded after {@link Room.readSeq}. */
+  get unreadCount(): number {
+    let count = 0;
+    const messages = this.#timeline.messages;
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > this.#readSeq; i--) {
+      const m = messages[i]!;
+      if ((m.kind === 'text' || m.kind === 'image') && !m.deletedAt && m.authorId !== this.#self.id) count++;
+    }
+    return count;
+  }
+  /** Others typing now. */
+  get typingMembers(): Member[] {
+    return [...this.#typing.values()].map((t) => t.member);
+  }
+
+  /** The present members (but the author) who have read up to `message`: "seen by". */
+  seenBy(message: Pick<ChatMessage, 'seq' | 'authorId'>): Member[] {
+    return this.members.filter((m) => m.id !== message.authorId && (this.#reads.get(m.id) ?? 0) >= message.seq);
+  }
+
+  /**
+   * Edits one of this member's text messages (within the server's edit window); resolves once the
+   * edit is stored. `messages` shows the new text and `editedAt`, here and for every member.
+   * Others' messages reject with FORBIDDEN, unknown ones with MESSAGE_NOT_FOUND, old ones with
+   * EDIT_WINDOW_CLOSED.
+   */
+  async edit(messageId: string, text: string): Promise<EditEntry> {
+    const res = await this.#change('message:edit', { code: this.code, id: messageId, text: wellFormed(String(text)) });
+    return res.entry;
+  }
+
+  /** Deletes one of this member's messages: the server erases its text or image; a tombstone stays. */
+  async delete(messageId: string): Promise<DeleteEntry> {
+    return (await this.#change('message:delete', { code: this.code, id: messageId })).entry;
+  }
+
+  /** Adds this member's `emoji` reaction to a message. */
+  async react(messageId: string, emoji: string): Promise<ReactionEntry> {
+    return (await this.#change('reaction:add', { code: this.code, id: messageId, emoji })).entry;
+  }
+
+  /** Takes this member's `emoji` reaction off a message. */
+  async unreact(messageId: string, emoji: string): Promise<ReactionEntry> {
+    return (await this.#change('reaction:remove', { code: this.code, id: messageId, emoji })).entry;
+  }
+
+  /**
+   * Tells the others this member is typing: call it on every keystroke; it goes out at most every
+   * few seconds, and the signal ends by itself. Best effort: failures are ignored.
+   */
+  typing(): void {
+    const now = Date.now();
+    if (this.#left || !this.#ready || now - this.#lastTypingSent < TYPING_REFRESH_MS) return;
+    this.#lastTypingSent = now;
+    this.#transport.request('typing:start', { code: this.code }).catch(() => undefined);
+  }
+
+  /**
+   * Marks the room read up to `seq` (default: the newest message loaded) and stores it on the
+   * server; positions only move forward. Updates {@link Room.unreadCount} at once.
+   */
+  async markRead(seq: number = this.#timeline.newestSeq): Promise<void> {
+    if (seq <= this.#readSeq) return;
+    this.#readSeq = seq;
+    this.#reads.set(this.#self.id, seq);
+    this.emit('unread', this.unreadCount);
+    const res = await this.#transport.request('read:mark', { code: this.code, seq });
+    if (res.seq > this.#readSeq) this.#readSeq = res.seq;
+  }
 
   /**
    * Sends a text message; resolves with the stored message once it is committed. While the
@@ -145,6 +240,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     return this.#enqueue({ text }, options);
   }
+
 
   /** Uploads an image and sends it as a message; resolves with the stored message. */
   async sendImage(source: UploadSource, options: SendOptions & UploadOptions = {}): Promise<ChatMessage> {
@@ -201,9 +297,32 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     return { code: this.code, name: this.#self.name, memberId: this.#memberId };
   }
 
-  /** @internal A message broadcast by the server. */
-  _receive(message: ChatMessage): void {
+  /** @internal A log entry broadcast by the server: a message or a change to one. */
+  _receive(message: LogEntry): void {
     this.#accept([message]);
+  }
+
+  /** @internal Another member is typing. */
+  _memberTyping(member: Member): void {
+    if (member.id === this.#self.id) return;
+    clearTimeout(this.#typing.get(member.id)?.timer);
+    const timer = setTimeout(() => this.#stopTyping(member.id), TYPING_EXPIRY_MS);
+    (timer as { unref?: () => void }).unref?.();
+    const wasTyping = this.#typing.has(member.id);
+    this.#typing.set(member.id, { member, timer });
+    if (!wasTyping) this.emit('typing', this.typingMembers);
+  }
+
+  /** @internal A member's read position moved. */
+  _readUpdated(memberId: string, seq: number): void {
+    if (seq <= (this.#reads.get(memberId) ?? 0)) return;
+    this.#reads.set(memberId, seq);
+    if (memberId === this.#self.id && seq > this.#readSeq) {
+      // Read in another tab of this member.
+      this.#readSeq = seq;
+      this.emit('unread', this.unreadCount);
+    }
+    this.emit('read', { memberId, seq });
   }
 
   /** @internal */
@@ -215,6 +334,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal */
   _memberLeft(member: Member): void {
+    this.#stopTyping(member.id);
     if (!this.#members.delete(member.id)) return;
     this.emit('member-left', member);
     this.emit('members', this.members);
@@ -230,6 +350,8 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#self = snapshot.self;
     this.#limits = snapshot.limits;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
+    for (const [id, seq] of Object.entries(snapshot.readPositions ?? {})) this._readUpdated(id, seq);
+    if ((snapshot.readSeq ?? 0) > this.#readSeq) this._readUpdated(this.#self.id, snapshot.readSeq!);
     this.#ready = true;
     this.emit('members', this.members);
     this.#accept(snapshot.messages);
@@ -241,11 +363,29 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     if (this.#left) return;
     this.#left = true;
     clearTimeout(this.#retryTimer);
+    for (const { timer } of this.#typing.values()) clearTimeout(timer);
+    this.#typing.clear();
     const error = new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent');
     for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.reject(error);
     this.#waiters.clear();
     this.#transport.forget(this);
     this.emit('closed');
+  }
+
+  #stopTyping(memberId: string): void {
+    const typing = this.#typing.get(memberId);
+    if (!typing) return;
+    clearTimeout(typing.timer);
+    this.#typing.delete(memberId);
+    this.emit('typing', this.typingMembers);
+  }
+
+  /** A change request; its stored entry is folded in at once (the server does not echo it to this connection). */
+  async #change<E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]) {
+    if (this.#left) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left');
+    const res = await this.#transport.request(event, payload);
+    this.#accept([res.entry]);
+    return res;
   }
 
   #enqueue(content: { text: string } | { imageId: string }, options: SendOptions): Promise<ChatMessage> {
@@ -254,7 +394,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     const clientId = options.clientId ?? timeOrderedId();
     const refused = checkSend(checked, clientId, this.#limits);
     if (refused) return Promise.reject(refused);
-    const entry: OutboxEntry = { roomCode: this.code, clientId, ...checked, queuedAt: new Date().toISOString() };
+    const entry: OutboxEntry = { roomCode: this.code, clientId, ...checked, ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }), queuedAt: new Date().toISOString() };
     const result = new Promise<ChatMessage>((resolve, reject) => {
       const waiters = this.#waiters.get(entry.clientId) ?? [];
       waiters.push({ resolve, reject });
@@ -275,7 +415,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#flushing = true;
     try {
       for (let entry = this.pending[0]; entry && this.#ready && !this.#left; entry = this.pending[0]) {
-        const { roomCode: code, clientId, text, imageId } = entry;
+        const { roomCode: code, clientId, text, imageId, replyTo } = entry;
         // Entries may come from storage, written by another version or page: checked again.
         const refused = checkSend(entry, clientId, this.#limits);
         if (refused) {
@@ -285,11 +425,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
         try {
           this.#awaitingAck = true;
           const res = await this.#transport
-            .request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }) })
+            .request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }), ...(replyTo === undefined ? {} : { replyTo }) })
             .finally(() => (this.#awaitingAck = false));
           this.#settle(entry);
           this.#retryAttempt = 0;
-          const message = this.#absolute(res.message);
+          const message = this.#absolute(res.message) as ChatMessage;
           this.#accept([message]);
           this.#settleWaiters(clientId, (w) => w.resolve(message));
         } catch (cause) {
@@ -340,10 +480,25 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#retryTimer = setTimeout(() => void this.#flush(), delay);
   }
 
-  /** Adds newer messages; releases what is now in sequence, and fetches what a gap hides. */
-  #accept(messages: readonly ChatMessage[]): void {
-    for (const message of this.#timeline.accept(messages.map((m) => this.#absolute(m)))) this.emit('message', message);
+  /** Adds newer entries; releases what is now in sequence, and fetches what a gap hides. */
+  #accept(entries: readonly LogEntry[]): void {
+    this.#release(entries);
     this.#catchUpIfGap();
+  }
+
+  /** Folds entries into the timeline; announces new messages and changed ones. */
+  #release(entries: readonly LogEntry[]): { added: ChatMessage[] } {
+    // Counted only for listeners: it walks the unread messages.
+    const counting = this.hasListeners('unread');
+    const unread = counting ? this.unreadCount : 0;
+    const { added, updated } = this.#timeline.fold(entries.map((m) => this.#absolute(m)));
+    for (const message of added) {
+      if (message.authorId !== undefined) this.#stopTyping(message.authorId);
+      this.emit('message', message);
+    }
+    for (const message of updated) this.emit('message-updated', message);
+    if (counting && this.unreadCount !== unread) this.emit('unread', this.unreadCount);
+    return { added };
   }
 
   #catchUpIfGap(): void {
@@ -357,9 +512,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     try {
       while (this.#timeline.hasGap && this.#ready && !this.#left) {
         const page = await this.history({ after: this.#timeline.newestSeq, limit: this.#limits.historyMaxPageSize });
-        const released = this.#timeline.accept(page.messages);
-        for (const message of released) this.emit('message', message);
-        if (!page.hasMore && released.length === 0) break;
+        const before = this.#timeline.newestSeq;
+        this.#release(page.messages);
+        if (!page.hasMore && this.#timeline.newestSeq === before) break;
       }
     } catch {
       // The next reconnect's re-sync, or the next live message, tries again.
@@ -369,9 +524,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     if (!this.#timeline.hasGap) void this.#flush();
   }
 
-  #absolute(message: ChatMessage): ChatMessage {
-    if (!message.image || /^[a-z][a-z0-9+.-]*:/i.test(message.image.url)) return message;
+  #absolute<T extends LogEntry>(entry: T): T {
+    if (isChange(entry)) return entry;
+    const message = entry as ChatMessage;
+    if (!message.image || /^[a-z][a-z0-9+.-]*:/i.test(message.image.url)) return entry;
     const { url, thumbUrl } = message.image;
-    return { ...message, image: { ...message.image, url: this.#transport.resolveUrl(url), thumbUrl: this.#transport.resolveUrl(thumbUrl) } };
+    return { ...message, image: { ...message.image, url: this.#transport.resolveUrl(url), thumbUrl: this.#transport.resolveUrl(thumbUrl) } } as unknown as T;
   }
 }

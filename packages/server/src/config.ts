@@ -76,6 +76,24 @@ export interface ChatServerConfig {
    * the connection is closed; the client reconnects and catches up from the log.
    */
   socketMaxBufferedBytes: number;
+  /**
+   * How long after sending its author may edit a message (edits are log entries every member
+   * folds in; a window keeps old conversations from being rewritten). Deleting has no window.
+   */
+  editWindowMs: number;
+  /** Different emoji one message may carry; a new one beyond it is TOO_MANY_REACTIONS. */
+  reactionsPerMessage: number;
+  /** Longest reaction, in code points (an emoji with its modifiers and joiners). */
+  reactionMaxLength: number;
+  /**
+   * Typing signals one connection may send per window (the SDK sends one every 3 s at most while
+   * typing). They are broadcast only, never stored; over the budget they answer RATE_LIMITED.
+   */
+  typingPerWindow: number;
+  typingWindowMs: number;
+  /** Read positions one connection may store per window (`read:mark`, one database write each). */
+  readMarksPerWindow: number;
+  readMarkWindowMs: number;
   /** Image uploads one client address may make per window. */
   uploadsPerWindow: number;
   uploadWindowMs: number;
@@ -127,6 +145,13 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   socketMaxBufferedBytes: 2 * 1024 * 1024,
   uploadsPerWindow: 20,
   uploadWindowMs: 60_000,
+  editWindowMs: 15 * 60_000,
+  reactionsPerMessage: 20,
+  reactionMaxLength: 16,
+  typingPerWindow: 10,
+  typingWindowMs: 10_000,
+  readMarksPerWindow: 30,
+  readMarkWindowMs: 10_000,
 
   presenceGraceMs: 15_000,
   shutdownTimeoutMs: 10_000,

@@ -8,6 +8,7 @@ import * as seqFromIndex from '../migrations/20261201000000_seq_from_index.js';
 import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_index_by_time.js';
 import * as authorId from '../migrations/20261201120100_author_id.js';
 import * as presentMembers from '../migrations/20261206120000_present_members.js';
+import * as eventLog from '../migrations/20261206230000_event_log.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -30,6 +31,14 @@ export interface MessageRow {
   image_id: string | null;
   client_id: string | null;
   created_at: number | string;
+  /** JSON of the kind's own fields (EntryData); null when there are none. */
+  data?: string | null;
+  /** A change entry's target message. */
+  target_id?: number | string | null;
+  edited_at?: number | string | null;
+  deleted_at?: number | string | null;
+  /** The seq of the newest entry folded into this row; null: its own. */
+  version?: number | string | null;
 }
 export interface ImageRow {
   id: string;
@@ -54,6 +63,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201120000_client_id_index_by_time': clientIdIndexByTime,
   '20261201120100_author_id': authorId,
   '20261206120000_present_members': presentMembers,
+  '20261206230000_event_log': eventLog,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import type { ChatMessage, ImageInfo, MessageKind } from '@roomchat/sdk/protocol';
+import { quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
 import type { Database, ImageRow, MessageRow } from './db.js';
 import { imageInfo } from './images.js';
+import type { EntryData } from './message-writer.js';
 import type { RoomRecord } from './rooms.js';
 
 /** A stored message with the description (never the bytes) of its image, as queries return it. */
@@ -14,15 +15,47 @@ export function selectMessages(db: Database | Knex.Transaction) {
     .select('messages.*', 'images.mime', 'images.width', 'images.height', 'images.size');
 }
 
+/** What a row shows beyond its own columns: its reactions and its reply's quote, as they are now. */
+export interface RowExtras {
+  image?: ImageInfo | undefined;
+  reactions?: Reaction[] | undefined;
+  replyTo?: ReplyQuote | undefined;
+}
+
+const isChangeKind = (kind: string) => kind === 'edit' || kind === 'delete' || kind === 'reaction';
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+/** The entry's `data`, parsed (null and malformed as none). */
+export function entryData(row: Pick<MessageRow, 'data'>): EntryData {
+  if (!row.data) return {};
+  try {
+    return JSON.parse(row.data) as EntryData;
+  } catch {
+    return {};
+  }
+}
+
+/** The wire form of a stored log entry: a message, or a change to one. */
+export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: RowExtras): LogEntry {
+  if (!isChangeKind(row.kind)) return toChatMessage(room, row, extras?.image, extras);
+  const base = { id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, target: String(row.target_id), createdAt: iso(row.created_at) };
+  const withAuthor = row.author_id === null ? base : { ...base, authorId: row.author_id };
+  const kind = row.kind as EntryKind;
+  if (kind === 'edit') return row.text === null ? { ...withAuthor, kind } : { ...withAuthor, kind, text: row.text };
+  if (kind === 'delete') return { ...withAuthor, kind };
+  const data = entryData(row);
+  return { ...withAuthor, kind: 'reaction', emoji: data.emoji ?? '', on: data.on ?? false, count: data.count ?? 0 } satisfies ChangeEntry;
+}
+
 /** The wire form of a stored message; `image` saves the lookup when the caller has it. */
-export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo): ChatMessage {
+export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: ImageInfo, extras?: RowExtras): ChatMessage {
   const message: ChatMessage = {
     id: String(row.id),
     roomCode: room.code,
     seq: Number(row.seq),
     kind: row.kind as MessageKind,
     author: row.author,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
+    createdAt: iso(row.created_at),
   };
   if (row.author_id !== null) message.authorId = row.author_id;
   if (row.text !== null) message.text = row.text;
@@ -31,5 +64,22 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
   else if (row.image_id !== null && row.mime) {
     message.image = imageInfo({ id: row.image_id, mime: row.mime, width: row.width!, height: row.height!, size: row.size! });
   }
+  if (row.version !== null && row.version !== undefined) message.version = Number(row.version);
+  if (row.edited_at !== null && row.edited_at !== undefined) message.editedAt = iso(row.edited_at);
+  if (row.deleted_at !== null && row.deleted_at !== undefined) message.deletedAt = iso(row.deleted_at);
+  if (row.data) {
+    const data = entryData(row);
+    if (data.mentions?.length) message.mentions = data.mentions;
+  }
+  if (extras?.replyTo) message.replyTo = extras.replyTo;
+  if (extras?.reactions?.length) message.reactions = extras.reactions;
   return message;
+}
+
+/** How a reply quotes its target as the target is now. */
+export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { deleted_at?: number | string | null | undefined }): ReplyQuote {
+  const quote: ReplyQuote = { id: String(target.id), author: target.author };
+  if (target.deleted_at !== null && target.deleted_at !== undefined) quote.deleted = true;
+  else if (target.text !== null) quote.excerpt = quoteExcerpt(target.text);
+  return quote;
 }

@@ -1,20 +1,39 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { MessageKind } from '@roomchat/sdk/protocol';
+import type { EntryKind } from '@roomchat/sdk/protocol';
 import { sqliteFileOf, type Database, type MessageRow } from './db.js';
 import { selectMessages, type MessageWithImage } from './message-rows.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
 
-/** One message of a batch to store; the writer adds id, seq and time. */
+/** One message (or change entry) of a batch to store; the writer adds id, seq and time. */
 export interface AppendRequest {
   roomId: number;
-  kind: MessageKind;
+  kind: EntryKind;
   author: string;
   authorId: string | null;
+  /** A message's text; an edit's new text. */
   text: string | null;
   imageId: string | null;
   clientId: string | null;
+  /** The kind's own fields, stored as JSON in `data` (a reaction's `count` is added by the writer). */
+  data?: EntryData | null | undefined;
+  /** The message a change entry (edit, delete, reaction) changes, in the same room. */
+  targetId?: number | null | undefined;
+}
+
+/** What `data` holds, by kind: replies and mentions on messages; emoji, on and count on reactions. */
+export interface EntryData {
+  replyTo?: string;
+  mentions?: string[];
+  emoji?: string;
+  on?: boolean;
+  count?: number;
+}
+
+/** Whether the request is a change entry, whose effect on its target the writer applies. */
+export function isChangeRequest(request: AppendRequest): boolean {
+  return request.kind === 'edit' || request.kind === 'delete' || request.kind === 'reaction';
 }
 
 /** What became of an append: the new row, or the one stored earlier under its client id. */
@@ -28,6 +47,15 @@ export interface AppendOutcome {
  * client id (Messages merges those first). For each request, in order: a client id already stored
  * in the room returns that row; otherwise the room's next seq is taken and the message inserted,
  * so seqs are gap-free and in batch order within each room.
+ *
+ * A change entry also changes its target in that transaction, each guarded by `deleted_at is
+ * null` (a change that lost a race with a delete leaves the tombstone as it is), with `version`
+ * set to the entry's seq:
+ * - edit: the target's text and `edited_at`;
+ * - delete: text, image and `data` erased, `deleted_at` set, its reactions removed, the text of
+ *   its edit entries erased too, and its image's bytes deleted unless another message shows it;
+ * - reaction: the member's reaction added or removed, and the emoji's resulting count stored in
+ *   the entry's data, so the entry carries the state it leads to.
  */
 export interface MessageWriter {
   /** Gets ready to write (after migrations); rejects when storage cannot be written. */
@@ -79,9 +107,28 @@ export class KnexMessageWriter implements MessageWriter {
         // An unknown room (no entry) fails the insert's foreign key.
         const first = (lastSeq.get(roomId) ?? 0) + 1;
         indexes.forEach((index, k) => {
-          const { kind, author, authorId, text, imageId, clientId } = batch[index]!;
-          rows.push({ index, room_id: roomId, seq: first + k, kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now });
+          const { kind, author, authorId, text, imageId, clientId, targetId, data } = batch[index]!;
+          rows.push({
+            index,
+            room_id: roomId,
+            seq: first + k,
+            kind,
+            author,
+            author_id: authorId,
+            text,
+            image_id: imageId,
+            client_id: clientId,
+            created_at: now,
+            data: data ? JSON.stringify(data) : null,
+            target_id: targetId ?? null,
+          });
         });
+      }
+      // Changes take effect before the entries are inserted (their seqs are known), in each
+      // room's order (rooms do not touch each other's messages).
+      for (const row of rows) {
+        const request = batch[row.index]!;
+        if (isChangeRequest(request)) row.data = await applyChange(trx, request, Number(row.seq), now);
       }
       const inserted = await trx('messages')
         .insert(rows.map(({ index: _, ...row }) => row))
@@ -95,6 +142,42 @@ export class KnexMessageWriter implements MessageWriter {
   async start(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+/** Applies a change entry's effect to its target (see MessageWriter); returns the entry's data. */
+async function applyChange(trx: Knex.Transaction, request: AppendRequest, seq: number, now: number): Promise<string | null> {
+  const targetId = request.targetId!;
+  const live = () => trx('messages').where({ id: targetId }).whereNull('deleted_at');
+  if (request.kind === 'edit') {
+    await live().update({ text: request.text, edited_at: now, version: seq });
+    return request.data ? JSON.stringify(request.data) : null;
+  }
+  if (request.kind === 'delete') {
+    const target = await live().first('image_id');
+    if (!target) return null;
+    await live().update({ text: null, image_id: null, data: null, deleted_at: now, version: seq });
+    await trx('messages').where({ target_id: targetId, kind: 'edit' }).update({ text: null });
+    await trx('reactions').where({ message_id: targetId }).delete();
+    if (target.image_id) {
+      await trx('images')
+        .where({ id: target.image_id })
+        .whereNotExists(trx('messages').where({ image_id: target.image_id }).select(trx.raw('1')))
+        .delete();
+    }
+    return null;
+  }
+  const { emoji, on } = request.data as { emoji: string; on: boolean };
+  const target = await live().first('id');
+  let count = 0;
+  if (target) {
+    const reaction = { message_id: targetId, member_id: request.authorId!, emoji };
+    if (on) await trx('reactions').insert(reaction).onConflict(['message_id', 'emoji', 'member_id']).ignore();
+    else await trx('reactions').where(reaction).delete();
+    const [row] = await trx('reactions').where({ message_id: targetId, emoji }).count({ n: '*' });
+    count = Number(row?.n ?? 0);
+    await live().update({ version: seq });
+  }
+  return JSON.stringify({ emoji, on, count });
 }
 
 /**

@@ -1,13 +1,13 @@
-import { ErrorCode, type ChatMessage, type HistoryPage, type ImageInfo, type MessageKind } from '@roomchat/sdk/protocol';
+import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
 import { ChatError } from './errors.js';
 import { isUniqueViolation, type Database } from './db.js';
-import { selectMessages, toChatMessage } from './message-rows.js';
-import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
+import { entryData, quoteOf, selectMessages, toLogEntry, type MessageWithImage } from './message-rows.js';
+import { createMessageWriter, type AppendRequest, type EntryData, type MessageWriter } from './message-writer.js';
 import type { RoomRecord } from './rooms.js';
 
 /** A message to store; the server adds id, seq and time. */
 export interface NewMessage {
-  kind: MessageKind;
+  kind: EntryKind;
   author: string;
   /** The sending (or arriving, leaving) member's public id; none for HTTP posts. */
   authorId?: string | undefined;
@@ -15,6 +15,12 @@ export interface NewMessage {
   /** The image of an image message, already checked to belong to the room. */
   image?: ImageInfo | undefined;
   clientId?: string | undefined;
+  /** The kind's own fields (replyTo, mentions; a reaction's emoji and on). */
+  data?: EntryData | undefined;
+  /** A change entry's target, checked to be a message of the room. */
+  targetId?: number | undefined;
+  /** A reply's quote of its target, read when it was sent; shown in the answer and broadcast. */
+  quote?: ReplyQuote | undefined;
 }
 
 export interface HistoryQuery {
@@ -24,7 +30,7 @@ export interface HistoryQuery {
 }
 
 export interface AppendResult {
-  message: ChatMessage;
+  message: LogEntry;
   /** False when the client id was seen before and the original is returned. */
   created: boolean;
 }
@@ -142,7 +148,7 @@ export class Messages {
     this.stats.appends += unique.length;
     const results = unique.map(({ room, message }, i): AppendResult => {
       const { row, created } = outcomes[i]!;
-      return { message: toChatMessage(room, row, created ? message.image : undefined), created };
+      return { message: toLogEntry(room, row, created && (message.image || message.quote) ? { image: message.image, replyTo: message.quote } : undefined), created };
     });
     batch.forEach((pending, i) => {
       const j = uniqueIndex[i]!;
@@ -161,11 +167,12 @@ export class Messages {
   }
 
   /**
-   * A page of history, oldest first: the newest `limit` messages with seq below `before` (or the
+   * A page of the log, oldest first: the newest `limit` entries with seq below `before` (or the
    * newest of all), or with `after`, the oldest `limit` newer than it. Keyset on (room_id, seq),
-   * so deep pages cost what the first one does.
+   * so deep pages cost what the first one does. Messages are as they are now: edited, deleted,
+   * with their reactions (`mine` for `viewerId`) and their reply's quote of its target now.
    */
-  async page(room: RoomRecord, options: HistoryQuery): Promise<HistoryPage> {
+  async page(room: RoomRecord, options: HistoryQuery, viewerId?: string): Promise<HistoryPage> {
     const forward = options.after !== undefined;
     const query = this.#select(room)
       .orderBy('messages.seq', forward ? 'asc' : 'desc')
@@ -176,12 +183,50 @@ export class Messages {
     const hasMore = rows.length > options.limit;
     const page = rows.slice(0, options.limit);
     if (!forward) page.reverse();
-    return { messages: page.map((row) => toChatMessage(room, row)), hasMore };
+    const { reactions, quotes } = await this.#extras(room, page, viewerId);
+    return {
+      messages: page.map((row) => {
+        const replyTo = row.data ? entryData(row).replyTo : undefined;
+        return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) });
+      }),
+      hasMore,
+    };
   }
 
-  async #findByClientId(room: RoomRecord, clientId: string): Promise<ChatMessage | undefined> {
+  /** The reactions on a page's messages and the messages its replies quote, in two queries at most. */
+  async #extras(room: RoomRecord, rows: MessageWithImage[], viewerId: string | undefined) {
+    const reactions = new Map<string, Reaction[]>();
+    const quotes = new Map<string, ReplyQuote>();
+    const reactable = rows.filter((r) => (r.kind === 'text' || r.kind === 'image') && (r.version ?? null) !== null && r.deleted_at == null).map((r) => r.id);
+    if (reactable.length) {
+      const counted: Array<{ message_id: number | string; emoji: string; n: number | string; mine: number | string }> = await this.#db('reactions')
+        .whereIn('message_id', reactable)
+        .groupBy('message_id', 'emoji')
+        .select('message_id', 'emoji', this.#db.raw('count(*) as n'), this.#db.raw('sum(case when member_id = ? then 1 else 0 end) as mine', [viewerId ?? '']));
+      for (const r of counted) {
+        const list = reactions.get(String(r.message_id)) ?? [];
+        list.push({ emoji: r.emoji, count: Number(r.n), mine: Number(r.mine) > 0 });
+        reactions.set(String(r.message_id), list);
+      }
+      for (const list of reactions.values()) list.sort((a, b) => (a.emoji < b.emoji ? -1 : a.emoji > b.emoji ? 1 : 0));
+    }
+    const replied = [...new Set(rows.flatMap((r) => (r.data ? [entryData(r).replyTo] : [])).filter((id): id is string => id !== undefined))];
+    if (replied.length) {
+      const targets = await this.#db('messages').where('room_id', room.id).whereIn('id', replied).select('id', 'author', 'text', 'deleted_at');
+      for (const t of targets) quotes.set(String(t.id), quoteOf(t));
+    }
+    return { reactions, quotes };
+  }
+
+  /** A message of the room, for checking a change or a reply before it is queued. */
+  async find(room: RoomRecord, id: string): Promise<MessageWithImage | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    return this.#db<MessageWithImage>('messages').where({ room_id: room.id, id }).first();
+  }
+
+  async #findByClientId(room: RoomRecord, clientId: string): Promise<LogEntry | undefined> {
     const row = await this.#select(room).where('messages.client_id', clientId).first();
-    return row && toChatMessage(room, row);
+    return row && toLogEntry(room, row);
   }
 
   #select(room: RoomRecord) {
@@ -194,7 +239,7 @@ export class Messages {
  * author sent it (a retry), else with an error. A client id is the author's own: a member who
  * copies another's must not get that member's message back as if it were theirs.
  */
-function answerRepeat({ message, resolve, reject }: PendingAppend, stored: ChatMessage): void {
+function answerRepeat({ message, resolve, reject }: PendingAppend, stored: LogEntry): void {
   // Members are told apart by id; posts over HTTP have none, and by the name they give.
   const sameAuthor = message.authorId ? stored.authorId === message.authorId : !stored.authorId && stored.author === message.author;
   if (sameAuthor) resolve({ message: stored, created: false });
@@ -210,5 +255,7 @@ function toAppendRequest(room: RoomRecord, message: NewMessage): AppendRequest {
     text: message.text ?? null,
     imageId: message.image?.id ?? null,
     clientId: message.clientId ?? null,
+    data: message.data ?? null,
+    targetId: message.targetId ?? null,
   };
 }

@@ -62,6 +62,10 @@ export interface RateLimits {
   joins: Budget;
   joinsPerAddress: Budget;
   uploads: Budget;
+  /** Typing signals per connection; in memory even with Redis (a connection lives on one node). */
+  typing: Budget;
+  /** Read positions stored per connection; in memory like typing. */
+  readMarks: Budget;
 }
 
 /** In-memory budgets, or with `redis`, budgets shared by every node (keys under `redisKeyPrefix`). */
@@ -75,5 +79,7 @@ export function createRateLimits(config: ChatServerConfig, redis?: RedisClient):
     joins: new Budget(config.joinsPerWindow, config.joinWindowMs, 'rooms joined', shared('joins')),
     joinsPerAddress: new Budget(config.joinsPerAddressPerWindow, config.joinWindowMs, 'rooms joined from your address', shared('address-joins')),
     uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads', shared('uploads')),
+    typing: new Budget(config.typingPerWindow, config.typingWindowMs, 'typing signals'),
+    readMarks: new Budget(config.readMarksPerWindow, config.readMarkWindowMs, 'read marks'),
   };
 }

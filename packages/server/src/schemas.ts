@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS, ErrorCode, type MessageHistoryPayload, type MessageSendPayload, type RoomCreatePayload, type RoomJoinPayload, type RoomLeavePayload } from '@roomchat/sdk/protocol';
+import {
+  DEFAULT_LIMITS,
+  ErrorCode,
+  type MessageDeletePayload,
+  type MessageEditPayload,
+  type MessageHistoryPayload,
+  type MessageSendPayload,
+  type ReactionPayload,
+  type ReadMarkPayload,
+  type RoomCreatePayload,
+  type RoomJoinPayload,
+  type RoomLeavePayload,
+  type TypingPayload,
+} from '@roomchat/sdk/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
 
@@ -52,14 +65,26 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
   const join = { name, memberId: id.optional() };
+  // Message ids are the server's row ids: decimal, as strings.
+  const messageId = z.string().regex(/^\d{1,18}$/, 'Not a message id');
+  const emoji = z
+    .string()
+    .transform((s) => wellFormed(s).normalize('NFC'))
+    .refine((s) => codePoints(s) >= 1 && codePoints(s) <= config.reactionMaxLength, `A reaction is 1 to ${config.reactionMaxLength} characters`)
+    .refine((s) => !/[\s\p{Cc}]/u.test(s) && /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]/u.test(s), 'A reaction is an emoji');
 
   return {
     roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     messageSend: z
-      .object({ code, clientId: id, text: text.optional(), imageId: id.optional() })
+      .object({ code, clientId: id, text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId') satisfies z.ZodType<Partial<MessageSendPayload>>,
+    messageEdit: z.object({ code, id: messageId, text }) satisfies z.ZodType<MessageEditPayload>,
+    messageDelete: z.object({ code, id: messageId }) satisfies z.ZodType<MessageDeletePayload>,
+    reaction: z.object({ code, id: messageId, emoji }) satisfies z.ZodType<ReactionPayload>,
+    typing: z.object({ code }) satisfies z.ZodType<TypingPayload>,
+    readMark: z.object({ code, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }) satisfies z.ZodType<ReadMarkPayload>,
     messageHistory: z
       .object({
         code,
@@ -70,7 +95,7 @@ export function createSchemas(config: ChatServerConfig) {
       .refine((p) => p.before === undefined || p.after === undefined, 'Page with before or after, not both') satisfies z.ZodType<MessageHistoryPayload>,
     /** REST: post a message without a socket, naming the author. */
     restMessage: z
-      .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional() })
+      .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId'),
     /** REST: history query string. */
     historyQuery: z

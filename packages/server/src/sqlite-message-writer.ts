@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { MessageWithImage } from './message-rows.js';
-import type { AppendOutcome, AppendRequest, MessageWriter } from './message-writer.js';
+import { isChangeRequest, type AppendOutcome, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
@@ -93,10 +93,11 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
   // A client id stored before makes the insert a no-op (its unique index answers, so a new message
   // costs no extra lookup), and only then is the stored row read. The target names that index,
   // which is partial: only messages with a client id have an entry.
-  const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, string | null, number]>(
-    `insert into messages (room_id, seq, kind, author, author_id, text, image_id, client_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const insert = db.prepare<[number, number, string, string, string | null, string | null, string | null, string | null, number, string | null, number | null]>(
+    `insert into messages (room_id, seq, kind, author, author_id, text, image_id, client_id, created_at, data, target_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (client_id, room_id) where client_id is not null do nothing`,
   );
+  const applyChange = prepareChanges(db);
 
   /**
    * In order: a client id stored before returns its row; anything else takes the room's next seq.
@@ -107,15 +108,60 @@ function prepareBatchWrite(db: Database.Database): WriteBatch {
     const seqs = new Map<number, number>();
     return batch.map((request): AppendOutcome => {
       const { roomId, kind, author, authorId, text, imageId, clientId } = request;
+      const targetId = request.targetId ?? null;
       const seq = Number(seqs.get(roomId) ?? lastSeqOf.get(roomId) ?? 0) + 1;
-      const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, authorId, text, imageId, clientId, now);
+      // A change entry has no client id, so it is always inserted: its effect may go first.
+      const data = isChangeRequest(request) ? applyChange(request, seq, now) : request.data ? JSON.stringify(request.data) : null;
+      const { changes, lastInsertRowid } = insert.run(roomId, seq, kind, author, authorId, text, imageId, clientId, now, data, targetId);
       if (changes === 0) return { row: findByClientId.get(roomId, clientId!)!, created: false };
       seqs.set(roomId, seq);
       return {
-        row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now },
+        row: { id: Number(lastInsertRowid), room_id: roomId, seq, kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now, data, target_id: targetId },
         created: true,
       };
     });
   });
   return (batch) => transaction.immediate(batch);
+}
+
+/**
+ * A change entry's effect on its target (see MessageWriter), with its statements prepared once;
+ * returns the entry's data. Runs inside the batch's transaction.
+ */
+function prepareChanges(db: Database.Database): (request: AppendRequest, seq: number, now: number) => string | null {
+  const edit = db.prepare<[string | null, number, number, number]>('update messages set text = ?, edited_at = ?, version = ? where id = ? and deleted_at is null');
+  const liveImage = db.prepare<[number], { image_id: string | null }>('select image_id from messages where id = ? and deleted_at is null');
+  const tombstone = db.prepare<[number, number, number]>('update messages set text = null, image_id = null, data = null, deleted_at = ?, version = ? where id = ?');
+  const eraseEdits = db.prepare<[number]>("update messages set text = null where target_id = ? and kind = 'edit'");
+  const dropReactions = db.prepare<[number]>('delete from reactions where message_id = ?');
+  const dropImage = db.prepare<[string, string]>('delete from images where id = ? and not exists (select 1 from messages where image_id = ?)');
+  const react = db.prepare<[number, string, string]>('insert into reactions (message_id, emoji, member_id) values (?, ?, ?) on conflict do nothing');
+  const unreact = db.prepare<[number, string, string]>('delete from reactions where message_id = ? and emoji = ? and member_id = ?');
+  const countOf = db.prepare<[number, string], number>('select count(*) from reactions where message_id = ? and emoji = ?').pluck();
+  const bump = db.prepare<[number, number]>('update messages set version = ? where id = ? and deleted_at is null');
+
+  return (request, seq, now) => {
+    const targetId = request.targetId!;
+    if (request.kind === 'edit') {
+      edit.run(request.text, now, seq, targetId);
+      return request.data ? JSON.stringify(request.data) : null;
+    }
+    if (request.kind === 'delete') {
+      const target = liveImage.get(targetId);
+      if (!target) return null;
+      tombstone.run(now, seq, targetId);
+      eraseEdits.run(targetId);
+      dropReactions.run(targetId);
+      if (target.image_id) dropImage.run(target.image_id, target.image_id);
+      return null;
+    }
+    const { emoji, on } = request.data as { emoji: string; on: boolean };
+    let count = 0;
+    if (liveImage.get(targetId)) {
+      (on ? react : unreact).run(targetId, emoji, request.authorId!);
+      count = Number(countOf.get(targetId, emoji));
+      bump.run(seq, targetId);
+    }
+    return JSON.stringify({ emoji, on, count });
+  };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
-import type { Chat } from '../chat.js';
+import type { Chat, ChangeRequest, EntryOf } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
@@ -84,12 +84,17 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   // connection's messages would wait for a commit of its own, and on a busy server, where a loop
   // turn serves every sender, the wait would grow with the number of senders.
   let queued: Promise<unknown> = Promise.resolve();
-  handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId }) => {
+  /** Messages and changes (edits, deletes, reactions) share a budget: each is a log entry every member receives. */
+  const spendMessage = async () => {
+    await rateLimits.messages.consume(`socket:${socket.id}`);
+    await rateLimits.messagesPerAddress.consume(address);
+  };
+  handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId, replyTo }) => {
     const posted = queued.then(async () => {
       const { room, member } = membership(code);
       await rateLimits.messages.consume(`socket:${socket.id}`);
       await rateLimits.messagesPerAddress.consume(address);
-      const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId });
+      const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId, replyTo });
       // In an object, so that this resolves once the message is queued, not once it is stored.
       return { stored: chat.post(room, message, socket.id) };
     });
@@ -98,8 +103,41 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   }, log);
 
   handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {
-    const { room } = membership(code);
-    return chat.history(room, query);
+    const { room, member } = membership(code);
+    return chat.history(room, query, member.id);
+  }, log);
+
+  // Changes to messages: checked by Chat.checkChange, stored as log entries through the same
+  // group commit as messages, in the connection's order with its sends (an edit of a message just
+  // sent finds it; a reaction and its removal stay in order).
+  const change = <R extends ChangeRequest>(code: string, request: R) => {
+    const changed = queued.then(async () => {
+      const { room, member } = membership(code);
+      await spendMessage();
+      const entry = await chat.checkChange(room, member, request);
+      // In an object, so that this resolves once the change is queued, not once it is stored.
+      return { stored: chat.postChange(room, entry, socket.id) };
+    });
+    queued = changed.catch(() => undefined);
+    return changed.then(async ({ stored }) => ({ entry: (await stored) as EntryOf<R> }));
+  };
+  handle(socket, 'message:edit', schemas.messageEdit, ({ code, id, text }) => change(code, { kind: 'edit', id, text }), log);
+  handle(socket, 'message:delete', schemas.messageDelete, ({ code, id }) => change(code, { kind: 'delete', id }), log);
+  handle(socket, 'reaction:add', schemas.reaction, ({ code, id, emoji }) => change(code, { kind: 'reaction', id, emoji, on: true }), log);
+  handle(socket, 'reaction:remove', schemas.reaction, ({ code, id, emoji }) => change(code, { kind: 'reaction', id, emoji, on: false }), log);
+
+  // Ephemeral: broadcast to the room, never stored (habit 13), and budgeted per connection.
+  handle(socket, 'typing:start', schemas.typing, async ({ code }) => {
+    const { room, member } = membership(code);
+    await rateLimits.typing.consume(socket.id);
+    chat.typing(room, member, socket.id);
+    return {};
+  }, log);
+
+  handle(socket, 'read:mark', schemas.readMark, async ({ code, seq }) => {
+    const { room, member } = membership(code);
+    await rateLimits.readMarks.consume(socket.id);
+    return { seq: await chat.markRead(room, member.id, seq) };
   }, log);
 
   answerUnknownEvents(socket);

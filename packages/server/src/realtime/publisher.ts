@@ -19,5 +19,8 @@ export function socketPublisher(io: ChatIo, redis?: RedisClient): Publisher {
     messageCreated: (room, message, sender) => to(room, sender).emit('message:created', message),
     memberJoined: (room, member, sender) => to(room, sender).emit('member:joined', { roomCode: room.code, member }),
     memberLeft: (room, member) => to(room, undefined).emit('member:left', { roomCode: room.code, member }),
+    // Volatile: a typing signal is worth nothing late, so a busy connection may drop it.
+    memberTyping: (room, member, sender) => to(room, sender).volatile.emit('member:typing', { roomCode: room.code, member }),
+    readUpdated: (room, memberId, seq) => to(room, undefined).emit('read:updated', { roomCode: room.code, memberId, seq }),
   };
 }

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import sharp from 'sharp';
 import { io as rawSocket, type Socket } from 'socket.io-client';
 import type { ChatClient, ChatMessage, Room } from '@roomchat/sdk';
 import type { ChatSocket } from './realtime/socket-types.js';
-import { conditionalGet, connect, createStorage, engines, eventually, startServer, type RunningServer, type TestStorage } from './testing.js';
+import { conditionalGet, connect, createStorage, engines, eventually, servicesOf, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
 
 const texts = (room: Room) => room.messages.filter((m) => m.kind === 'text').map((m) => m.text);
 
 for (const engine of engines()) {
   describe(`room chat on ${engine}`, () => {
+    const { test, skipped } = testNeeding(...servicesOf(engine));
     let storage: TestStorage;
     let running: RunningServer;
     const clients: ChatClient[] = [];
@@ -20,12 +21,14 @@ for (const engine of engines()) {
     };
 
     before(async () => {
+      if (skipped) return;
       storage = await createStorage(engine);
       // History paging sends more than the default per-connection rate allows.
       storage.options.messagesPerWindow = 1000;
       running = await startServer(storage.options);
     });
     after(async () => {
+      if (skipped) return;
       for (const c of clients) c.close();
       await running.server.close();
       await storage.dispose();

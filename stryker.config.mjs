@@ -48,7 +48,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  ignorePatterns: ['bench/results', 'reports', 'data', 'test-artifacts', 'packages/widget/dist'],
+  ignorePatterns: ['bench/results', 'reports', 'data', 'test-artifacts', 'packages/widget/dist', '.stryker-tmp*'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

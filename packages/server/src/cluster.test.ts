@@ -202,7 +202,7 @@ describe('several nodes on PostgreSQL and Redis', () => {
     cleanups.push(() => void child.kill('SIGKILL'));
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
-    await eventually(() => out.includes('"url"'), 'the CLI node to start', 15_000);
+    await eventually(() => out.includes('"url"'), 'the CLI node to start', 45_000);
 
     const b = nodes[1]!;
     const balancer = await TcpProxy.start(`http://127.0.0.1:${port}`); // stands in for the load balancer

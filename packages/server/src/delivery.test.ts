@@ -241,7 +241,7 @@ describe('delivery through a server crash', () => {
     });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => (out += d));
-    await eventually(() => out.includes('"url"'), 'the server to start', 15_000);
+    await eventually(() => out.includes('"url"'), 'the server to start', 45_000);
     return proc;
   }
 

@@ -25,7 +25,9 @@ async function watch(page) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // Failed loads are checked where they matter (the stylesheet, below); scripts and CSP are not forgiven.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    // So are reconnection attempts made while the test has the page offline (seen on a loaded machine).
+    const offline = message.text().startsWith('WebSocket connection to') && message.text().endsWith('net::ERR_INTERNET_DISCONNECTED');
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource') && !offline) problems.push(`console: ${message.text()}`);
   });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {

@@ -241,11 +241,12 @@ describe('delivery through a server crash', () => {
     });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => (out += d));
-    await eventually(() => out.includes('"url"'), 'the server to start', 45_000);
+    await eventually(() => out.includes('"url"'), 'the server to start', 90_000);
     return proc;
   }
 
-  test('SIGKILL mid-burst from several clients: no acknowledged message lost, none doubled, all converge', async (t) => {
+  // 6-11 s on an idle machine; starting a CLI process took over 45 s on a machine loaded 12-fold.
+  test('SIGKILL mid-burst from several clients: no acknowledged message lost, none doubled, all converge', { timeout: 180_000 }, async (t) => {
     storage = await createStorage('sqlite');
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -47,9 +47,12 @@ type TestFn = (t: TestContext) => void | Promise<void>;
  * `test` for a suite that needs `services`: every test is registered, and skipped with the reason
  * when a service is missing. The suite's hooks check `skipped` themselves (node runs them anyway).
  */
-export function testNeeding(...services: Service[]): { test: (name: string, fn: TestFn) => Promise<void>; skipped: boolean } {
-  const options = needs(...services);
-  return { test: (name, fn) => test(name, options, fn), skipped: options.skip !== undefined };
+export function testNeeding(...services: Service[]): { test: (name: string, optionsOrFn: { timeout?: number } | TestFn, fn?: TestFn) => Promise<void>; skipped: boolean } {
+  const skip = needs(...services);
+  return {
+    test: (name, optionsOrFn, fn) => (typeof optionsOrFn === 'function' ? test(name, skip, optionsOrFn) : test(name, { ...optionsOrFn, ...skip }, fn)),
+    skipped: skip.skip !== undefined,
+  };
 }
 
 /** A place for one test's data that survives server restarts and is removed by `dispose`. */

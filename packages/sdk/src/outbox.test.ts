@@ -127,6 +127,14 @@ test('the localStorage store keeps entries under its key as JSON, removes the ke
   assert.equal(data.has('roomchat:outbox:test'), false);
 });
 
+test('opening the localStorage store keeps what an earlier page stored under its key', (t) => {
+  const { data, storage } = fakeLocalStorage();
+  withLocalStorage(t, storage);
+  data.set('k', JSON.stringify([entry('ROOMA', 'from-before-the-reload')]));
+  const store = localStorageOutboxStore('k')!;
+  assert.deepEqual(ids(store.load()), ['from-before-the-reload'], 'the write probe used a key of its own');
+});
+
 test('the localStorage store ignores what is not a list of entries, and a full storage does not throw', (t) => {
   const { data, storage } = fakeLocalStorage({ fullAfter: 1 });
   withLocalStorage(t, storage);

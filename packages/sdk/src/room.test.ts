@@ -428,3 +428,128 @@ test("image URLs are made absolute with the client's base; absolute ones are kep
   ]);
   assert.deepEqual(room._joinPayload, { code: CODE, name: 'Alice', memberId: 'alice-private' });
 });
+
+test('self, limits and the image calls: an uploaded image is sent as an image message', async () => {
+  const transport = new FakeTransport();
+  const image = { id: 'img-9', mime: 'image/png' as const, width: 2, height: 2, size: 10, url: '/v1/images/img-9', thumbUrl: '/v1/images/img-9/thumbnail' };
+  const uploads: Array<[string, unknown]> = [];
+  transport.upload = (async (code: string, source: unknown) => {
+    uploads.push([code, source]);
+    return image;
+  }) as never;
+  transport.once('message:send', (payload) => ({ ok: true, message: message(2, { kind: 'image', image, clientId: payload.clientId as string }) }));
+  const room = new Room(transport, snapshot([message(1)], { limits: { ...DEFAULT_LIMITS, messageMaxLength: 99 } }), 'alice-private');
+  assert.deepEqual(room.self, ALICE);
+  assert.equal(room.limits.messageMaxLength, 99);
+  const sent = await room.sendImage('the-file' as never, { clientId: 'pic' });
+  assert.deepEqual(uploads, [[CODE, 'the-file']]);
+  assert.deepEqual(transport.requests.at(-1)?.payload, { code: CODE, clientId: 'pic', imageId: 'img-9' });
+  assert.equal(sent.image?.url, 'http://chat.example/v1/images/img-9');
+});
+
+test('a relative image URL with a colon in it is still made absolute', () => {
+  const image = { id: 'i', mime: 'image/png' as const, width: 1, height: 1, size: 1, url: '/v1/images/i?v=a:b', thumbUrl: '/v1/images/i/thumbnail?v=a:b' };
+  const room = new Room(new FakeTransport(), snapshot([message(1, { kind: 'image', image })]), 'alice-private');
+  assert.equal(room.messages[0]!.image?.url, 'http://chat.example/v1/images/i?v=a:b');
+});
+
+test('errors say what happened: a send after leaving, a send dropped by leaving, a failure that was not a ChatError keeps its cause', async () => {
+  const transport = new FakeTransport();
+  const cause = new TypeError('boom');
+  transport.once('message:send', () => Promise.reject(cause));
+  const room = new Room(transport, snapshot(), 'alice-private');
+  await assert.rejects(room.send('x'), (e: unknown) => e instanceof ChatError && e.cause === cause);
+  room._offline();
+  const dropped = room.send('dropped');
+  room._closed();
+  room._closed();
+  await assert.rejects(dropped, { code: 'DISCONNECTED', message: 'The room was left before the message was sent' });
+  await assert.rejects(room.send('late'), { code: 'NOT_A_MEMBER', message: 'The room was left' });
+  assert.equal(transport.forgotten.length, 1, 'closing twice closes once');
+});
+
+test('pending is announced as each send is queued', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot(), 'alice-private');
+  room._offline();
+  const seen: string[][] = [];
+  room.on('pending', (entries) => seen.push(entries.map((e) => e.text!)));
+  void room.send('a');
+  void room.send('b');
+  assert.deepEqual(seen, [['a'], ['a', 'b']]);
+});
+
+test('a DISCONNECTED answer is never retried on a timer, even before the client noticed the drop', async (t) => {
+  const advance = clock(t);
+  const transport = new FakeTransport();
+  transport.once('message:send', new ChatError(ErrorCode.DISCONNECTED, 'lost'));
+  const room = new Room(transport, snapshot(), 'alice-private');
+  void room.send('x');
+  await settle();
+  await advance(60_000);
+  assert.equal(transport.sent().length, 1);
+});
+
+test('a live message in sequence is released at once, as a message event', () => {
+  const room = new Room(new FakeTransport(), snapshot([message(1)]), 'alice-private');
+  const released: number[] = [];
+  room.on('message', (m) => released.push(m.seq));
+  room._receive(message(2));
+  room._receive(message(2));
+  assert.deepEqual(released, [2], 'once');
+});
+
+test('one catch-up at a time: gaps seen while one runs are fetched by it, and a later gap starts another', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot([message(1)]), 'alice-private');
+  let answer!: (value: unknown) => void;
+  transport.once('message:history', () => new Promise((resolve) => (answer = resolve)));
+  room._receive(message(3));
+  room._receive(message(5));
+  await settle();
+  const histories = () => transport.requests.filter((r) => r.event === 'message:history').length;
+  assert.equal(histories(), 1, 'one request while it is under way');
+  transport.once('message:history', { ok: true, messages: [message(4)], hasMore: false });
+  answer({ ok: true, messages: [message(2)], hasMore: false });
+  await settle();
+  assert.deepEqual(room.messages.map((m) => m.seq), [1, 2, 3, 4, 5]);
+  transport.once('message:history', { ok: true, messages: [message(6)], hasMore: false });
+  room._receive(message(7));
+  await settle();
+  assert.equal(histories(), 3, 'a gap after the first catch-up ended is fetched too');
+  assert.deepEqual(room.messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('a gap that history cannot fill (nothing more to fetch) ends the catch-up instead of asking forever', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot([message(1)]), 'alice-private');
+  room._receive(message(3));
+  await settle();
+  assert.equal(transport.requests.filter((r) => r.event === 'message:history').length, 1);
+  assert.deepEqual(room.messages.map((m) => m.seq), [1], 'still waiting for seq 2');
+});
+
+test('offline, a gap is not fetched; after a re-join whose catch-up fails, held sends wait instead of going out past the gap', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot([message(1)]), 'alice-private');
+  room._offline();
+  room._receive(message(3));
+  await settle();
+  assert.equal(transport.requests.length, 0, 'no request while offline');
+  void room.send('held').catch(() => undefined);
+  transport.once('message:history', new ChatError(ErrorCode.TIMEOUT, 'No answer'));
+  room._resync(snapshot([message(4)]));
+  await settle();
+  assert.deepEqual(transport.sent(), [], 'not sent while the gap is open');
+});
+
+test('loadOlder on an empty room asks for the newest page without a cursor, and announces only pages that added something', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot([], { hasMore: true }), 'alice-private');
+  let announced = 0;
+  room.on('history', () => announced++);
+  transport.once('message:history', { ok: true, messages: [], hasMore: true });
+  assert.deepEqual(await room.loadOlder(), []);
+  assert.deepEqual(transport.requests[0]!.payload, { code: CODE });
+  assert.equal(announced, 0);
+});

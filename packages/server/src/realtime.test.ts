@@ -86,6 +86,41 @@ function requestsSeenBy(running: RunningServer): string[] {
   return seen;
 }
 
+describe('what a socket gets once it joined', () => {
+  test("the snapshot carries the server's limits, and a socket without a member id keeps its member across re-joins", async () => {
+    const { url } = await server({ messageMaxLength: 500, nameMaxLength: 20, historyPageSize: 7, historyMaxPageSize: 70, imageMaxBytes: 123_456, imageMaxPixels: 654_321 });
+    const s = raw(url);
+    const created = (await ask(s, 'room:create', { name: 'Ann' })) as Answer & { room: { code: string; self: { id: string }; limits: Record<string, number> } };
+    assert.deepEqual(created.room.limits, { nameMaxLength: 20, messageMaxLength: 500, clientIdMaxLength: 64, historyPageSize: 7, historyMaxPageSize: 70, imageMaxBytes: 123_456, imageMaxPixels: 654_321 });
+    const again = (await ask(s, 'room:join', { code: created.room.code, name: 'Ann' })) as typeof created;
+    assert.equal(again.room.self.id, created.room.self.id, 'the same member on the same connection');
+    const other = (await ask(raw(url), 'room:join', { code: created.room.code, name: 'Ann' })) as typeof created;
+    assert.notEqual(other.room.self.id, created.room.self.id, 'another connection without a member id is another member');
+    assert.match(created.room.self.id, /^[\w-]{16}$/);
+  });
+
+  test('after room:leave a socket gets no more of the room\'s broadcasts', async () => {
+    const { url } = await server();
+    const host = await client(url).createRoom({ name: 'Host' });
+    const s = raw(url);
+    const seen: string[] = [];
+    s.on('message:created', (m: ChatMessage) => seen.push(m.text ?? m.kind));
+    assert.equal((await ask(s, 'room:join', { code: host.code, name: 'Leaver' })).ok, true);
+    await host.send('while there');
+    await eventually(() => seen.includes('while there'), 'the broadcast while a member');
+    assert.equal((await ask(s, 'room:leave', { code: host.code })).ok, true);
+    await host.send('after leaving');
+    // A second socket that stayed gets this one; by then the first would have too.
+    const stayer = raw(url);
+    const stayed: string[] = [];
+    stayer.on('message:created', (m: ChatMessage) => stayed.push(m.text ?? m.kind));
+    await ask(stayer, 'room:join', { code: host.code, name: 'Stayer' });
+    await host.send('marker');
+    await eventually(() => stayed.includes('marker'), 'the marker');
+    assert.deepEqual(seen.filter((t) => t !== 'join' && t !== 'leave'), ['while there']);
+  });
+});
+
 describe('failures with stable codes', () => {
   /** A writer that stores through the real one, or, when `hold` is set, waits until released. */
   function gatedWriter(dataDir: string) {

@@ -261,6 +261,11 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     } catch (cause) {
       if (cause instanceof ChatError) throw cause;
       if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client was closed', { cause });
+      // socket.io-client's own answer when the connection drops after the request went out (one
+      // made before the first connect is not in #inFlight): not a timeout (realtime.test.ts).
+      if (cause instanceof Error && cause.message === 'socket has been disconnected') {
+        throw new ChatError(ErrorCode.DISCONNECTED, 'The connection was lost before the answer came', { cause });
+      }
       throw new ChatError(ErrorCode.TIMEOUT, `No answer to ${event} within ${this.requestTimeoutMs} ms`, { cause });
     } finally {
       if (rejectOnDisconnect) this.#inFlight.delete(rejectOnDisconnect);

@@ -28,3 +28,15 @@ test('an empty timeline starts from the first message it is given', () => {
   const timeline = new Timeline([]);
   assert.deepEqual(seqs(timeline.accept([message(41), message(40)])), [40, 41]);
 });
+
+test('a timeline sorts what it starts with and the older pages it is given, and an empty one has no oldest seq', () => {
+  const timeline = new Timeline([message(12), message(10), message(11)]);
+  assert.deepEqual(seqs(timeline.messages), [10, 11, 12]);
+  assert.equal(timeline.newestSeq, 12);
+  assert.deepEqual(seqs(timeline.prepend([message(9), message(7), message(8)])), [7, 8, 9]);
+  assert.deepEqual(seqs(timeline.messages), [7, 8, 9, 10, 11, 12]);
+  const empty = new Timeline([]);
+  assert.equal(empty.oldestSeq, undefined);
+  assert.equal(empty.newestSeq, 0);
+  assert.deepEqual(seqs(empty.prepend([message(3), message(2)])), [2, 3], 'an empty timeline takes a whole page');
+});

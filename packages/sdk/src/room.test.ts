@@ -308,15 +308,16 @@ test('a closed room (client closed) cancels its retry timer and rejects what wai
 });
 
 test('sends left in the outbox by an earlier page load go out when the room is created; entries past their age do not', async (t) => {
-  clock(t);
+  const advance = clock(t);
   const outbox = new Outbox(memoryOutboxStore(), 60_000);
   const queued = (clientId: string, msAgo: number): OutboxEntry => ({ roomCode: CODE, clientId, text: clientId, queuedAt: new Date(Date.now() - msAgo).toISOString() });
   outbox.add(queued('expired', 60_001));
   outbox.add(queued('fresh', 59_000));
   const transport = new FakeTransport(outbox);
   new Room(transport, snapshot(), 'alice-private');
-  assert.deepEqual(transport.sent(), [], 'not in the constructor itself');
   await settle();
+  assert.deepEqual(transport.sent(), [], "not before the creator's turn is over (it may still add listeners)");
+  await advance(0);
   assert.deepEqual(transport.sent(), ['fresh']);
 });
 

@@ -119,7 +119,9 @@ describe('images over HTTP', () => {
       const res = await fetch(url + path);
       assert.equal(res.status, 404, path);
       assert.deepEqual(await json(res), { error: { code: 'IMAGE_NOT_FOUND', message: 'No image with that id' } });
-      assert.equal(res.headers.get('x-content-type-options'), null, 'no image headers on an error');
+      // An error is JSON that no cache keeps, not an image that caches for a year.
+      assert.equal(res.headers.get('cache-control'), 'no-store', path);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/, path);
     }
   });
 });

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { createClient as createRedisClient } from 'redis';
 import { bundleSizes } from './lib/bundle.mjs';
 import { cpuTimes } from './lib/cpu-stat.mjs';
+import { BENCH_OVERRIDES } from './lib/overrides.mjs';
 import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
 import { waitQuiet } from './lib/quiet.mjs';
 import { formatTable, kb, markdownTable, mb, pct } from './lib/table.mjs';
@@ -34,17 +35,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RESULTS = fileURLToPath(new URL(QUICK ? './results/' : './results/full/', import.meta.url));
 const SERVER_CPU = 0;
 const GENERATOR_CPU = 1;
-/** Passed to createChatServer so that the load is not refused; reported with the results. */
-const OVERRIDES = {
-  messagesPerWindow: 1e9,
-  messagesPerAddressPerWindow: 1e9,
-  joinsPerWindow: 1e9,
-  joinsPerAddressPerWindow: 1e9,
-  connectionsPerAddress: 1e9,
-  roomsPerConnection: 1e9,
-  joinFailuresPerWindow: 1e9,
-  roomCreatesPerWindow: 1e9,
-};
 const P99_LIMIT_MS = 50;
 /** The fan-out rate at which every server's CPU per message is compared (deliveries/s). */
 const CPU_COMPARISON_RATE = 25_000;
@@ -228,7 +218,7 @@ const markdown = [];
 function report(name, title, columns, rows, extra = {}) {
   console.log(formatTable(title, columns, rows));
   markdown.push(markdownTable(title, columns, rows));
-  const json = { scenario: name, title, mode: QUICK ? 'quick' : 'full', date: new Date().toISOString(), machine, loadAverage1m: os.loadavg()[0], overrides: OVERRIDES, ...extra, rows };
+  const json = { scenario: name, title, mode: QUICK ? 'quick' : 'full', date: new Date().toISOString(), machine, loadAverage1m: os.loadavg()[0], overrides: BENCH_OVERRIDES, ...extra, rows };
   writeFileSync(`${RESULTS}${name}.json`, `${JSON.stringify(json, null, 1)}\n`);
 }
 
@@ -731,7 +721,7 @@ async function bundle() {
 mkdirSync(RESULTS, { recursive: true });
 const started = performance.now();
 console.log(`Roomchat benchmarks (${QUICK ? 'quick' : 'full'}): ${machine.cpus} x ${machine.cpu}, Node ${machine.node}, ${machine.pinned}`);
-console.log(`Roomchat runs with ${JSON.stringify(OVERRIDES)} so that rate limits do not refuse the load.`);
+console.log(`Roomchat runs with ${JSON.stringify(BENCH_OVERRIDES)} so that rate limits do not refuse the load.`);
 /**
  * Multi-node (issue 6): the persistence closed loop through one Roomchat node and through two
  * nodes sharing PostgreSQL and Redis (Streams adapter), from two generator processes, in the same

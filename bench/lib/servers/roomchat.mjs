@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { discardingMessageWriter } from '../discarding-message-writer.mjs';
+import { BENCH_OVERRIDES } from '../overrides.mjs';
 import { processStats, serveCalls } from '../proc.mjs';
 import { storageBench } from '../storage-bench.mjs';
 
@@ -15,19 +16,6 @@ const { createChatServer } = await import(opts.serverModule ? pathToFileURL(opts
 const dataDir = mkdtempSync(path.join(tmpdir(), 'roomchat-bench-'));
 // Also when the process dies of an error: a data directory left behind can be gigabytes.
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-
-/** The overrides the benchmark runs with (run.mjs reports them with the results). */
-// Every client connects from 127.0.0.1, so the per-address budgets and caps are lifted too.
-const BENCH_OVERRIDES = {
-  messagesPerWindow: 1e9,
-  messagesPerAddressPerWindow: 1e9,
-  joinsPerWindow: 1e9,
-  joinsPerAddressPerWindow: 1e9,
-  connectionsPerAddress: 1e9,
-  roomsPerConnection: 1e9,
-  joinFailuresPerWindow: 1e9,
-  roomCreatesPerWindow: 1e9,
-};
 
 const server = createChatServer({
   dataDir,

@@ -2,8 +2,9 @@ import { Emitter } from '@socket.io/component-emitter';
 import { ChatError } from './errors.js';
 import { timeOrderedId } from './ids.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
+import { ReadPositions, TypingMembers } from './room-activity.js';
 import { checkSend, wellFormed } from './send-checks.js';
-import { ErrorCode, isChange, TYPING_EXPIRY_MS, TYPING_REFRESH_MS } from './protocol.js';
+import { ErrorCode, isChange, TYPING_REFRESH_MS } from './protocol.js';
 import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot } from './protocol.js';
 import { Timeline } from './timeline.js';
 import type { UploadOptions, UploadSource } from './upload.js';
@@ -100,12 +101,8 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** The callers waiting on each queued client id (a retry by the same id joins the first). */
   #waiters = new Map<string, Array<{ resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }>>();
   #transport: RoomTransport;
-  /** This member's stored read position (the highest seq marked read). */
-  #readSeq = 0;
-  /** Read positions of members, by member id. */
-  #reads = new Map<string, number>();
-  /** Members typing now, with the timer that ends it. */
-  #typing = new Map<string, { member: Member; timer: ReturnType<typeof setTimeout> }>();
+  #reads: ReadPositions;
+  #typing = new TypingMembers((members) => this.emit('typing', members));
   #lastTypingSent = 0;
 
   /** The private member id this room was joined with; re-joins use it. */
@@ -123,8 +120,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#hasMore = snapshot.hasMore;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)), snapshot.self.id);
-    this.#readSeq = snapshot.readSeq ?? 0;
-    this.#reads = new Map(Object.entries(snapshot.readPositions ?? {}));
+    this.#reads = new ReadPositions(snapshot.readSeq ?? 0, snapshot.readPositions ?? {});
     // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
     // to listen, so that it hears of one that fails ('send-failed').
     if (this.pending.length) setTimeout(() => void this.#flush(), 0);
@@ -160,13 +156,13 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
   /** The seq up to which this member has read (stored on the server: it survives reloads). */
   get readSeq(): number {
-    return this.#readSeq;
+    return this.#reads.mine;
   }
   /** Messages of others (texts and images, not deleted) loaded after {@link Room.readSeq}. */
   get unreadCount(): number {
     let count = 0;
     const messages = this.#timeline.messages;
-    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > this.#readSeq; i--) {
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > this.#reads.mine; i--) {
       const m = messages[i]!;
       if ((m.kind === 'text' || m.kind === 'image') && !m.deletedAt && m.authorId !== this.#self.id) count++;
     }
@@ -174,12 +170,12 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
   /** Others typing now. */
   get typingMembers(): Member[] {
-    return [...this.#typing.values()].map((t) => t.member);
+    return this.#typing.members;
   }
 
   /** The present members (but the author) who have read up to `message`: "seen by". */
   seenBy(message: Pick<ChatMessage, 'seq' | 'authorId'>): Member[] {
-    return this.members.filter((m) => m.id !== message.authorId && (this.#reads.get(m.id) ?? 0) >= message.seq);
+    return this.members.filter((m) => m.id !== message.authorId && this.#reads.of(m.id) >= message.seq);
   }
 
   /**
@@ -224,12 +220,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
    * server; positions only move forward. Updates {@link Room.unreadCount} at once.
    */
   async markRead(seq: number = this.#timeline.newestSeq): Promise<void> {
-    if (seq <= this.#readSeq) return;
-    this.#readSeq = seq;
-    this.#reads.set(this.#self.id, seq);
+    if (!this.#reads.advanceMine(seq)) return;
+    this.#reads.advance(this.#self.id, seq);
     this.emit('unread', this.unreadCount);
     const res = await this.#transport.request('read:mark', { code: this.code, seq });
-    if (res.seq > this.#readSeq) this.#readSeq = res.seq;
+    this.#reads.advanceMine(res.seq);
   }
 
   /**
@@ -304,24 +299,14 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal Another member is typing. */
   _memberTyping(member: Member): void {
-    if (member.id === this.#self.id) return;
-    clearTimeout(this.#typing.get(member.id)?.timer);
-    const timer = setTimeout(() => this.#stopTyping(member.id), TYPING_EXPIRY_MS);
-    (timer as { unref?: () => void }).unref?.();
-    const wasTyping = this.#typing.has(member.id);
-    this.#typing.set(member.id, { member, timer });
-    if (!wasTyping) this.emit('typing', this.typingMembers);
+    if (member.id !== this.#self.id) this.#typing.start(member);
   }
 
   /** @internal A member's read position moved. */
   _readUpdated(memberId: string, seq: number): void {
-    if (seq <= (this.#reads.get(memberId) ?? 0)) return;
-    this.#reads.set(memberId, seq);
-    if (memberId === this.#self.id && seq > this.#readSeq) {
-      // Read in another tab of this member.
-      this.#readSeq = seq;
-      this.emit('unread', this.unreadCount);
-    }
+    if (!this.#reads.advance(memberId, seq)) return;
+    // Read in another tab of this member.
+    if (memberId === this.#self.id && this.#reads.advanceMine(seq)) this.emit('unread', this.unreadCount);
     this.emit('read', { memberId, seq });
   }
 
@@ -334,7 +319,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal */
   _memberLeft(member: Member): void {
-    this.#stopTyping(member.id);
+    this.#typing.stop(member.id);
     if (!this.#members.delete(member.id)) return;
     this.emit('member-left', member);
     this.emit('members', this.members);
@@ -351,7 +336,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#limits = snapshot.limits;
     this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     for (const [id, seq] of Object.entries(snapshot.readPositions ?? {})) this._readUpdated(id, seq);
-    if ((snapshot.readSeq ?? 0) > this.#readSeq) this._readUpdated(this.#self.id, snapshot.readSeq!);
+    if ((snapshot.readSeq ?? 0) > this.#reads.mine) this._readUpdated(this.#self.id, snapshot.readSeq!);
     this.#ready = true;
     this.emit('members', this.members);
     this.#accept(snapshot.messages);
@@ -363,21 +348,12 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     if (this.#left) return;
     this.#left = true;
     clearTimeout(this.#retryTimer);
-    for (const { timer } of this.#typing.values()) clearTimeout(timer);
     this.#typing.clear();
     const error = new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent');
     for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.reject(error);
     this.#waiters.clear();
     this.#transport.forget(this);
     this.emit('closed');
-  }
-
-  #stopTyping(memberId: string): void {
-    const typing = this.#typing.get(memberId);
-    if (!typing) return;
-    clearTimeout(typing.timer);
-    this.#typing.delete(memberId);
-    this.emit('typing', this.typingMembers);
   }
 
   /** A change request; its stored entry is folded in at once (the server does not echo it to this connection). */
@@ -493,7 +469,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     const unread = counting ? this.unreadCount : 0;
     const { added, updated } = this.#timeline.fold(entries.map((m) => this.#absolute(m)));
     for (const message of added) {
-      if (message.authorId !== undefined) this.#stopTyping(message.authorId);
+      if (message.authorId !== undefined) this.#typing.stop(message.authorId);
       this.emit('message', message);
     }
     for (const message of updated) this.emit('message-updated', message);

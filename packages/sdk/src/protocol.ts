@@ -6,74 +6,9 @@
  * Socket.IO acknowledgement with an {@link Ack}.
  */
 
-/** Stable error codes. Clients branch on these; the `message` beside them is for people. */
-export const ErrorCode = {
-  /** The payload does not match the event's or route's schema. */
-  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
-  /** No room has that code (also the answer for a malformed code: there is no oracle). */
-  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
-  /** The display name is empty, too long, or holds control, invisible or bidi override characters. */
-  NAME_INVALID: 'NAME_INVALID',
-  /** The message text is longer than the server's limit. */
-  MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
-  /** The message text is empty or only white space. */
-  MESSAGE_EMPTY: 'MESSAGE_EMPTY',
-  /** The upload is not a PNG, JPEG, GIF or WebP image (decided by its bytes, not its label). */
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  /** The upload is larger than the byte or pixel limit. */
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  /** Too many attempts; retry after `retryAfterMs` when given. */
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** The connection has not joined the room it is acting on. */
-  NOT_A_MEMBER: 'NOT_A_MEMBER',
-  /** The connection is in as many rooms as the server allows (`roomsPerConnection`); leave one first. */
-  TOO_MANY_ROOMS: 'TOO_MANY_ROOMS',
-  /** The client address holds as many connections as the server allows (`connectionsPerAddress`). */
-  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
-  /** The image does not exist or belongs to another room. */
-  IMAGE_NOT_FOUND: 'IMAGE_NOT_FOUND',
-  /** The event name is not part of this protocol. */
-  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
-  /** The HTTP route does not exist. */
-  NOT_FOUND: 'NOT_FOUND',
-  /** The server cannot serve the request now (storage unavailable, shutting down). */
-  UNAVAILABLE: 'UNAVAILABLE',
-  /** An unexpected server error; details are logged, never sent. */
-  INTERNAL: 'INTERNAL',
-  /**
-   * HTTP: a state-changing request (POST, PUT, PATCH, DELETE) came from a web page whose origin
-   * is not in the server's allowlist (`corsOrigins`).
-   */
-  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
-  /** HTTP: the route exists but not for this method; the `Allow` header lists the ones it takes. */
-  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
-  /** HTTP: the request (headers and body) did not arrive within the server's time limit. */
-  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
-  /** The message does not exist in this room (or is not one that can be changed: a join line, an edit...). */
-  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
-  /** The member may not do this to that message: editing or deleting another member's message. */
-  FORBIDDEN: 'FORBIDDEN',
-  /** The message is older than the server's edit window (`editWindowMs`): it can be deleted, no longer edited. */
-  EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
-  /** The message already carries as many different reactions as the server allows (`reactionsPerMessage`). */
-  TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
-  /** Client side: the server did not answer in time. */
-  TIMEOUT: 'TIMEOUT',
-  /** Client side: the client is closed or the connection was lost before an answer. */
-  DISCONNECTED: 'DISCONNECTED',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode, type Ack, type ErrorPayload } from './acks.js';
+import type { Ack } from './acks.js';
 
-/** The error part of a failed ack or HTTP response. */
-export interface ErrorPayload {
-  code: ErrorCode;
-  message: string;
-  /** With RATE_LIMITED: how long to wait before trying again. */
-  retryAfterMs?: number;
-}
-
-/** Every acknowledgement: `{ ok: true, ...data }` or `{ ok: false, error }`. */
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
 
 /** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
 export const DEFAULT_LIMITS = {

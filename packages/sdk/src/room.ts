@@ -1,9 +1,9 @@
 import { Emitter } from '@socket.io/component-emitter';
 import { ChatError } from './errors.js';
-import { timeOrderedId } from './ids.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReadPositions, TypingMembers } from './room-activity.js';
-import { checkSend, wellFormed } from './send-checks.js';
+import { Sender, type SendOptions } from './sender.js';
+import { wellFormed } from './send-checks.js';
 import { ErrorCode, isChange, TYPING_REFRESH_MS } from './protocol.js';
 import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot } from './protocol.js';
 import { Timeline } from './timeline.js';
@@ -49,26 +49,7 @@ export interface RoomEvents {
   closed: () => void;
 }
 
-export interface SendOptions {
-  /**
-   * The message's client id. Give one to retry a send safely: the server stores a client id once
-   * and answers a repeat with the original message. Default: a new `timeOrderedId()`; ids of
-   * your own that sort in the order they are made (like it, or a zero-padded counter) store
-   * faster than random ones.
-   */
-  clientId?: string;
-  /** The id of a message of the room this one replies to; the stored message quotes it. */
-  replyTo?: string;
-}
-
-/** Waits between retries of a send the server could not store (UNAVAILABLE, TIMEOUT). */
-const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000];
-/**
- * Connection drops while one entry awaited its answer after which it is failed and dropped: the
- * server closes a connection whose packet is over its limit without answering, and re-sending
- * such an entry after each reconnect would hold every later send of the room behind it for ever.
- */
-const MAX_DROPS_PER_SEND = 3;
+export type { SendOptions } from './sender.js';
 
 /**
  * A joined room: its members, the messages loaded so far (oldest first, by `seq`), and the calls to
@@ -89,18 +70,9 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   #left = false;
   /** Joined on the current connection: sends and catch-up may go out. */
   #ready = true;
-  #flushing = false;
-  /**
-   * A send awaits its ack. The server leaves the sender out of the message's broadcast (the ack
-   * carries it), so a gap seen meanwhile may be that message: it is caught up only after the ack.
-   */
-  #awaitingAck = false;
   #catchingUp = false;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryAttempt = 0;
-  /** The callers waiting on each queued client id (a retry by the same id joins the first). */
-  #waiters = new Map<string, Array<{ resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }>>();
   #transport: RoomTransport;
+  #sender: Sender;
   #reads: ReadPositions;
   #typing = new TypingMembers((members) => this.emit('typing', members));
   #lastTypingSent = 0;
@@ -111,7 +83,26 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** @internal Created by ChatClient. */
   constructor(transport: RoomTransport, snapshot: RoomSnapshot, memberId: string) {
     super();
+    const room = this;
     this.#transport = transport;
+    this.#sender = new Sender({
+      code: snapshot.code,
+      get limits() {
+        return room.#limits;
+      },
+      outbox: transport.outbox,
+      canSend: () => this.#ready && !this.#left,
+      left: () => this.#left,
+      send: (payload) => transport.request('message:send', payload),
+      stored: (message) => {
+        const absolute = this.#absolute(message);
+        this.#accept([absolute]);
+        return absolute;
+      },
+      sendFailed: () => this.#catchUpIfGap(),
+      pendingChanged: () => this.emit('pending', this.pending),
+      failedForGood: (entry, error) => this.emit('send-failed', entry, error),
+    });
     this.#memberId = memberId;
     this.code = snapshot.code;
     this.createdAt = snapshot.createdAt;
@@ -123,7 +114,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#reads = new ReadPositions(snapshot.readSeq ?? 0, snapshot.readPositions ?? {});
     // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
     // to listen, so that it hears of one that fails ('send-failed').
-    if (this.pending.length) setTimeout(() => void this.#flush(), 0);
+    if (this.pending.length) setTimeout(() => void this.#sender.flush(), 0);
   }
 
   /** The member this client is in the room. */
@@ -148,7 +139,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
   /** Sends not yet acknowledged, oldest first; they are retried until stored. */
   get pending(): OutboxEntry[] {
-    return this.#transport.outbox.entries(this.code);
+    return this.#sender.pending;
   }
   /** Whether the room was left (or the client closed). */
   get left(): boolean {
@@ -233,7 +224,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
    * failure that retrying cannot cure (e.g. MESSAGE_TOO_LONG) or when the room is left.
    */
   send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
-    return this.#enqueue({ text }, options);
+    return this.#sender.enqueue({ text }, options);
   }
 
 
@@ -250,7 +241,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** Sends an image uploaded earlier to this room as a message. */
   sendUploadedImage(imageId: string, options: SendOptions = {}): Promise<ChatMessage> {
-    return this.#enqueue({ imageId }, options);
+    return this.#sender.enqueue({ imageId }, options);
   }
 
   /**
@@ -282,7 +273,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     try {
       await this.#transport.request('room:leave', { code: this.code });
     } finally {
-      for (const entry of this.pending) this.#transport.outbox.remove(entry.roomCode, entry.clientId);
+      this.#sender.discardPending();
       this._closed();
     }
   }
@@ -340,18 +331,15 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#ready = true;
     this.emit('members', this.members);
     this.#accept(snapshot.messages);
-    if (!this.#timeline.hasGap) void this.#flush();
+    if (!this.#timeline.hasGap) void this.#sender.flush();
   }
 
   /** @internal */
   _closed(): void {
     if (this.#left) return;
     this.#left = true;
-    clearTimeout(this.#retryTimer);
     this.#typing.clear();
-    const error = new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent');
-    for (const waiters of this.#waiters.values()) for (const waiter of waiters) waiter.reject(error);
-    this.#waiters.clear();
+    this.#sender.close(new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent'));
     this.#transport.forget(this);
     this.emit('closed');
   }
@@ -362,98 +350,6 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     const res = await this.#transport.request(event, payload);
     this.#accept([res.entry]);
     return res;
-  }
-
-  #enqueue(content: { text: string } | { imageId: string }, options: SendOptions): Promise<ChatMessage> {
-    if (this.#left) return Promise.reject(new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left'));
-    const checked = 'text' in content ? { text: wellFormed(String(content.text)) } : content;
-    const clientId = options.clientId ?? timeOrderedId();
-    const refused = checkSend(checked, clientId, this.#limits);
-    if (refused) return Promise.reject(refused);
-    const entry: OutboxEntry = { roomCode: this.code, clientId, ...checked, ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }), queuedAt: new Date().toISOString() };
-    const result = new Promise<ChatMessage>((resolve, reject) => {
-      const waiters = this.#waiters.get(entry.clientId) ?? [];
-      waiters.push({ resolve, reject });
-      this.#waiters.set(entry.clientId, waiters);
-    });
-    this.#transport.outbox.add(entry);
-    this.emit('pending', this.pending);
-    void this.#flush();
-    return result;
-  }
-
-  /**
-   * Sends the outbox one entry at a time, in order, so a sender's messages are stored in the order
-   * they were sent even across retries. Stops at a retryable failure and tries again later.
-   */
-  async #flush(): Promise<void> {
-    if (this.#flushing || !this.#ready || this.#left) return;
-    this.#flushing = true;
-    try {
-      for (let entry = this.pending[0]; entry && this.#ready && !this.#left; entry = this.pending[0]) {
-        const { roomCode: code, clientId, text, imageId, replyTo } = entry;
-        // Entries may come from storage, written by another version or page: checked again.
-        const refused = checkSend(entry, clientId, this.#limits);
-        if (refused) {
-          this.#fail(entry, refused);
-          continue;
-        }
-        try {
-          this.#awaitingAck = true;
-          const res = await this.#transport
-            .request('message:send', { code, clientId, ...(imageId === undefined ? { text: text ?? '' } : { imageId }), ...(replyTo === undefined ? {} : { replyTo }) })
-            .finally(() => (this.#awaitingAck = false));
-          this.#settle(entry);
-          this.#retryAttempt = 0;
-          const message = this.#absolute(res.message) as ChatMessage;
-          this.#accept([message]);
-          this.#settleWaiters(clientId, (w) => w.resolve(message));
-        } catch (cause) {
-          const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
-          this.#catchUpIfGap();
-          if (error.code === ErrorCode.DISCONNECTED && !this.#left) {
-            const drops = (entry.drops ?? 0) + 1;
-            if (drops >= MAX_DROPS_PER_SEND) {
-              this.#fail(entry, new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, `The connection closed each of the ${drops} times this message was sent; it was dropped`, { cause: error }));
-              continue;
-            }
-            this.#transport.outbox.update({ ...entry, drops });
-          }
-          if (error.retryable) {
-            this.#scheduleRetry(error);
-            return;
-          }
-          this.#fail(entry, error);
-        }
-      }
-    } finally {
-      this.#flushing = false;
-    }
-  }
-
-  /** Drops an entry that will never be stored, rejecting its callers. */
-  #fail(entry: OutboxEntry, error: ChatError): void {
-    this.#settle(entry);
-    this.#settleWaiters(entry.clientId, (w) => w.reject(error));
-    this.emit('send-failed', entry, error);
-  }
-
-  #settle(entry: OutboxEntry): void {
-    this.#transport.outbox.remove(entry.roomCode, entry.clientId);
-    this.emit('pending', this.pending);
-  }
-
-  #settleWaiters(clientId: string, settle: (waiter: { resolve: (m: ChatMessage) => void; reject: (e: ChatError) => void }) => void): void {
-    for (const waiter of this.#waiters.get(clientId) ?? []) settle(waiter);
-    this.#waiters.delete(clientId);
-  }
-
-  #scheduleRetry(error: ChatError): void {
-    // A lost connection is retried by the re-join after reconnecting; the rest on a timer.
-    if (error.code === ErrorCode.DISCONNECTED) return;
-    const delay = error.retryAfterMs ?? RETRY_DELAYS_MS[Math.min(this.#retryAttempt++, RETRY_DELAYS_MS.length - 1)]!;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => void this.#flush(), delay);
   }
 
   /** Adds newer entries; releases what is now in sequence, and fetches what a gap hides. */
@@ -478,7 +374,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
 
   #catchUpIfGap(): void {
-    if (this.#timeline.hasGap && !this.#awaitingAck) void this.#catchUp();
+    if (this.#timeline.hasGap && !this.#sender.awaitingAck) void this.#catchUp();
   }
 
   /** Fetches everything after the newest contiguous message, page by page. */
@@ -497,7 +393,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     } finally {
       this.#catchingUp = false;
     }
-    if (!this.#timeline.hasGap) void this.#flush();
+    if (!this.#timeline.hasGap) void this.#sender.flush();
   }
 
   #absolute<T extends LogEntry>(entry: T): T {

@@ -6,7 +6,7 @@ import { after, describe, test, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import { createClient } from 'redis';
 import type { Member } from '@roomchat/sdk';
-import { LocalPresence, RedisPresence } from './presence.js';
+import { LocalPresence, RedisPresence, type RedisPresenceOptions } from './presence.js';
 import type { RoomRecord } from './rooms.js';
 import { createRedis, type RedisClient } from './redis.js';
 import { eventually, testNeeding } from './testing.js';
@@ -85,11 +85,22 @@ describe('presence shared through Redis', () => {
   const prefix = `roomchat-test:presence:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
   const clients: RedisClient[] = [];
   const log = pino({ level: 'silent' });
-  const node = async (graceMs: number, onLeave: (r: RoomRecord, m: Member) => void = () => {}) => {
+  const node = async (graceMs: number, onLeave: (r: RoomRecord, m: Member) => void = () => {}, options: Partial<RedisPresenceOptions> = {}) => {
     const redis = createRedis(process.env.TEST_REDIS_URL!, log);
     await redis.connect();
     clients.push(redis);
-    return { redis, presence: new RedisPresence(redis, { prefix, graceMs, log }, onLeave) };
+    return { redis, presence: new RedisPresence(redis, { prefix, graceMs, log, ...options }, onLeave) };
+  };
+  /**
+   * Nodes on a clock the test moves, with a long lease (its renewal timer, every third of it, does
+   * not fire during the test) and their own keys, so a sweep far in the future touches no other test.
+   */
+  const clockedNodes = () => {
+    const clock = { now: Date.now() };
+    const announced: string[] = [];
+    const options = { prefix: `${prefix}clock${Math.random().toString(36).slice(2, 8)}:`, leaseMs: 60_000, now: () => clock.now };
+    const clocked = () => node(1000, (_, m) => announced.push(m.name), options);
+    return { clock, announced, clocked };
   };
   after(async () => {
     if (skipped) return;
@@ -170,5 +181,77 @@ describe('presence shared through Redis', () => {
     assert.deepEqual(names(await presence.list(r)), ['Ann', 'Ben']);
     assert.equal(await presence.leave(104, 'ann', 'a1', true), undefined);
     await presence.clear();
+  });
+
+  test("a live connection's lease is renewed by its node; when the node stops renewing, the member leaves as the lease ends, not before", async () => {
+    const { clock, announced, clocked } = clockedNodes();
+    const a = await clocked();
+    const b = await clocked();
+    const r = room(105);
+    await a.presence.join(r, ann, 'a1');
+    await b.presence.join(r, ben, 'b1');
+    for (let i = 0; i < 4; i++) {
+      clock.now += 50_000; // most of a lease, four times over: only renewals keep them present
+      await a.presence.renew();
+      await b.presence.renew();
+      await b.presence.sweep();
+    }
+    assert.deepEqual(announced, [], 'renewed, nobody left');
+    assert.deepEqual(names(await b.presence.list(r)), ['Ann', 'Ben']);
+    // Node A dies: nothing renews Ann's lease any more.
+    await a.presence.clear();
+    a.redis.destroy();
+    clock.now += 59_999;
+    await b.presence.renew();
+    await b.presence.sweep();
+    assert.deepEqual(announced, [], 'within the lease: still present');
+    clock.now += 2;
+    await b.presence.sweep();
+    await b.presence.sweep();
+    assert.deepEqual(announced, ['Ann'], 'announced once, by the surviving node');
+    assert.deepEqual(names(await b.presence.list(r)), ['Ben']);
+    await b.presence.clear();
+  });
+
+  test('a node whose Redis connection drops renews its leases as soon as it is back', async () => {
+    const { clock, announced, clocked } = clockedNodes();
+    const a = await clocked();
+    const b = await clocked();
+    const r = room(106);
+    await a.presence.join(r, ann, 'a1');
+    clock.now += 50_000;
+    // Redis closes node A's connection (a restart, a network cut); node-redis reconnects by itself.
+    const back = new Promise((resolve) => a.redis.once('ready', resolve)); // not events.once: the drop emits 'error' first
+    const admin = createClient({ url: process.env.TEST_REDIS_URL! });
+    await admin.connect();
+    await admin.clientKill({ filter: 'ID', id: await a.redis.clientId() });
+    admin.destroy();
+    await back;
+    await a.redis.ping(); // after the renewal the reconnection started, on the same connection
+    clock.now += 50_000; // past the lease as it was before the drop
+    await b.presence.sweep();
+    assert.deepEqual(announced, [], 'renewed on reconnecting');
+    assert.deepEqual(names(await b.presence.list(r)), ['Ann']);
+    await a.presence.clear();
+    await b.presence.clear();
+  });
+
+  test("a closed node sweeps and announces nothing; the leases it left are another node's to sweep", async () => {
+    const { clock, announced, clocked } = clockedNodes();
+    const a = await clocked();
+    const b = await clocked();
+    const r = room(107);
+    await a.presence.join(r, ann, 'a1');
+    await a.presence.join(r, ben, 'b1');
+    await a.presence.clear();
+    a.redis.destroy();
+    clock.now += 60_001;
+    await b.presence.clear();
+    await b.presence.sweep();
+    assert.deepEqual(announced, [], 'a closed node announces nothing');
+    const c = await clocked();
+    await c.presence.sweep();
+    assert.deepEqual(announced.sort(), ['Ann', 'Ben']);
+    await c.presence.clear();
   });
 });

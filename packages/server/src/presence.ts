@@ -127,8 +127,8 @@ export class LocalPresence implements Presence {
   }
 }
 
-/** How long a live connection's lease lasts; its node renews it every third of that. */
-const LEASE_MS = 15_000;
+/** How long a live connection's lease lasts by default; its node renews it every third of that. */
+export const LEASE_MS = 15_000;
 /** Longest a presence command may take before the node answers from what it knows itself. */
 const COMMAND_TIMEOUT_MS = 2000;
 
@@ -163,6 +163,18 @@ local room = redis.call('HGET', KEYS[4], ARGV[5])
 if redis.call('HLEN', KEYS[2]) == 0 then redis.call('HDEL', KEYS[4], ARGV[5]) end
 return {m, room or ''}`;
 
+export interface RedisPresenceOptions {
+  /** Key prefix shared by the nodes of one deployment. */
+  prefix: string;
+  /** How long a dropped connection keeps its member present. */
+  graceMs: number;
+  log: Logger;
+  /** How long a live connection's lease lasts (default {@link LEASE_MS}): a dead node's members leave after it. */
+  leaseMs?: number;
+  /** The clock leases are measured with; every node of a deployment must agree on it (default `Date.now`). */
+  now?: () => number;
+}
+
 interface StoredMember extends Member {
   since: number;
 }
@@ -186,6 +198,8 @@ export class RedisPresence implements Presence {
   readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #graceMs: number;
+  readonly #leaseMs: number;
+  readonly #now: () => number;
   readonly #onLeave: LeaveListener;
   readonly #log: Logger;
   /** This node's open connections: lease entry -> keys to renew. */
@@ -196,26 +210,28 @@ export class RedisPresence implements Presence {
   #sweeping: Promise<void> | undefined;
   #closed = false;
 
-  constructor(redis: RedisClient, options: { prefix: string; graceMs: number; log: Logger }, onLeave: LeaveListener) {
+  constructor(redis: RedisClient, options: RedisPresenceOptions, onLeave: LeaveListener) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.#graceMs = options.graceMs;
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
+    this.#now = options.now ?? Date.now;
     this.#log = options.log;
     this.#onLeave = onLeave;
     const sweepEvery = Math.min(1000, Math.max(50, Math.floor(options.graceMs / 4)));
-    this.#timers = [setInterval(() => void this.#renew(), LEASE_MS / 3), setInterval(() => void this.#sweep(), sweepEvery)];
+    this.#timers = [setInterval(() => void this.renew(), this.#leaseMs / 3), setInterval(() => void this.sweep(), sweepEvery)];
     for (const timer of this.#timers) timer.unref();
-    redis.on('ready', () => void this.#renew());
+    redis.on('ready', () => void this.renew());
   }
 
   async join(room: RoomRecord, member: Member, connectionId: string): Promise<{ member: Member; arrived: boolean }> {
     const lease = leaseEntry(room.id, member.id, connectionId);
     this.#live.set(lease, { roomId: room.id, memberId: member.id, connectionId });
     try {
-      const stored: StoredMember = { ...member, since: Date.now() };
+      const stored: StoredMember = { ...member, since: this.#now() };
       const [arrived, json] = (await this.#run(JOIN, [this.#conns(room.id, member.id), this.#members(room.id), this.#leases(), this.#rooms()], [
         connectionId,
-        String(Date.now() + LEASE_MS),
+        String(this.#now() + this.#leaseMs),
         member.id,
         JSON.stringify(stored),
         lease,
@@ -239,7 +255,7 @@ export class RedisPresence implements Presence {
     try {
       if (!graceful) {
         // Keep the connection present for the grace period; a sweeper releases it after that.
-        const expiry = Date.now() + this.#graceMs;
+        const expiry = this.#now() + this.#graceMs;
         await this.#command(() =>
           this.#redis.multi().zAdd(this.#conns(roomId, memberId), { score: expiry, value: connectionId }).zAdd(this.#leases(), { score: expiry, value: lease }).exec(),
         );
@@ -280,7 +296,7 @@ export class RedisPresence implements Presence {
   async #release(roomId: number, memberId: string, connectionId: string, lease: string): Promise<{ member: Member; room: RoomRecord | undefined } | undefined> {
     const result = (await this.#run(RELEASE, [this.#conns(roomId, memberId), this.#members(roomId), this.#leases(), this.#rooms()], [
       connectionId,
-      String(Date.now()),
+      String(this.#now()),
       memberId,
       lease,
       String(roomId),
@@ -291,10 +307,10 @@ export class RedisPresence implements Presence {
     return { member, room: result[1] ? (JSON.parse(result[1]) as RoomRecord) : undefined };
   }
 
-  /** Renews the leases of this node's open connections. */
-  async #renew(): Promise<void> {
+  /** Renews the leases of this node's open connections (every third of the lease, and when Redis is back). */
+  async renew(): Promise<void> {
     if (!this.#redis.isReady || this.#live.size === 0) return;
-    const expiry = Date.now() + LEASE_MS;
+    const expiry = this.#now() + this.#leaseMs;
     const batch = this.#redis.multi();
     for (const [lease, { roomId, memberId, connectionId }] of this.#live) {
       batch.zAdd(this.#conns(roomId, memberId), { score: expiry, value: connectionId }).zAdd(this.#leases(), { score: expiry, value: lease });
@@ -302,11 +318,15 @@ export class RedisPresence implements Presence {
     await this.#command(() => batch.exec()).catch((err: unknown) => this.#log.warn({ err }, 'presence: could not renew leases'));
   }
 
-  /** Releases expired leases (any node's) and announces the members that are gone. */
-  #sweep(): Promise<void> {
-    if (this.#sweeping || this.#closed || !this.#redis.isReady) return Promise.resolve();
+  /**
+   * Releases expired leases (any node's) and announces the members that are gone. Runs on a timer;
+   * a call while a sweep is under way joins it.
+   */
+  sweep(): Promise<void> {
+    if (this.#sweeping) return this.#sweeping;
+    if (this.#closed || !this.#redis.isReady) return Promise.resolve();
     const sweeping = (async () => {
-      const expired = await this.#command(() => this.#redis.zRangeByScore(this.#leases(), '-inf', Date.now(), { LIMIT: { offset: 0, count: 100 } }));
+      const expired = await this.#command(() => this.#redis.zRangeByScore(this.#leases(), '-inf', this.#now(), { LIMIT: { offset: 0, count: 100 } }));
       for (const lease of expired) {
         if (this.#closed) return;
         const [roomId, memberId] = JSON.parse(lease) as [number, string, string];

@@ -317,6 +317,8 @@ describe('<chat-room> conversation: typing and read receipts', () => {
     const { bob, el, ada } = await adaWithBob();
     await bob.send('seen before');
     await waitFor(() => ada.readSeq >= stored(ada, 'seen before').seq, 'read');
+    // Stored on the server (Bob hears of it) before the widget goes away.
+    await waitFor(() => bob.seenBy(stored(bob, 'seen before')).length === 1, 'the read position stored');
     equal(shadow(el).querySelector('.unread-divider'), null, 'no divider while nothing is unread');
     const box = el.parentElement!;
     el.remove();

@@ -44,14 +44,16 @@ export class MessageActionsController implements ReactiveController, MessageActi
     const root = this.#host.renderRoot;
     root.addEventListener('pointerdown', this.#pointerDown as EventListener);
     root.addEventListener('pointermove', this.#pointerMove as EventListener);
-    for (const type of ['pointerup', 'pointercancel', 'scroll']) root.addEventListener(type, this.#pointerEnd, { capture: true });
+    // A touch that becomes a scroll ends in pointercancel; scrolls the list makes itself (a new
+    // message) must not cancel a long-press.
+    for (const type of ['pointerup', 'pointercancel']) root.addEventListener(type, this.#pointerEnd, { capture: true });
   }
 
   hostDisconnected(): void {
     const root = this.#host.renderRoot;
     root.removeEventListener('pointerdown', this.#pointerDown as EventListener);
     root.removeEventListener('pointermove', this.#pointerMove as EventListener);
-    for (const type of ['pointerup', 'pointercancel', 'scroll']) root.removeEventListener(type, this.#pointerEnd, { capture: true });
+    for (const type of ['pointerup', 'pointercancel']) root.removeEventListener(type, this.#pointerEnd, { capture: true });
     this.#pointerEnd();
   }
 

@@ -64,7 +64,8 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @csspart bubble - The bubble of a message (also `deleted-bubble`: the tombstone of a deleted one).
  * @csspart reply-quote - The quote above a reply: a button that shows the original.
  * @csspart edited - The "(edited)" marker.
- * @csspart reactions - The reaction chips under a message; each is a `reaction`.
+ * @csspart reactions - The reaction chips under a message.
+ * @csspart reaction - One reaction chip (emoji and count); `aria-pressed` when the visitor reacted.
  * @csspart message-actions - A message's toolbar (reply, react, edit, delete, copy) or delete confirmation.
  * @csspart reaction-picker - The quick reactions a toolbar opens.
  * @csspart seen - "Seen by …" under the visitor's last message.

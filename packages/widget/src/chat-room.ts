@@ -88,7 +88,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @cssproperty --chat-accent - Buttons, own bubbles, focus ring. Default `#4f46e5` (dark: `#6d6af5`).
  * @cssproperty --chat-accent-text - Text on the accent. Default `#ffffff`.
  * @cssproperty --chat-bubble-bg - Others' bubbles. Default `#eef0f4` (dark: `#262a33`).
- * @cssproperty --chat-own-bubble-bg - The visitor's bubbles. Default: the accent.
+ * @cssproperty --chat-own-bubble-bg - The visitor's bubbles. Default: the accent (dark: 12 % darker, for white text).
  * @cssproperty --chat-own-bubble-text - Text in the visitor's bubbles. Default: the accent text.
  * @cssproperty --chat-danger - Errors and the unread badge. Default `#c81e1e` (dark: `#ff7070`).
  * @cssproperty --chat-radius - Corner radius. Default `16px`.

@@ -340,3 +340,32 @@ describe('<chat-room> conversation: typing and read receipts', () => {
     await expectAccessible(el);
   });
 });
+
+describe('<chat-room> conversation: themes', () => {
+  it('passes axe-core in light and dark with every conversation state on screen', async () => {
+    const { bob, el } = await adaWithBob();
+    const question = await bob.send('question');
+    await bob.send('answer', { replyTo: question.id });
+    const gone = await bob.send('gone soon');
+    await bob.delete(gone.id);
+    await bob.react(question.id, '👍');
+    await bob.edit(question.id, 'question, edited');
+    const mine = await sendAsAda(el, 'mine');
+    await bob.markRead();
+    await waitFor(() => mine.querySelector('.seen'), 'seen');
+    (await rowOf(el, 'question, edited')).querySelector<HTMLButtonElement>('.reaction')!.click();
+    await waitFor(() => shadow(el).querySelector('.reaction[aria-pressed="true"]'), 'a pressed chip');
+    bob.typing();
+    await waitFor(() => $(el, '.typing').textContent, 'typing');
+    (await rowOf(el, 'answer')).querySelector<HTMLButtonElement>('.reply')!.click();
+    await waitFor(() => shadow(el).querySelector('.compose-target'), 'the reply bar');
+    (await rowOf(el, 'question, edited')).querySelector<HTMLButtonElement>('.react')!.click();
+    await waitFor(() => shadow(el).querySelector('.picker'), 'the picker');
+    assert(shadow(el).querySelector('.quote') && shadow(el).querySelector('.bubble.deleted') && shadow(el).querySelector('.edited'), 'all on screen');
+    for (const theme of ['light', 'dark'] as const) {
+      el.theme = theme;
+      await el.updateComplete;
+      await expectAccessible(el);
+    }
+  });
+});

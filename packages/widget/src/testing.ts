@@ -99,7 +99,7 @@ type AxeApi = typeof import('axe-core');
 export async function expectAccessible(el: ChatRoomElement): Promise<void> {
   const axe = (globalThis as unknown as { axe: AxeApi }).axe;
   const results = await axe.run(el, { resultTypes: ['violations'] });
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(', ')})`);
   assert(summary.length === 0, `axe-core violations:\n${summary.join('\n')}`);
 }
 

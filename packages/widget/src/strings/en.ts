@@ -73,7 +73,7 @@ export const en: ChatStrings = {
   deleted: 'This message was deleted',
   edited: '(edited)',
   editedAt: (time) => `Edited at ${time}`,
-  inReplyTo: (author) => `In reply to ${author}`,
+  inReplyTo: 'In reply to',
   showOriginal: 'Show the original message',
   quotedImage: 'Image',
   quotedDeleted: 'Deleted message',

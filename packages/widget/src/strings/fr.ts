@@ -70,7 +70,7 @@ export const fr: ChatStrings = {
   deleted: 'Ce message a été supprimé',
   edited: '(modifié)',
   editedAt: (time) => `Modifié à ${time}`,
-  inReplyTo: (author) => `En réponse à ${author}`,
+  inReplyTo: 'En réponse à',
   showOriginal: 'Afficher le message d’origine',
   quotedImage: 'Image',
   quotedDeleted: 'Message supprimé',

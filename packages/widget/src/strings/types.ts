@@ -85,8 +85,9 @@ export interface ChatStrings {
   /** The marker on an edited message, and its tooltip with the time of the edit. */
   edited: string;
   editedAt: (time: string) => string;
-  /** The quote of the message replied to: a button that shows the original. */
-  inReplyTo: (author: string) => string;
+  /** The quote of the message replied to: a button that shows the original (`showOriginal` is its tooltip). */
+  /** Read before the quote's author by screen readers: "In reply to" Ann: …. */
+  inReplyTo: string;
   showOriginal: string;
   quotedImage: string;
   quotedDeleted: string;

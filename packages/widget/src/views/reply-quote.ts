@@ -18,8 +18,10 @@ export function renderReplyQuote(message: ChatMessage, s: ChatStrings, jump: (id
   const quote = message.replyTo;
   if (!quote || message.deletedAt) return nothing;
   const text = quoteText(quote, s);
-  return html`<button type="button" class="quote${quote.deleted ? ' gone' : ''}" part="reply-quote" title=${s.showOriginal}
-      aria-label=${`${s.inReplyTo(quote.author)}: ${text}. ${s.showOriginal}`} @click=${() => jump(quote.id)}>
-    ${replyIcon}<span class="quote-author">${quote.author}</span><span class="quote-text" dir="auto">${text}</span>
+  // Named by its content ("In reply to Bob: …", the prefix for screen readers only), so the name
+  // holds the visible text; what activating it does is its description (title).
+  return html`<button type="button" class="quote${quote.deleted ? ' gone' : ''}" part="reply-quote" title=${s.showOriginal} @click=${() => jump(quote.id)}>
+    ${replyIcon}<span class="visually-hidden">${s.inReplyTo} </span><span class="quote-author">${quote.author}</span
+    ><span class="visually-hidden">: </span><span class="quote-text" dir="auto">${text}</span>
   </button>`;
 }

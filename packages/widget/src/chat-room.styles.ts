@@ -1,5 +1,6 @@
 import type { CSSResultGroup } from 'lit';
 import { baseStyles, reducedMotionStyles } from './views/base.styles.js';
+import { composeTargetStyles } from './views/compose-target.styles.js';
 import { composerStyles } from './views/composer.styles.js';
 import { connectionBannerStyles } from './views/connection-banner.styles.js';
 import { headerStyles } from './views/header.styles.js';
@@ -7,8 +8,14 @@ import { homeStyles } from './views/home-view.styles.js';
 import { launcherStyles } from './views/launcher.styles.js';
 import { lightboxStyles } from './views/lightbox.styles.js';
 import { membersStyles } from './views/members.styles.js';
+import { messageActionsStyles } from './views/message-actions.styles.js';
+import { messageChangesStyles } from './views/message-changes.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
 import { messageRowStyles } from './views/message-row.styles.js';
+import { reactionsStyles } from './views/reactions.styles.js';
+import { readReceiptsStyles } from './views/read-receipts.styles.js';
+import { replyQuoteStyles } from './views/reply-quote.styles.js';
+import { typingStyles } from './views/typing.styles.js';
 
 /**
  * The element's styles, adopted into its shadow root as constructable stylesheets, which a
@@ -24,6 +31,13 @@ export const chatRoomStyles: CSSResultGroup = [
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,
+  replyQuoteStyles,
+  messageChangesStyles,
+  reactionsStyles,
+  readReceiptsStyles,
+  messageActionsStyles,
+  typingStyles,
+  composeTargetStyles,
   composerStyles,
   lightboxStyles,
   launcherStyles,

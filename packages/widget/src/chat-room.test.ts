@@ -12,6 +12,7 @@ import {
   createRoomIn,
   describe,
   equal,
+  expectAccessible,
   it,
   messageTexts,
   mount,
@@ -23,16 +24,6 @@ import {
   type,
   waitFor,
 } from './testing.js';
-
-type AxeApi = typeof import('axe-core');
-const axe = (globalThis as unknown as { axe: AxeApi }).axe;
-
-/** Runs axe-core on the element (its shadow tree included) and fails on any violation. */
-async function expectAccessible(el: ChatRoomElement): Promise<void> {
-  const results = await axe.run(el, { resultTypes: ['violations'] });
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert(summary.length === 0, `axe-core violations:\n${summary.join('\n')}`);
-}
 
 /** Creates a room with an SDK client and returns it, for the widget to join. */
 async function roomByBob(): Promise<Room> {

@@ -3,6 +3,7 @@ import { ErrorCode, type ChatClient, type ChatError, type ChatMessage, type Room
 import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
+import { ConversationController } from './controllers/conversation.js';
 import { CopyCodeController } from './controllers/copy-code.js';
 import { focusIn } from './controllers/host.js';
 import { HomeFormController } from './controllers/home-form.js';
@@ -60,7 +61,17 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @csspart header - The room header.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message (also `own-message`, `system-message`, `pending-message`).
- * @csspart bubble - The bubble of a message.
+ * @csspart bubble - The bubble of a message (also `deleted-bubble`: the tombstone of a deleted one).
+ * @csspart reply-quote - The quote above a reply: a button that shows the original.
+ * @csspart edited - The "(edited)" marker.
+ * @csspart reactions - The reaction chips under a message.
+ * @csspart reaction - One reaction chip (emoji and count); `aria-pressed` when the visitor reacted.
+ * @csspart message-actions - A message's toolbar (reply, react, edit, delete, copy) or delete confirmation.
+ * @csspart reaction-picker - The quick reactions a toolbar opens.
+ * @csspart seen - "Seen by …" under the visitor's last message.
+ * @csspart unread-divider - The "New messages" line above the first unread message.
+ * @csspart typing - "Ann is typing…" above the composer.
+ * @csspart compose-target - The reply or edit bar above the composer.
  * @csspart composer - The form at the bottom.
  * @csspart input - The message text area.
  * @csspart send-button - The send button.
@@ -77,7 +88,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @cssproperty --chat-accent - Buttons, own bubbles, focus ring. Default `#4f46e5` (dark: `#6d6af5`).
  * @cssproperty --chat-accent-text - Text on the accent. Default `#ffffff`.
  * @cssproperty --chat-bubble-bg - Others' bubbles. Default `#eef0f4` (dark: `#262a33`).
- * @cssproperty --chat-own-bubble-bg - The visitor's bubbles. Default: the accent.
+ * @cssproperty --chat-own-bubble-bg - The visitor's bubbles. Default: the accent (dark: 12 % darker, for white text).
  * @cssproperty --chat-own-bubble-text - Text in the visitor's bubbles. Default: the accent text.
  * @cssproperty --chat-danger - Errors and the unread badge. Default `#c81e1e` (dark: `#ff7070`).
  * @cssproperty --chat-radius - Corner radius. Default `16px`.
@@ -142,6 +153,7 @@ export class ChatRoomElement extends LitElement {
       if (this.mode !== 'launcher' || this.open) focusIn(this, '#input');
     },
     message: (room, message) => this.#messageArrived(room, message),
+    updated: (_room, message) => this.#conversation.updated(message),
     history: () => this.#scroll.historyArrived(),
     // A send the SDK gave up on that this page did not make (restored from before a reload).
     sendFailed: (entry, error) => this.#composer.fail(entry.clientId, error),
@@ -159,6 +171,16 @@ export class ChatRoomElement extends LitElement {
     strings: () => this.#strings,
     reportError: (error, action) => this.#reportError(error, action),
     sent: () => this.#scroll.stickToBottom(),
+    divert: (text): boolean => this.#conversation.target.divert(text),
+  });
+  readonly #conversation = new ConversationController(this, {
+    room: () => this.#session.room,
+    strings: () => this.#strings,
+    composer: this.#composer,
+    scroll: this.#scroll,
+    shown: () => this.mode !== 'launcher' || this.open,
+    announce: (text) => this.#announcer.announce(text),
+    reportError: (error, action) => this.#reportError(error, action),
   });
   readonly #members = new MembersController(this);
   readonly #lightbox = new LightboxController(this);
@@ -192,6 +214,7 @@ export class ChatRoomElement extends LitElement {
     if (changed.has('open') && this.open) {
       this.#launcher.clearUnread();
       this.#scroll.stickToBottom();
+      this.#conversation.reads.returned();
     }
   }
 
@@ -252,10 +275,12 @@ export class ChatRoomElement extends LitElement {
     this.#scroll.reset();
     this.#scroll.stickToBottom();
     this.#composer.enter(room);
+    this.#conversation.entered();
   }
 
   #left(): void {
     this.#composer.leave();
+    this.#conversation.left();
     this.#members.close();
     this.#lightbox.clear();
     this.#scroll.reset();
@@ -304,19 +329,9 @@ export class ChatRoomElement extends LitElement {
   }
 
   #renderHome(): TemplateResult {
-    const home = this.#home;
-    return renderHome({
-      strings: this.#strings,
-      name: home.name,
-      code: home.code,
-      error: home.error,
-      busy: this.#session.busy,
-      closeButton: this.mode === 'launcher' ? renderPanelClose(this.#strings, this.#launcher.close) : nothing,
-      nameInput: home.nameInput,
-      codeInput: home.codeInput,
-      join: home.join,
-      create: home.create,
-    });
+    // The form controller's fields and handlers are the view's (name, code, error, nameInput, join...).
+    const closeButton = this.mode === 'launcher' ? renderPanelClose(this.#strings, this.#launcher.close) : nothing;
+    return renderHome({ ...this.#home, strings: this.#strings, busy: this.#session.busy, closeButton });
   }
 
   #renderRoom(room: Room): TemplateResult {
@@ -329,7 +344,8 @@ export class ChatRoomElement extends LitElement {
       strings: s,
       code: room.code,
       copied: this.#copyCode.copied,
-      copy: () => this.#copyRoomCode(),
+      // The room at the time of the click: the header may be a render behind a switch or an exit.
+      copy: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, s.copied)),
       exit: () => void this.exit(),
       members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
       ...(this.mode === 'launcher' ? { close: this.#launcher.close } : {}),
@@ -340,39 +356,30 @@ export class ChatRoomElement extends LitElement {
       pending: composer.pending,
       loadingOlder: scroll.loadingOlder,
       dragging: composer.dragDepth > 0,
-      row: this.#rowContext,
+      row: this.#rowContext(room),
       scroll: scroll.scrolled,
       loadOlder: () => void scroll.loadOlder(),
       drag: composer.drag,
     });
+    const conversation = this.#conversation;
+    // The composer controller's fields and handlers are the view's (draft, error, submit, paste...).
     const form = renderComposer({
-      strings: s,
-      draft: composer.draft,
+      ...composer,
+      strings: conversation.composerStrings(s),
       maxLength: room.limits.messageMaxLength,
-      error: composer.error,
       newBelow: scroll.newBelow,
       jumpToNew: scroll.jumpToNew,
-      submit: composer.submit,
-      input: composer.input,
-      inputKey: composer.inputKey,
-      paste: composer.paste,
-      pickFile: composer.pickFile,
-      filesPicked: composer.filesPicked,
+      input: conversation.input,
+      inputKey: conversation.inputKey,
     });
     const box = renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close });
     return html`${header}
       ${renderConnectionBanner(s, this.#session.status)}
-      ${list}
+      ${list} ${conversation.renderAboveComposer(room)}
       ${form} ${box}`;
   }
 
-  #copyRoomCode(): void {
-    // The room at the time of the click: the header may be a render behind a switch or an exit.
-    const code = this.#session.room?.code;
-    if (code) void this.#copyCode.copy(code, this.#strings.copied);
-  }
-
-  get #rowContext(): RowContext {
+  #rowContext(room: Room): RowContext {
     return {
       strings: this.#strings,
       locale: this.#locale,
@@ -380,6 +387,7 @@ export class ChatRoomElement extends LitElement {
       openImage: (message) => this.#lightbox.open(message),
       retry: (clientId) => this.#composer.retry(clientId),
       discard: (clientId) => this.#composer.discard(clientId),
+      conversation: this.#conversation.row(room),
     };
   }
 }

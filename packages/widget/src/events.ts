@@ -30,11 +30,14 @@ export interface ChatErrorDetail {
   /** A stable code (see `ErrorCode` in @roomchat/sdk). */
   code: ErrorCode;
   message: string;
-  /** What was being done: `join`, `create`, `send`, `upload`, `history`, `leave` or `connection`. */
+  /**
+   * What was being done: `join`, `create`, `send`, `upload`, `history`, `leave`, `connection`, or
+   * an action on a message: `edit`, `delete`, `react`.
+   */
   action: ChatErrorAction;
 }
 
-export type ChatErrorAction = 'join' | 'create' | 'send' | 'upload' | 'history' | 'leave' | 'connection';
+export type ChatErrorAction = 'join' | 'create' | 'send' | 'upload' | 'history' | 'leave' | 'connection' | 'edit' | 'delete' | 'react';
 
 /** Detail of `chat-connection`: the connection state changed. */
 export interface ChatConnectionDetail {

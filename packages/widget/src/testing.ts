@@ -93,6 +93,16 @@ export function sdkClient(options: Partial<ChatClientOptions> = {}): ChatClient 
   return client;
 }
 
+type AxeApi = typeof import('axe-core');
+
+/** Runs axe-core (loaded by the test page) on the element, its shadow tree included, and fails on any violation. */
+export async function expectAccessible(el: ChatRoomElement): Promise<void> {
+  const axe = (globalThis as unknown as { axe: AxeApi }).axe;
+  const results = await axe.run(el, { resultTypes: ['violations'] });
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(', ')})`);
+  assert(summary.length === 0, `axe-core violations:\n${summary.join('\n')}`);
+}
+
 /** Removes mounted elements and closes SDK clients; call from afterEach. */
 export function cleanup(): void {
   for (const box of mounted.splice(0)) box.remove();

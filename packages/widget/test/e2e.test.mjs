@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions, startChatServer } from './chat-server.mjs';
+import { w, watch } from './pages.mjs';
 
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 /** Saves the whole page, and the widget alone, as test artifacts. */
@@ -17,28 +18,6 @@ async function shot(page, name) {
   await page.screenshot({ path: `${artifacts}${name}.png` });
   if (!name.startsWith('launcher')) await page.locator('chat-room').screenshot({ path: `${artifacts}${name}.widget.png` });
 }
-
-/** Records CSP violations and page errors from the first script on. */
-async function watch(page) {
-  page.setDefaultTimeout(10_000);
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // Failed loads are checked where they matter (the stylesheet, below); scripts and CSP are not forgiven.
-    // So are reconnection attempts made while the test has the page offline (seen on a loaded machine).
-    const offline = message.text().startsWith('WebSocket connection to') && message.text().endsWith('net::ERR_INTERNET_DISCONNECTED');
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource') && !offline) problems.push(`console: ${message.text()}`);
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
-    });
-  });
-  return problems;
-}
-
-/** A locator inside the widget's shadow root (playwright's CSS engine pierces open shadow roots). */
-const w = (page, selector) => page.locator(`chat-room ${selector}`);
 
 /** A picture drawn in the page, as PNG bytes for the file chooser. */
 async function drawPng(page) {

@@ -55,7 +55,7 @@ const steps = [
     : []),
   ['component tests (web-test-runner, Chromium)', 'npx', ['wtr', '--static-logging'], () => readJson(wtrResults)],
   [
-    'end-to-end test (playwright-core, two pages)',
+    'end-to-end tests (playwright-core, two and three pages)',
     process.execPath,
     [
       '--import',
@@ -67,6 +67,7 @@ const steps = [
       `--test-reporter=${path.join(root, 'scripts/test-events.mjs')}`,
       `--test-reporter-destination=${e2eEvents}`,
       'test/e2e.test.mjs',
+      'test/conversation.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

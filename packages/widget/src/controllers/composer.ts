@@ -10,6 +10,8 @@ export interface ComposerOptions {
   reportError(error: ChatError, action: ChatErrorAction): void;
   /** The visitor sent something: the list follows it to the bottom. */
   sent(): void;
+  /** Takes the text instead of a plain send (a reply or an edit: compose-target.ts); true when it did. */
+  divert?(text: string): boolean;
 }
 
 /**
@@ -160,8 +162,10 @@ export class ComposerController {
     }
     this.draft = '';
     this.error = '';
-    this.#options.sent();
-    outgoing.sendText(text);
+    if (!this.#options.divert?.(text)) {
+      this.#options.sent();
+      outgoing.sendText(text);
+    }
     const area = this.#host.renderRoot.querySelector<HTMLTextAreaElement>('#input');
     if (area) void this.#host.updateComplete.then(() => autosize(area));
   }

@@ -43,6 +43,8 @@ export interface SessionHooks {
   /** The entered room is rendered. */
   ready(room: Room, created: boolean): void;
   message(room: Room, message: ChatMessage): void;
+  /** A message already shown changed: edited, deleted, reacted to (live or caught up). */
+  updated(room: Room, message: ChatMessage): void;
   /** Older messages were added to the room's history. */
   history(): void;
   /** The SDK gave up on a send this page did not make (restored from before a reload). */
@@ -233,9 +235,11 @@ export class SessionController implements ReactiveController {
     host.room = room.code;
     hooks.entered(room);
     const onMessage = (message: ChatMessage) => hooks.message(room, message);
+    const onUpdated = (message: ChatMessage) => hooks.updated(room, message);
     const onHistory = () => hooks.history();
     const onJoined = (member: Member) => hooks.emit('chat-join', { room: room.code, member, self: member.id === room.self.id });
     const onLeft = (member: Member) => hooks.emit('chat-leave', { room: room.code, member, self: member.id === room.self.id });
+    // Who is typing, and how far members have read, only change what is drawn.
     const onMembers = () => host.requestUpdate();
     const onSendFailed = (entry: OutboxEntry, error: ChatError) => hooks.sendFailed(entry, error);
     const onClosed = () => {
@@ -246,6 +250,9 @@ export class SessionController implements ReactiveController {
       }
     };
     room.on('message', onMessage);
+    room.on('message-updated', onUpdated);
+    room.on('typing', onMembers);
+    room.on('read', onMembers);
     room.on('history', onHistory);
     room.on('member-joined', onJoined);
     room.on('member-left', onLeft);
@@ -254,6 +261,9 @@ export class SessionController implements ReactiveController {
     room.on('closed', onClosed);
     this.#roomOff = () => {
       room.off('message', onMessage);
+      room.off('message-updated', onUpdated);
+      room.off('typing', onMembers);
+      room.off('read', onMembers);
       room.off('history', onHistory);
       room.off('member-joined', onJoined);
       room.off('member-left', onLeft);

@@ -64,6 +64,47 @@ export interface ChatStrings {
   closeChat: string;
   unread: (count: number) => string;
 
+  // Conversation: message actions, replies, edits, deletes, reactions, typing, read receipts.
+  /** The accessible name of a message's toolbar. */
+  messageActions: (author: string) => string;
+  reply: string;
+  react: string;
+  edit: string;
+  delete: string;
+  copyText: string;
+  textCopied: string;
+  /** The quick-reaction picker's name, and each of its buttons. */
+  reactionPicker: string;
+  reactWith: (emoji: string) => string;
+  /** A reaction chip's accessible name; whether the visitor is one of them is its pressed state. */
+  reactionLabel: (emoji: string, count: number) => string;
+  deleteConfirm: string;
+  cancel: string;
+  /** A deleted message's tombstone. */
+  deleted: string;
+  /** The marker on an edited message, and its tooltip with the time of the edit. */
+  edited: string;
+  editedAt: (time: string) => string;
+  /** The quote of the message replied to: a button that shows the original (`showOriginal` is its tooltip). */
+  /** Read before the quote's author by screen readers: "In reply to" Ann: …. */
+  inReplyTo: string;
+  showOriginal: string;
+  quotedImage: string;
+  quotedDeleted: string;
+  originalGone: string;
+  /** The bar above the composer while replying or editing. */
+  replyingTo: (author: string) => string;
+  editing: string;
+  cancelReply: string;
+  cancelEdit: string;
+  save: string;
+  /** Who is typing, by name (others only). */
+  typing: (names: readonly string[]) => string;
+  /** Under the visitor's last message: who has read it. */
+  seenBy: (names: readonly string[]) => string;
+  /** The divider above the first message unread when the visitor opened or came back to the room. */
+  unreadDivider: string;
+
   /** Inline error text for each server error code; `fallback` for anything else. */
   errors: Partial<Record<ErrorCode, string>> & { fallback: string };
 }

@@ -32,6 +32,8 @@ const dark = css`
   --_accent: var(--chat-accent, #6d6af5);
   --_accent-text: var(--chat-accent-text, #ffffff);
   --_bubble: var(--chat-bubble-bg, #262a33);
+  /* The dark accent is light enough to read on the dark background, too light under white text: darker here. */
+  --_own-bubble: var(--chat-own-bubble-bg, color-mix(in srgb, var(--_accent) 88%, black));
   --_danger: var(--chat-danger, #ff7070);
   --_warning-bg: var(--chat-warning-bg, #3d3010);
   --_warning-text: var(--chat-warning-text, #ffe3a0);

@@ -5,6 +5,11 @@ import { alertIcon, imageIcon, retryIcon } from '../icons.js';
 import type { OutgoingMessage } from '../outgoing.js';
 import type { ChatStrings } from '../strings/index.js';
 import { initial, type TimelineRow } from '../timeline.js';
+import { renderMessageActions, type MessageActionsContext } from './message-actions.js';
+import { renderEdited, renderTombstone } from './message-changes.js';
+import { renderReactions } from './reactions.js';
+import { renderSeen, renderUnreadDivider } from './read-receipts.js';
+import { renderReplyQuote } from './reply-quote.js';
 
 /** What a row needs from the element: its strings and locale, and the actions rows offer. */
 export interface RowContext {
@@ -14,6 +19,20 @@ export interface RowContext {
   openImage(message: ChatMessage): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
+  conversation: ConversationRowContext;
+}
+
+/** What a message row shows of the conversation around it (controllers/message-actions.ts, read-receipts.ts, jump.ts). */
+export interface ConversationRowContext {
+  actions: MessageActionsContext;
+  /** Shows the message a quote refers to. */
+  jump(id: string): void;
+  /** The message just shown from a quote. */
+  highlighted: string | null;
+  /** The seq of the first message under the "New messages" divider. */
+  unreadFrom: number | null;
+  /** "Seen by" under the visitor's last message. */
+  seen: { id: string; text: string } | null;
 }
 
 /**
@@ -34,10 +53,12 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
     }
     case 'message': {
       const m = row.message;
-      const classes = `msg c${row.color}${row.own ? ' own' : ''}${row.startsGroup ? ' first' : ''}`;
+      const c = ctx.conversation;
+      const deleted = Boolean(m.deletedAt);
+      const classes = `msg c${row.color}${row.own ? ' own' : ''}${row.startsGroup ? ' first' : ''}${c.highlighted === m.id ? ' highlight' : ''}`;
       const time = formatTime(m.createdAt, ctx.locale);
       const box = m.image && thumbSize(m.image);
-      return html`<li class=${classes} part=${row.own ? 'message own-message' : 'message'} data-seq=${m.seq}>
+      return html`${c.unreadFrom === m.seq ? renderUnreadDivider(s) : nothing}<li class=${classes} part=${row.own ? 'message own-message' : 'message'} data-seq=${m.seq} data-id=${m.id} tabindex="-1">
         ${row.own ? nothing : html`<span class="avatar" aria-hidden="true">${initial(m.author)}</span>`}
         ${row.startsGroup
           ? html`<div class="msg-head">
@@ -45,13 +66,18 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
               <time class="time" datetime=${m.createdAt}>${time}</time>
             </div>`
           : html`<span class="visually-hidden">${m.author}, ${time}: </span>`}
-        ${m.kind === 'image' && m.image && box
+        ${renderReplyQuote(m, s, c.jump)}
+        ${deleted
+          ? renderTombstone(s)
+          : m.kind === 'image' && m.image && box
           ? html`<div class="bubble image" part="bubble">
               <button class="thumb" aria-label=${`${s.openImage}: ${s.imageAlt(m.author)}`} @click=${() => ctx.openImage(m)}>
                 <img src=${m.image.thumbUrl} alt=${s.imageAlt(m.author)} width=${box.width} height=${box.height} loading="lazy" decoding="async" />
               </button>
             </div>`
           : html`<div class="bubble" part="bubble">${m.text ?? ''}</div>`}
+        ${renderEdited(m, s, ctx.locale)} ${renderReactions(m, s, c.actions.toggleReaction)}
+        ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${renderMessageActions(m, row.own, s, c.actions)}
       </li>`;
     }
     case 'pending':

@@ -9,6 +9,7 @@ import { lightboxStyles } from './views/lightbox.styles.js';
 import { membersStyles } from './views/members.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
 import { messageRowStyles } from './views/message-row.styles.js';
+import { messageTextStyles } from './views/message-text.styles.js';
 
 /**
  * The element's styles, adopted into its shadow root as constructable stylesheets, which a
@@ -24,6 +25,7 @@ export const chatRoomStyles: CSSResultGroup = [
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,
+  messageTextStyles,
   composerStyles,
   lightboxStyles,
   launcherStyles,

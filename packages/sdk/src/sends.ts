@@ -7,7 +7,7 @@ import type { UploadOptions, UploadSource } from './upload.js';
 
 /**
  * Tries of one upload that fail in a way that may pass (network, timeout, 5xx) before it is shown
- * failed for the visitor to retry: with the sends' backoff, about 20 s of trying.
+ * failed for the visitor to retry: with the sends' backoff (0.5, 1, 2, 5 s between), about 9 s of waiting.
  */
 export const UPLOAD_MAX_ATTEMPTS = 5;
 

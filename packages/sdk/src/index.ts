@@ -1,5 +1,6 @@
 export { ChatClient, type ChatClientOptions, type ClientEvents, type ConnectionState } from './client.js';
 export { Room, type RoomEvents, type SendOptions } from './room.js';
+export { UPLOAD_MAX_ATTEMPTS, type PendingSend, type SendStatus } from './sends.js';
 export { ChatError } from './errors.js';
 export { randomId, timeOrderedId } from './ids.js';
 export type { UploadOptions, UploadSource } from './upload.js';

@@ -1,5 +1,5 @@
 import { TYPING_EXPIRY_MS } from './protocol.js';
-import type { Member } from './protocol.js';
+import type { ChatMessage, Member } from './protocol.js';
 
 /**
  * Who is typing in a room now. A signal lasts TYPING_EXPIRY_MS unless repeated, and ends at once
@@ -66,6 +66,16 @@ export class ReadPositions {
     if (seq <= this.of(memberId)) return false;
     this.#byMember.set(memberId, seq);
     return true;
+  }
+
+  /** Messages of others (texts and images, not deleted) after this member's position. */
+  unread(messages: readonly ChatMessage[], selfId: string): number {
+    let count = 0;
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > this.#mine; i--) {
+      const m = messages[i]!;
+      if ((m.kind === 'text' || m.kind === 'image') && !m.deletedAt && m.authorId !== selfId) count++;
+    }
+    return count;
   }
 
   /** Moves this client's member's position; false when it was there already or further. */

@@ -3,11 +3,13 @@ import { ChatError } from './errors.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReadPositions, TypingMembers } from './room-activity.js';
 import { Sender, type SendOptions } from './sender.js';
+import type { RoomEvents } from './room-events.js';
+import { PendingSends, type PendingSend } from './sends.js';
 import { wellFormed } from './send-checks.js';
-import { ErrorCode, isChange, TYPING_REFRESH_MS } from './protocol.js';
+import { ErrorCode, TYPING_REFRESH_MS } from './protocol.js';
 import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot } from './protocol.js';
 import { Timeline } from './timeline.js';
-import type { UploadOptions, UploadSource } from './upload.js';
+import { absoluteImageUrls, type UploadOptions, type UploadSource } from './upload.js';
 
 /** What a Room needs from its client; kept narrow so Room knows nothing of sockets. */
 export interface RoomTransport {
@@ -21,34 +23,7 @@ export interface RoomTransport {
   readonly outbox: Outbox;
 }
 
-export interface RoomEvents {
-  /** A new message, live or caught up after a disconnect: each once, in the room's order. */
-  message: (message: ChatMessage) => void;
-  /**
-   * A message already in `messages` changed: edited, deleted (a tombstone: `deletedAt`, no text or
-   * image), reacted to, or the message it replies to changed. Carries the message as it is now.
-   */
-  'message-updated': (message: ChatMessage) => void;
-  /** Older messages were loaded by {@link Room.loadOlder}; they are now at the start of `messages`. */
-  history: (messages: ChatMessage[]) => void;
-  /** Who is typing now (others only); empties by itself a few seconds after the last signal. */
-  typing: (members: Member[]) => void;
-  /** A member read the room up to `seq` (for "seen by"; see {@link Room.seenBy}). */
-  read: (event: { memberId: string; seq: number }) => void;
-  /** {@link Room.unreadCount} changed. */
-  unread: (count: number) => void;
-  'member-joined': (member: Member) => void;
-  'member-left': (member: Member) => void;
-  /** The member list changed (a join, a leave, or a re-sync after reconnecting). */
-  members: (members: Member[]) => void;
-  /** The sends waiting for the server's acknowledgement changed. */
-  pending: (entries: OutboxEntry[]) => void;
-  /** A send failed for good (not retryable, e.g. MESSAGE_TOO_LONG); it left the outbox. */
-  'send-failed': (entry: OutboxEntry, error: ChatError) => void;
-  /** The room was left or the client closed; the Room is inert afterwards. */
-  closed: () => void;
-}
-
+export type { RoomEvents } from './room-events.js';
 export type { SendOptions } from './sender.js';
 
 /**
@@ -73,6 +48,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   #catchingUp = false;
   #transport: RoomTransport;
   #sender: Sender;
+  #sends: PendingSends;
   #reads: ReadPositions;
   #typing = new TypingMembers((members) => this.emit('typing', members));
   #lastTypingSent = 0;
@@ -100,9 +76,17 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
         return absolute;
       },
       sendFailed: () => this.#catchUpIfGap(),
-      pendingChanged: () => this.emit('pending', this.pending),
-      failedForGood: (entry, error) => this.emit('send-failed', entry, error),
+      pendingChanged: () => {
+        this.emit('pending', this.pending);
+        this.emit('sends', this.sends);
+      },
+      failedForGood: (entry, error) => {
+        this.#sends.failed(entry, error);
+        this.emit('send-failed', entry, error);
+      },
     });
+    // Uploads go through the public uploadImage, so that an app (or a test) can wrap it.
+    this.#sends = new PendingSends({ sender: this.#sender, upload: (source, options) => this.uploadImage(source, options), changed: () => this.emit('sends', this.sends) });
     this.#memberId = memberId;
     this.code = snapshot.code;
     this.createdAt = snapshot.createdAt;
@@ -141,6 +125,14 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   get pending(): OutboxEntry[] {
     return this.#sender.pending;
   }
+  /**
+   * This member's sends on their way, oldest first, as a UI shows them: `uploading` (an image,
+   * with `progress`), `sending` (in the outbox, retried until stored), or `failed` (refused for
+   * good: listed until {@link Room.retry} or {@link Room.discard}). Announced by the `sends` event.
+   */
+  get sends(): PendingSend[] {
+    return this.#sends.list;
+  }
   /** Whether the room was left (or the client closed). */
   get left(): boolean {
     return this.#left;
@@ -151,13 +143,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
   /** Messages of others (texts and images, not deleted) loaded after {@link Room.readSeq}. */
   get unreadCount(): number {
-    let count = 0;
-    const messages = this.#timeline.messages;
-    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > this.#reads.mine; i--) {
-      const m = messages[i]!;
-      if ((m.kind === 'text' || m.kind === 'image') && !m.deletedAt && m.authorId !== this.#self.id) count++;
-    }
-    return count;
+    return this.#reads.unread(this.#timeline.messages, this.#self.id);
   }
   /** Others typing now. */
   get typingMembers(): Member[] {
@@ -227,11 +213,23 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     return this.#sender.enqueue({ text }, options);
   }
 
+  /**
+   * Uploads an image and sends it as a message; resolves with the stored message. Listed in
+   * {@link Room.sends} from the start; uploads failing in a way that may pass are retried.
+   */
+  sendImage(source: UploadSource, options: SendOptions & UploadOptions = {}): Promise<ChatMessage> {
+    if (this.#left) return Promise.reject(new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left'));
+    return this.#sends.image(source, options);
+  }
 
-  /** Uploads an image and sends it as a message; resolves with the stored message. */
-  async sendImage(source: UploadSource, options: SendOptions & UploadOptions = {}): Promise<ChatMessage> {
-    const image = await this.uploadImage(source, options);
-    return this.sendUploadedImage(image.id, options);
+  /** Sends a failed send again under its client id (so it is stored once); resolves with the stored message. */
+  retry(clientId: string): Promise<ChatMessage> {
+    return this.#sends.retry(clientId);
+  }
+
+  /** Drops a failed send or cancels an upload; false for one already with the server. */
+  discard(clientId: string): boolean {
+    return this.#sends.discard(clientId);
   }
 
   /** Uploads an image to the room without sending it; see {@link Room.sendUploadedImage}. */
@@ -339,6 +337,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     if (this.#left) return;
     this.#left = true;
     this.#typing.clear();
+    this.#sends.close();
     this.#sender.close(new ChatError(ErrorCode.DISCONNECTED, 'The room was left before the message was sent'));
     this.#transport.forget(this);
     this.emit('closed');
@@ -397,10 +396,6 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
 
   #absolute<T extends LogEntry>(entry: T): T {
-    if (isChange(entry)) return entry;
-    const message = entry as ChatMessage;
-    if (!message.image || /^[a-z][a-z0-9+.-]*:/i.test(message.image.url)) return entry;
-    const { url, thumbUrl } = message.image;
-    return { ...message, image: { ...message.image, url: this.#transport.resolveUrl(url), thumbUrl: this.#transport.resolveUrl(thumbUrl) } } as unknown as T;
+    return absoluteImageUrls(entry, (url) => this.#transport.resolveUrl(url));
   }
 }

@@ -6,7 +6,7 @@ import type { ChatMessage, ClientToServerEvents, Limits } from './protocol.js';
 import { checkSend, wellFormed } from './send-checks.js';
 
 /** Waits between retries of a send the server could not store (UNAVAILABLE, TIMEOUT). */
-const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000];
+export const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10_000];
 /**
  * Connection drops while one entry awaited its answer after which it is failed and dropped: the
  * server closes a connection whose packet is over its limit without answering, and re-sending

@@ -12,6 +12,7 @@ import { messageActionsStyles } from './views/message-actions.styles.js';
 import { messageChangesStyles } from './views/message-changes.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
 import { messageRowStyles } from './views/message-row.styles.js';
+import { messageTextStyles } from './views/message-text.styles.js';
 import { reactionsStyles } from './views/reactions.styles.js';
 import { readReceiptsStyles } from './views/read-receipts.styles.js';
 import { replyQuoteStyles } from './views/reply-quote.styles.js';
@@ -31,6 +32,7 @@ export const chatRoomStyles: CSSResultGroup = [
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,
+  messageTextStyles,
   replyQuoteStyles,
   messageChangesStyles,
   reactionsStyles,

@@ -195,39 +195,35 @@ describe('<chat-room> room view', () => {
     equal(bubbles.at(-1)?.textContent, 'first line\nsecond line');
   });
 
-  it('marks a failed send with retry, and a retry stores the message once', async () => {
+  it("shows a send the SDK gave up on as failed, with retry, and a retry stores it once under the same client id", async () => {
     const bobRoom = await roomByBob();
     const el = await mount({ room: bobRoom.code, name: 'Ada' });
     await nextEvent(el, 'chat-ready');
     const room = el.currentRoom!;
-    const realSend = room.send.bind(room);
-    const clientIds: string[] = [];
-    let failNext = true;
-    // The first attempt is lost before reaching the server, as on a dropped connection.
-    room.send = async (text, options) => {
-      clientIds.push(options?.clientId ?? '');
-      if (failNext) {
-        failNext = false;
-        throw new ChatError(ErrorCode.TIMEOUT, 'simulated timeout');
-      }
-      return realSend(text, options);
-    };
+    // The SDK uploads through room.uploadImage: the first upload fails for good, as a server
+    // refusing it would; the retry goes through to the real server.
+    const realUpload = room.uploadImage.bind(room);
+    let uploads = 0;
+    room.uploadImage = (source, options) => (uploads++ === 0 ? Promise.reject(new ChatError(ErrorCode.INTERNAL, 'simulated')) : realUpload(source, options));
     const errorEvent = nextEvent(el, 'chat-error');
-    type($<HTMLTextAreaElement>(el, '#input'), 'will fail once');
+    const data = new DataTransfer();
+    data.items.add(await pngFile());
+    const input = $<HTMLInputElement>(el, '#file');
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    equal((await errorEvent).detail.action, 'upload');
     await el.updateComplete;
-    $<HTMLButtonElement>(el, '.send').click();
-    equal((await errorEvent).detail.action, 'send');
-    await el.updateComplete;
-    assert($(el, '.msg.failed'), 'shown as failed');
+    const failed = $(el, '.msg.failed');
+    assert(failed, 'shown as failed');
     assert($(el, '.status.failed').textContent?.includes('Not sent.'));
+    equal(room.sends[0]?.status, 'failed', "the SDK's state is what is shown");
+    const clientId = failed.dataset.clientId;
     $<HTMLButtonElement>(el, '.retry').click();
     await waitFor(() => $$(el, '.msg.failed, .msg.pending').length === 0, 'retry succeeded');
-    equal(clientIds.length, 2);
-    equal(clientIds[0], clientIds[1], 'the retry reuses the client id');
-    await waitFor(() => bobRoom.messages.some((m) => m.text === 'will fail once'), 'Bob got it');
-    equal(bobRoom.messages.find((m) => m.text === 'will fail once')?.clientId, clientIds[0], 'stored under it');
-    equal(bobRoom.messages.filter((m) => m.text === 'will fail once').length, 1);
-    equal($$(el, '.msg.own .bubble').filter((b) => b.textContent === 'will fail once').length, 1);
+    await waitFor(() => bobRoom.messages.some((m) => m.kind === 'image'), 'Bob got it');
+    equal(bobRoom.messages.filter((m) => m.kind === 'image').length, 1, 'stored once');
+    equal(bobRoom.messages.find((m) => m.kind === 'image')?.clientId, clientId, 'under the client id of the failed send');
+    equal(uploads, 2);
   });
 
   it("re-sends, as the visitor's own, a message left unsent by a previous page load", async () => {
@@ -331,12 +327,13 @@ describe('<chat-room> room view', () => {
     const joinEvent = await joined;
     equal(joinEvent.detail.member.name, 'Carol');
     equal(joinEvent.detail.self, false);
-    await waitFor(() => messageTexts(el).includes('Carol joined'), 'the join line');
+    // Right after Ada's own join line: one line for the run of joins.
+    await waitFor(() => messageTexts(el).includes('Ada and Carol joined'), 'the join line');
     await waitFor(() => $(el, '.members-count').textContent === '2 here', 'two members');
     const left = nextEvent(el, 'chat-leave');
     await carol.leave();
     equal((await left).detail.member.name, 'Carol');
-    await waitFor(() => messageTexts(el).includes('Carol left'), 'the leave line');
+    await waitFor(() => messageTexts(el).includes('Ada and Carol joined, Carol left'), 'the leave line, in the same run');
     await waitFor(() => $(el, '.members-count').textContent === '1 here', 'one member');
   });
 
@@ -412,12 +409,12 @@ describe('<chat-room> room view', () => {
     const el = await mount({ room: bobRoom.code, name: 'Ada' });
     await nextEvent(el, 'chat-ready');
     const room = el.currentRoom!;
-    room.send = async () => {
-      throw new ChatError(ErrorCode.TIMEOUT, 'simulated timeout');
-    };
-    type($<HTMLTextAreaElement>(el, '#input'), 'stuck');
-    await el.updateComplete;
-    $<HTMLButtonElement>(el, '.send').click();
+    room.uploadImage = () => Promise.reject(new ChatError(ErrorCode.INTERNAL, 'simulated'));
+    const data = new DataTransfer();
+    data.items.add(await pngFile());
+    const input = $<HTMLInputElement>(el, '#file');
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
     await waitFor(() => $(el, '.retry'), 'shown as failed');
     const retry = $<HTMLButtonElement>(el, '.retry');
     retry.focus();

@@ -14,8 +14,8 @@ import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
 import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
-import { Outgoing } from './outgoing.js';
 import { parseStringsAttribute, resolveStrings, type ChatStrings } from './strings/index.js';
+import { isOwn } from './timeline.js';
 import { renderComposer } from './views/composer.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
 import { renderHeader } from './views/header.js';
@@ -25,6 +25,7 @@ import { renderLightbox } from './views/lightbox.js';
 import { renderMembers } from './views/members.js';
 import { renderMessageList } from './views/message-list.js';
 import type { RowContext } from './views/message-row.js';
+import { mentionNames } from './views/message-text.js';
 
 /** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel. */
 export type ChatRoomMode = 'inline' | 'launcher';
@@ -92,7 +93,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @cssproperty --chat-own-bubble-text - Text in the visitor's bubbles. Default: the accent text.
  * @cssproperty --chat-danger - Errors and the unread badge. Default `#c81e1e` (dark: `#ff7070`).
  * @cssproperty --chat-radius - Corner radius. Default `16px`.
- * @cssproperty --chat-font - Font family. Default: the system UI font.
+ * @cssproperty --chat-font - Font family. Default: the system UI font, then colour emoji fonts.
  * @cssproperty --chat-font-size - Base font size. Default `15px`.
  * @cssproperty --chat-height - Height in inline mode. Default `100%`.
  * @cssproperty --chat-min-height - Minimum height in inline mode. Default `420px`.
@@ -142,7 +143,6 @@ export class ChatRoomElement extends LitElement {
   readonly #session = new SessionController(this, {
     emit: (name, detail) => this.#emit(name, detail),
     reportError: (error, action) => this.#reportError(error, action),
-    connected: () => this.#composer.retryTransient(),
     joinStarted: () => (this.#home.error = null),
     entered: (room) => this.#entered(room),
     left: () => this.#left(),
@@ -155,8 +155,6 @@ export class ChatRoomElement extends LitElement {
     message: (room, message) => this.#messageArrived(room, message),
     updated: (_room, message) => this.#conversation.updated(message),
     history: () => this.#scroll.historyArrived(),
-    // A send the SDK gave up on that this page did not make (restored from before a reload).
-    sendFailed: (entry, error) => this.#composer.fail(entry.clientId, error),
   });
   readonly #home = new HomeFormController(this, {
     strings: () => this.#strings,
@@ -302,8 +300,7 @@ export class ChatRoomElement extends LitElement {
   }
 
   #messageArrived(room: Room, message: ChatMessage): void {
-    this.#composer.confirm(message);
-    const own = Outgoing.isOwn(message, room.self.id);
+    const own = isOwn(message, room.self.id);
     this.#scroll.messageArrived(message, own);
     this.#launcher.messageArrived(message, own);
     this.#emit('chat-message', { room: room.code, message, own });
@@ -385,6 +382,7 @@ export class ChatRoomElement extends LitElement {
       locale: this.#locale,
       errorText: (error) => this.#errorText(error),
       openImage: (message) => this.#lightbox.open(message),
+      mentions: (message) => mentionNames(message, room.members, room.messages, room.self.id),
       retry: (clientId) => this.#composer.retry(clientId),
       discard: (clientId) => this.#composer.discard(clientId),
       conversation: this.#conversation.row(room),

@@ -1,12 +1,26 @@
-import type { ChatMessage } from '@roomchat/sdk';
-import { Outgoing, type OutgoingMessage } from './outgoing.js';
+import type { ChatMessage, PendingSend } from '@roomchat/sdk';
+
+/** One of the visitor's sends on its way (the SDK's), with the local preview of a picked image. */
+export interface PendingItem {
+  send: PendingSend;
+  /** A `blob:` URL of the picked image, made and revoked by the composer. */
+  previewUrl?: string | undefined;
+}
 
 /** One row of the message list. */
 export type TimelineRow =
   | { type: 'day'; key: string; date: Date }
-  | { type: 'system'; key: string; message: ChatMessage }
+  | { type: 'system'; key: string; messages: ChatMessage[] }
   | { type: 'message'; key: string; message: ChatMessage; own: boolean; startsGroup: boolean; color: number }
-  | { type: 'pending'; key: string; item: OutgoingMessage; startsGroup: boolean };
+  | { type: 'pending'; key: string; item: PendingItem; startsGroup: boolean };
+
+/**
+ * Whether a stored message was sent by this visitor's member session (also from another tab, or
+ * before a reload): by the author id the server set, which no other member can copy.
+ */
+export function isOwn(message: ChatMessage, memberId: string): boolean {
+  return message.authorId === memberId;
+}
 
 /** Messages by the same author closer than this share one header (name, avatar). */
 const GROUP_GAP_MS = 5 * 60_000;
@@ -15,10 +29,10 @@ export const AUTHOR_COLORS = 8;
 
 /**
  * Turns stored messages (oldest first) and the visitor's pending ones into the rows the list
- * shows: a day separator when the local date changes, system lines for joins and leaves, and
- * consecutive messages of one author grouped under one header.
+ * shows: a day separator when the local date changes, one system line for each run of joins and
+ * leaves, and consecutive messages of one author grouped under one header.
  */
-export function buildTimeline(messages: readonly ChatMessage[], pending: readonly OutgoingMessage[], memberId: string): TimelineRow[] {
+export function buildTimeline(messages: readonly ChatMessage[], pending: readonly PendingItem[], memberId: string): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay = '';
   let lastAuthor: string | undefined;
@@ -35,11 +49,14 @@ export function buildTimeline(messages: readonly ChatMessage[], pending: readonl
     const date = new Date(message.createdAt);
     day(date, String(message.seq));
     if (message.kind === 'join' || message.kind === 'leave') {
-      rows.push({ type: 'system', key: message.id, message });
+      const last = rows.at(-1);
+      // Keyed by the run's first line, so the row keeps its element as the run grows.
+      if (last?.type === 'system') last.messages.push(message);
+      else rows.push({ type: 'system', key: message.id, messages: [message] });
       lastAuthor = undefined;
       continue;
     }
-    const own = Outgoing.isOwn(message, memberId);
+    const own = isOwn(message, memberId);
     const author = (own ? '\u0000self' : '') + message.author;
     const startsGroup = author !== lastAuthor || date.getTime() - lastTime > GROUP_GAP_MS;
     rows.push({ type: 'message', key: message.id, message, own, startsGroup, color: colorIndex(message.author) });
@@ -49,8 +66,8 @@ export function buildTimeline(messages: readonly ChatMessage[], pending: readonl
 
   let lastWasOwn = lastAuthor?.startsWith('\u0000self') ?? false;
   for (const item of pending) {
-    day(item.createdAt, item.clientId);
-    rows.push({ type: 'pending', key: item.clientId, item, startsGroup: !lastWasOwn });
+    day(new Date(item.send.queuedAt), item.send.clientId);
+    rows.push({ type: 'pending', key: item.send.clientId, item, startsGroup: !lastWasOwn });
     lastWasOwn = true;
   }
   return rows;
@@ -67,4 +84,23 @@ export function colorIndex(name: string): number {
 export function initial(name: string): string {
   const first = [...name.trim()][0] ?? '?';
   return first.toLocaleUpperCase();
+}
+
+/** Names shown in a collapsed join/leave line before "and N others". */
+export const SYSTEM_NAMES_SHOWN = 3;
+
+/**
+ * A run of joins and leaves as who joined and who left, each name once, in the order of each
+ * kind's first line; the kind that came first is told first.
+ */
+export function systemRun(messages: readonly ChatMessage[]): Array<{ kind: 'join' | 'leave'; names: string[] }> {
+  // Members by id where the server gave one: two members may share a name.
+  const groups = new Map<'join' | 'leave', Map<string, string>>();
+  for (const m of messages) {
+    const kind = m.kind === 'join' ? 'join' : 'leave';
+    const names = groups.get(kind) ?? new Map<string, string>();
+    names.set(m.authorId ?? m.author, m.author);
+    groups.set(kind, names);
+  }
+  return [...groups].map(([kind, names]) => ({ kind, names: [...names.values()] }));
 }

@@ -1,8 +1,8 @@
-import { IMAGE_TYPES, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
+import { IMAGE_TYPES, type ChatError, type PendingSend, type Room } from '@roomchat/sdk';
 import { autosize, hasFiles } from '../dom.js';
 import type { ChatErrorAction } from '../events.js';
-import { Outgoing, type OutgoingMessage } from '../outgoing.js';
 import type { ChatStrings } from '../strings/index.js';
+import type { PendingItem } from '../timeline.js';
 import { focusIn, type ChatHost } from './host.js';
 
 export interface ComposerOptions {
@@ -14,10 +14,13 @@ export interface ComposerOptions {
   divert?(text: string): boolean;
 }
 
+const ignore = () => {};
+
 /**
- * What the visitor is writing and sending in the current room: the draft, the error under it, the
- * images picked, pasted or dropped, and their sends on the way (see outgoing.ts). Checks what the
- * server would refuse anyway (length, type, size) before sending, to say so at once.
+ * What the visitor is writing and sending in the current room: the draft, the error under it, and
+ * the images picked, pasted or dropped. Checks what the server would refuse anyway (length, type,
+ * size) before sending, to say so at once. The sends on their way are the SDK's (`room.sends`:
+ * progress, failure, retry); this only keeps the `blob:` previews of picked images.
  */
 export class ComposerController {
   draft = '';
@@ -26,7 +29,11 @@ export class ComposerController {
   /** Drag enters minus leaves over the list: it fires for every child, so a flag would flicker. */
   dragDepth = 0;
   #room: Room | null = null;
-  #outgoing: Outgoing | null = null;
+  #off: (() => void) | null = null;
+  /** Preview URLs of picked images by client id, revoked once their send is no longer listed. */
+  readonly #previews = new Map<string, string>();
+  /** Client ids already reported failed, so each failure is reported once. */
+  readonly #reported = new Set<string>();
   readonly #host: ChatHost;
   readonly #options: ComposerOptions;
 
@@ -35,52 +42,40 @@ export class ComposerController {
     this.#options = options;
   }
 
-  /** The visitor's sends not stored yet. */
-  get pending(): readonly OutgoingMessage[] {
-    return this.#outgoing?.items ?? [];
+  /** The visitor's sends not stored yet (the SDK's, with sends left from before a reload), with previews. */
+  get pending(): readonly PendingItem[] {
+    return (this.#room?.sends ?? []).map((send) => ({ send, previewUrl: this.#preview(send) }));
   }
 
-  /** A room was entered: a fresh draft, and its sends left from before a reload shown as pending. */
+  /** A room was entered: a fresh draft; its sends are followed as the SDK lists them. */
   enter(room: Room): void {
+    this.leave();
     this.#room = room;
     this.draft = '';
     this.error = '';
-    this.#outgoing = new Outgoing(room, {
-      change: () => this.#host.requestUpdate(),
-      error: (error, action) => this.#options.reportError(error, action),
-    });
-    // Sends left from before a reload: the SDK re-sends them; show them as pending meanwhile.
-    this.#outgoing.adopt(room.pending);
+    const onSends = (sends: PendingSend[]) => this.#sendsChanged(sends);
+    room.on('sends', onSends);
+    this.#off = () => room.off('sends', onSends);
   }
 
-  /** The room was left: release what its pending sends hold (image previews). */
+  /** The room was left: release the image previews. */
   leave(): void {
-    this.#outgoing?.dispose();
-    this.#outgoing = null;
+    this.#off?.();
+    this.#off = null;
     this.#room = null;
-  }
-
-  /** A stored message arrived: the pending send with its client id is done. */
-  confirm(message: ChatMessage): void {
-    this.#outgoing?.confirm(message);
-  }
-
-  /** The SDK gave up on a send: show it failed, with retry. */
-  fail(clientId: string, error: ChatError): void {
-    this.#outgoing?.fail(clientId, error);
+    for (const url of this.#previews.values()) URL.revokeObjectURL(url);
+    this.#previews.clear();
+    this.#reported.clear();
   }
 
   retry(clientId: string): void {
-    this.#outgoing?.retry(clientId);
+    this.#reported.delete(clientId);
+    // Its failure, if it fails again, shows in room.sends.
+    this.#room?.retry(clientId).catch(ignore);
   }
 
   discard(clientId: string): void {
-    this.#outgoing?.discard(clientId);
-  }
-
-  /** The connection is back: retry the sends that failed for want of it. */
-  retryTransient(): void {
-    this.#outgoing?.retryTransient();
+    this.#room?.discard(clientId);
   }
 
   input = (e: Event): void => {
@@ -150,8 +145,7 @@ export class ComposerController {
 
   #send(): void {
     const room = this.#room;
-    const outgoing = this.#outgoing;
-    if (!room || !outgoing) return;
+    if (!room) return;
     const text = this.draft;
     if (!text.trim()) return;
     if ([...text].length > room.limits.messageMaxLength) {
@@ -164,7 +158,7 @@ export class ComposerController {
     this.error = '';
     if (!this.#options.divert?.(text)) {
       this.#options.sent();
-      outgoing.sendText(text);
+      room.send(text).catch(ignore);
     }
     const area = this.#host.renderRoot.querySelector<HTMLTextAreaElement>('#input');
     if (area) void this.#host.updateComplete.then(() => autosize(area));
@@ -172,8 +166,7 @@ export class ComposerController {
 
   #sendImages(files: Iterable<File>): void {
     const room = this.#room;
-    const outgoing = this.#outgoing;
-    if (!room || !outgoing) return;
+    if (!room) return;
     const s = this.#options.strings();
     this.error = '';
     for (const file of files) {
@@ -186,7 +179,34 @@ export class ComposerController {
         continue;
       }
       this.#options.sent();
-      outgoing.sendImage(file);
+      room.sendImage(file).catch(ignore);
+    }
+    this.#host.requestUpdate();
+  }
+
+  #preview(send: PendingSend): string | undefined {
+    if (!send.file) return undefined;
+    let url = this.#previews.get(send.clientId);
+    if (!url) {
+      url = URL.createObjectURL(send.file);
+      this.#previews.set(send.clientId, url);
+    }
+    return url;
+  }
+
+  /** Re-renders, reports each new failure once (`chat-error`), and revokes previews of sends gone. */
+  #sendsChanged(sends: readonly PendingSend[]): void {
+    const listed = new Set(sends.map((send) => send.clientId));
+    for (const [clientId, url] of this.#previews) {
+      if (listed.has(clientId)) continue;
+      URL.revokeObjectURL(url);
+      this.#previews.delete(clientId);
+    }
+    for (const clientId of this.#reported) if (!listed.has(clientId)) this.#reported.delete(clientId);
+    for (const send of sends) {
+      if (send.status !== 'failed' || !send.error || this.#reported.has(send.clientId)) continue;
+      this.#reported.add(send.clientId);
+      this.#options.reportError(send.error, send.kind === 'image' && send.imageId === undefined ? 'upload' : 'send');
     }
     this.#host.requestUpdate();
   }

@@ -6,7 +6,6 @@ import {
   type ChatMessage,
   type ConnectionState,
   type Member,
-  type OutboxEntry,
   type Room,
 } from '@roomchat/sdk';
 import { sessionMemberId } from '../dom.js';
@@ -28,8 +27,6 @@ export interface SessionHooks {
   /** Dispatches one of the element's `chat-*` events. */
   emit<K extends keyof ChatRoomEventMap>(name: K, detail: ChatRoomEventDetail<K>): void;
   reportError(error: ChatError, action: ChatErrorAction): void;
-  /** The connection is up (again): sends that failed on the way may go now. */
-  connected(): void;
   /** A join or create started. */
   joinStarted(): void;
   /** The visitor is in `room` now (its listeners are not added yet): start per-room state. */
@@ -47,8 +44,6 @@ export interface SessionHooks {
   updated(room: Room, message: ChatMessage): void;
   /** Older messages were added to the room's history. */
   history(): void;
-  /** The SDK gave up on a send this page did not make (restored from before a reload). */
-  sendFailed(entry: OutboxEntry, error: ChatError): void;
 }
 
 /**
@@ -211,7 +206,6 @@ export class SessionController implements ReactiveController {
       this.connection = state;
       if (state === 'connected') {
         this.#everConnected = true;
-        this.#hooks.connected();
       }
       this.#hooks.emit('chat-connection', { state });
       this.#host.requestUpdate();
@@ -241,7 +235,6 @@ export class SessionController implements ReactiveController {
     const onLeft = (member: Member) => hooks.emit('chat-leave', { room: room.code, member, self: member.id === room.self.id });
     // Who is typing, and how far members have read, only change what is drawn.
     const onMembers = () => host.requestUpdate();
-    const onSendFailed = (entry: OutboxEntry, error: ChatError) => hooks.sendFailed(entry, error);
     const onClosed = () => {
       if (this.room === room) {
         this.#detach();
@@ -257,7 +250,6 @@ export class SessionController implements ReactiveController {
     room.on('member-joined', onJoined);
     room.on('member-left', onLeft);
     room.on('members', onMembers);
-    room.on('send-failed', onSendFailed);
     room.on('closed', onClosed);
     this.#roomOff = () => {
       room.off('message', onMessage);
@@ -268,7 +260,6 @@ export class SessionController implements ReactiveController {
       room.off('member-joined', onJoined);
       room.off('member-left', onLeft);
       room.off('members', onMembers);
-      room.off('send-failed', onSendFailed);
       room.off('closed', onClosed);
     };
     host.requestUpdate();

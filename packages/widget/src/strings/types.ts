@@ -36,8 +36,11 @@ export interface ChatStrings {
   beginning: string;
   empty: string;
   newMessages: string;
-  joined: (name: string) => string;
-  left: (name: string) => string;
+  /** A join line; `names` is one name or a list ("Ann, Bo and 3 others"), `count` how many people it names. */
+  joined: (names: string, count: number) => string;
+  left: (names: string, count: number) => string;
+  /** The tail of a long list of names: "3 others". */
+  others: (count: number) => string;
   sentAnImage: (name: string) => string;
   imageAlt: (name: string) => string;
   openImage: string;

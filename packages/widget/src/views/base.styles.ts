@@ -52,7 +52,8 @@ export const baseStyles = css`
   :host {
     ${light}
     --_radius: var(--chat-radius, 16px);
-    --_font: var(--chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    /* The colour emoji fonts last, so that letters come from the text fonts and emoji from these. */
+    --_font: var(--chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Segoe UI Symbol', 'Noto Color Emoji');
     --_font-size: var(--chat-font-size, 15px);
     --_focus: var(--chat-focus-ring, 0 0 0 2px var(--_bg), 0 0 0 4px var(--_accent));
     display: block;

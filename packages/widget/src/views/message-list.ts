@@ -2,9 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Room } from '@roomchat/sdk';
 import { imageIcon } from '../icons.js';
-import type { OutgoingMessage } from '../outgoing.js';
 import type { ChatStrings } from '../strings/index.js';
-import { buildTimeline } from '../timeline.js';
+import { buildTimeline, type PendingItem } from '../timeline.js';
 import { renderRow, type RowContext } from './message-row.js';
 
 /** Handlers for images dragged over the list (dropped ones are sent). */
@@ -19,7 +18,7 @@ export interface MessageListContext {
   strings: ChatStrings;
   room: Room;
   /** The visitor's sends not stored yet, shown after the stored messages. */
-  pending: readonly OutgoingMessage[];
+  pending: readonly PendingItem[];
   loadingOlder: boolean;
   /** Whether files are being dragged over the list. */
   dragging: boolean;

@@ -2,14 +2,16 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatError, ChatMessage } from '@roomchat/sdk';
 import { formatDay, formatTime, thumbSize } from '../format.js';
 import { alertIcon, imageIcon, retryIcon } from '../icons.js';
-import type { OutgoingMessage } from '../outgoing.js';
+import type { MentionName } from '../message-format.js';
 import type { ChatStrings } from '../strings/index.js';
-import { initial, type TimelineRow } from '../timeline.js';
+import { initial, type PendingItem, type TimelineRow } from '../timeline.js';
 import { renderMessageActions, type MessageActionsContext } from './message-actions.js';
 import { renderEdited, renderTombstone } from './message-changes.js';
+import { renderMessageText } from './message-text.js';
 import { renderReactions } from './reactions.js';
 import { renderSeen, renderUnreadDivider } from './read-receipts.js';
 import { renderReplyQuote } from './reply-quote.js';
+import { systemText } from './system-text.js';
 
 /** What a row needs from the element: its strings and locale, and the actions rows offer. */
 export interface RowContext {
@@ -17,6 +19,8 @@ export interface RowContext {
   locale: string | undefined;
   errorText(error: ChatError): string;
   openImage(message: ChatMessage): void;
+  /** The members a message mentions, to highlight their `@name`. */
+  mentions(message: ChatMessage): MentionName[];
   retry(clientId: string): void;
   discard(clientId: string): void;
   conversation: ConversationRowContext;
@@ -45,10 +49,9 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
     case 'day':
       return html`<li class="day">${formatDay(row.date, ctx.locale)}</li>`;
     case 'system': {
-      const m = row.message;
-      const text = m.kind === 'join' ? s.joined(m.author) : s.left(m.author);
+      const m = row.messages.at(-1)!;
       return html`<li class="system" part="message system-message" data-seq=${m.seq}>
-        <span class="system-text">${text}</span><time datetime=${m.createdAt}>${formatTime(m.createdAt, ctx.locale)}</time>
+        <span class="system-text">${systemText(row.messages, ctx.strings, ctx.locale)}</span><time datetime=${m.createdAt}>${formatTime(m.createdAt, ctx.locale)}</time>
       </li>`;
     }
     case 'message': {
@@ -75,7 +78,7 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
                 <img src=${m.image.thumbUrl} alt=${s.imageAlt(m.author)} width=${box.width} height=${box.height} loading="lazy" decoding="async" />
               </button>
             </div>`
-          : html`<div class="bubble" part="bubble">${m.text ?? ''}</div>`}
+          : html`<div class="bubble" part="bubble" dir="auto">${renderMessageText(m, ctx.mentions(m))}</div>`}
         ${renderEdited(m, s, ctx.locale)} ${renderReactions(m, s, c.actions.toggleReaction)}
         ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${renderMessageActions(m, row.own, s, c.actions)}
       </li>`;
@@ -85,26 +88,26 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
   }
 }
 
-function renderPending(item: OutgoingMessage, startsGroup: boolean, ctx: RowContext): TemplateResult {
+function renderPending({ send, previewUrl }: PendingItem, startsGroup: boolean, ctx: RowContext): TemplateResult {
   const s = ctx.strings;
-  const failed = item.status === 'failed';
-  const percent = Math.round(item.progress * 100);
+  const failed = send.status === 'failed';
+  const percent = Math.round(send.progress * 100);
   const classes = `msg own ${failed ? 'failed' : 'pending'}${startsGroup ? ' first' : ''}`;
-  return html`<li class=${classes} part="message own-message pending-message" data-client-id=${item.clientId} aria-busy=${failed ? 'false' : 'true'}>
-    ${item.kind === 'image' && !item.previewUrl
+  return html`<li class=${classes} part="message own-message pending-message" data-client-id=${send.clientId} aria-busy=${failed ? 'false' : 'true'}>
+    ${send.kind === 'image' && !previewUrl
       ? html`<div class="bubble" part="bubble">${imageIcon}</div>`
-      : item.kind === 'image'
+      : send.kind === 'image'
       ? html`<div class="bubble image preview" part="bubble">
-          <img src=${item.previewUrl} alt="" />
-          ${failed ? nothing : html`<progress max="100" .value=${percent} aria-label=${s.uploading(percent)}></progress>`}
+          <img src=${previewUrl} alt="" />
+          ${send.status === 'uploading' ? html`<progress max="100" .value=${percent} aria-label=${s.uploading(percent)}></progress>` : nothing}
         </div>`
-      : html`<div class="bubble" part="bubble">${item.text ?? ''}</div>`}
+      : html`<div class="bubble" part="bubble" dir="auto">${renderMessageText(send)}</div>`}
     ${failed
       ? html`<div class="status failed" role="alert">
-          ${alertIcon}<span>${s.failed} ${item.error ? ctx.errorText(item.error) : ''}</span>
-          <button class="link-btn retry" @click=${() => ctx.retry(item.clientId)}>${retryIcon}${s.retry}</button>
-          <button class="link-btn discard" @click=${() => ctx.discard(item.clientId)}>${s.discard}</button>
+          ${alertIcon}<span>${s.failed} ${send.error ? ctx.errorText(send.error) : ''}</span>
+          <button class="link-btn retry" @click=${() => ctx.retry(send.clientId)}>${retryIcon}${s.retry}</button>
+          <button class="link-btn discard" @click=${() => ctx.discard(send.clientId)}>${s.discard}</button>
         </div>`
-      : html`<div class="status">${item.kind === 'image' && !item.imageId ? s.uploading(percent) : s.sending}</div>`}
+      : html`<div class="status">${send.status === 'uploading' ? s.uploading(percent) : s.sending}</div>`}
   </li>`;
 }

@@ -350,6 +350,8 @@ describe('<chat-room> conversation: themes', () => {
     await bob.delete(gone.id);
     await bob.react(question.id, '👍');
     await bob.edit(question.id, 'question, edited');
+    await bob.send('@Ada see https://example.com, *bold* _italic_ `code` and\n```\na block\n```');
+    await waitFor(() => shadow(el).querySelector('.bubble a[href="https://example.com/"]'), 'the formatted message');
     const mine = await sendAsAda(el, 'mine');
     await bob.markRead();
     await waitFor(() => mine.querySelector('.seen'), 'seen');
@@ -362,6 +364,7 @@ describe('<chat-room> conversation: themes', () => {
     (await rowOf(el, 'question, edited')).querySelector<HTMLButtonElement>('.react')!.click();
     await waitFor(() => shadow(el).querySelector('.picker'), 'the picker');
     assert(shadow(el).querySelector('.quote') && shadow(el).querySelector('.bubble.deleted') && shadow(el).querySelector('.edited'), 'all on screen');
+    assert(shadow(el).querySelector('.bubble code') && shadow(el).querySelector('.bubble pre') && shadow(el).querySelector('.bubble .mention'), 'formatting and a mention on screen');
     for (const theme of ['light', 'dark'] as const) {
       el.theme = theme;
       await el.updateComplete;

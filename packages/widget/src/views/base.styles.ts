@@ -11,6 +11,8 @@ const light = css`
   --_border: var(--chat-border, #e2e5ea);
   --_accent: var(--chat-accent, #4f46e5);
   --_accent-text: var(--chat-accent-text, #ffffff);
+  /* The accent as text on the background (link buttons, "Copied"). */
+  --_accent-fg: var(--_accent);
   --_bubble: var(--chat-bubble-bg, #eef0f4);
   --_bubble-text: var(--chat-bubble-text, var(--_text));
   --_own-bubble: var(--chat-own-bubble-bg, var(--_accent));
@@ -32,8 +34,10 @@ const dark = css`
   --_accent: var(--chat-accent, #6d6af5);
   --_accent-text: var(--chat-accent-text, #ffffff);
   --_bubble: var(--chat-bubble-bg, #262a33);
-  /* The dark accent is light enough to read on the dark background, too light under white text: darker here. */
+  /* The dark accent is too light under white text (4.2:1): own bubbles darker here. */
   --_own-bubble: var(--chat-own-bubble-bg, color-mix(in srgb, var(--_accent) 88%, black));
+  /* And too dark as text on the dark background (4.3:1): lighter as text. */
+  --_accent-fg: color-mix(in srgb, var(--_accent) 75%, white);
   --_danger: var(--chat-danger, #ff7070);
   --_warning-bg: var(--chat-warning-bg, #3d3010);
   --_warning-text: var(--chat-warning-text, #ffe3a0);
@@ -201,7 +205,7 @@ export const baseStyles = css`
     border: 0;
     padding: 0.1em 0.2em;
     background: none;
-    color: var(--_accent);
+    color: var(--_accent-fg);
     font-weight: 600;
     border-radius: 4px;
   }

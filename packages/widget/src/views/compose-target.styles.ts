@@ -13,7 +13,7 @@ export const composeTargetStyles = css`
     font-size: 0.85em;
   }
   .compose-target > .icon {
-    color: var(--_accent);
+    color: var(--_accent-fg);
   }
   .target-text {
     flex: 1;

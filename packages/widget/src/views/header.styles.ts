@@ -38,7 +38,7 @@ export const headerStyles = css`
     white-space: nowrap;
   }
   .copied {
-    color: var(--_accent);
+    color: var(--_accent-fg);
   }
   .exit {
     color: var(--_text);

@@ -36,7 +36,7 @@ export const messageListStyles = css`
     border: 2px dashed var(--_accent);
     border-radius: var(--_radius);
     background: color-mix(in srgb, var(--_bg) 85%, var(--_accent));
-    color: var(--_accent);
+    color: var(--_accent-fg);
     font-weight: 700;
     pointer-events: none;
   }

@@ -68,6 +68,32 @@ describe('presence in one process', () => {
     assert.deepEqual(names(presence.members(1)), ['Ben']);
   });
 
+  test("one member's leave leaves the room's other members listed; has() is false for unknown rooms and members", async (t) => {
+    const { presence } = setup(t);
+    await presence.join(room(1), ann, 'c1');
+    await presence.join(room(1), ben, 'c2');
+    assert.equal(await presence.leave(1, 'carl', 'c3', true), undefined, 'a member the room never saw');
+    assert.deepEqual(await presence.leave(1, 'ann', 'c1', true), ann);
+    assert.deepEqual(names(presence.members(1)), ['Ben']);
+    assert.equal(presence.has(1, 'ben', 'c2'), true);
+    assert.equal(presence.has(1, 'carl', 'c2'), false);
+    assert.equal(presence.has(9, 'ben', 'c2'), false);
+  });
+
+  test('a member restored after a restart stays for the grace period: a return is not an arrival, no return is a leave', async (t) => {
+    const { presence, left } = setup(t);
+    presence.restore(room(1), ann);
+    presence.restore(room(1), ben);
+    presence.restore(room(1), { id: 'ann', name: 'Ann again' });
+    assert.deepEqual(names(presence.members(1)), ['Ann', 'Ben'], 'restored once each, listed at once');
+    assert.equal(presence.has(1, 'ann', 'c1'), false, 'with no connection');
+    t.mock.timers.tick(GRACE / 2);
+    assert.deepEqual(await presence.join(room(1), ann, 'c1'), { member: ann, arrived: false });
+    t.mock.timers.tick(GRACE);
+    assert.deepEqual(left, ['ROOM1XXX:Ben'], 'Ben did not come back; Ann did');
+    assert.deepEqual(names(presence.members(1)), ['Ann']);
+  });
+
   test('clear() cancels pending leaves and forgets everyone', async (t) => {
     const { presence, left } = setup(t);
     await presence.join(room(1), ann, 'c1');
@@ -253,5 +279,73 @@ describe('presence shared through Redis', () => {
     await c.presence.sweep();
     assert.deepEqual(announced.sort(), ['Ann', 'Ben']);
     await c.presence.clear();
+  });
+
+  test("a node knows who arrived and left through it without asking Redis (members(), for REST room info)", async () => {
+    const a = await node(5000);
+    const r = room(108);
+    await a.presence.join(r, ann, 'a1');
+    await a.presence.join(r, ben, 'b1');
+    await a.presence.join(r, ann, 'a2');
+    assert.deepEqual(names(a.presence.members(108)), ['Ann', 'Ben'], 'each once, in order of arrival');
+    await a.presence.leave(108, 'ann', 'a1', true);
+    assert.deepEqual(names(a.presence.members(108)), ['Ann', 'Ben'], 'her other connection remains');
+    await a.presence.leave(108, 'ann', 'a2', true);
+    assert.deepEqual(names(a.presence.members(108)), ['Ben']);
+    await a.presence.clear();
+  });
+
+  test('a big room is listed in order of arrival (beyond the size where Redis keeps a hash in insertion order)', async () => {
+    const { clock, clocked } = clockedNodes();
+    const a = await clocked();
+    const r = room(109);
+    const everyone = Array.from({ length: 200 }, (_, i) => ({ id: `m${i}`, name: `Member ${i}` }));
+    for (const member of everyone) {
+      clock.now += 1;
+      await a.presence.join(r, member, `c-${member.id}`);
+    }
+    assert.deepEqual(names(await a.presence.list(r)), names(everyone));
+    await a.presence.clear();
+  });
+
+  test("a sweep goes on past an expired connection of a member who has another live one; that member stays", async () => {
+    const { clock, announced, clocked } = clockedNodes();
+    const a = await clocked();
+    const r = room(110);
+    await a.presence.join(r, ann, 'a1');
+    await a.presence.join(r, ann, 'a2');
+    await a.presence.join(r, ben, 'b1');
+    await a.presence.leave(110, 'ann', 'a1', false); // expires first
+    clock.now += 10;
+    await a.presence.leave(110, 'ben', 'b1', false);
+    clock.now += 1000 + 10; // past both grace periods, within the lease of Ann's other connection
+    await a.presence.sweep();
+    assert.deepEqual(announced, ['Ben'], 'one sweep: Ann stays (a2 is live), Ben is announced');
+    assert.deepEqual(names(await a.presence.list(r)), ['Ann']);
+    await a.presence.clear();
+  });
+
+  test("a member's renewed connection is not taken for expired when another of its connections leaves", async () => {
+    const { clock, announced, clocked } = clockedNodes();
+    const a = await clocked();
+    const r = room(111);
+    await a.presence.join(r, ann, 'a1');
+    await a.presence.join(r, ann, 'a2');
+    clock.now += 50_000;
+    await a.presence.renew();
+    clock.now += 50_000; // past the first lease of both; renewed since
+    assert.equal(await a.presence.leave(111, 'ann', 'a1', true), undefined, 'a2 is live');
+    await a.presence.sweep();
+    assert.deepEqual(announced, []);
+    assert.deepEqual(names(await a.presence.list(r)), ['Ann']);
+    await a.presence.clear();
+  });
+
+  test('while Redis is unreachable, a join to a room this node never listed answers too', async () => {
+    const { redis, presence } = await node(300);
+    redis.destroy();
+    assert.deepEqual(await presence.join(room(112), ann, 'a1'), { member: ann, arrived: false });
+    assert.deepEqual(names(presence.members(112)), ['Ann']);
+    await presence.clear();
   });
 });

@@ -80,7 +80,7 @@ describe('<chat-room> lang', () => {
     equal($(own, '.create').textContent?.trim(), 'ルームを作成', 'a change of lang switches the language');
     const loaded = performance.getEntriesByType('resource').map((e) => e.name);
     assert(loaded.some((url) => /\/strings\/ja\.js/.test(url)), 'Japanese was loaded when asked for');
-    assert(!loaded.some((url) => /\/strings\/ar\.js/.test(url)), 'Arabic, never asked for, was not');
+    assert(!loaded.some((url) => /\/strings\/fr\.js/.test(url)), 'French, never asked for, was not');
   });
 });
 

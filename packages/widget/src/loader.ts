@@ -30,9 +30,9 @@ const css = `:host{display:block;position:relative;box-sizing:border-box;block-s
 :host([hidden]){display:none}:host([mode=launcher]){block-size:0;min-block-size:0}:host([mode=page]){block-size:100dvh;min-block-size:0}
 .rc-box{box-sizing:border-box;display:grid;place-items:center;block-size:100%;border:1px solid var(--chat-border,#e2e5ea);border-radius:var(--chat-radius,16px);background:var(--chat-bg,#fff)}
 :host([mode=page]) .rc-box{border:0;border-radius:0}
-.rc-launcher{position:fixed;inset-block-end:var(--chat-launcher-inset,20px);inset-inline-end:var(--chat-launcher-inset,20px);z-index:var(--chat-z-index,2147483000);display:grid;place-items:center;inline-size:60px;block-size:60px;padding:0;border:0;border-radius:50%;background:var(--chat-accent,#4f46e5);color:var(--chat-accent-text,#fff);box-shadow:0 10px 40px rgb(15 20 35/.18),0 2px 8px rgb(15 20 35/.08);cursor:pointer}
-.rc-launcher:focus-visible{outline:2px solid var(--chat-accent,#4f46e5);outline-offset:2px}
-.rc-launcher svg{inline-size:28px;block-size:28px}
+.launcher{position:fixed;inset-block-end:var(--chat-launcher-inset,20px);inset-inline-end:var(--chat-launcher-inset,20px);z-index:var(--chat-z-index,2147483000);display:grid;place-items:center;inline-size:60px;block-size:60px;padding:0;border:0;border-radius:50%;background:var(--chat-accent,#4f46e5);color:var(--chat-accent-text,#fff);box-shadow:0 10px 40px rgb(15 20 35/.18),0 2px 8px rgb(15 20 35/.08);cursor:pointer}
+.launcher:focus-visible{outline:2px solid var(--chat-accent,#4f46e5);outline-offset:2px}
+.launcher svg{inline-size:28px;block-size:28px}
 .rc-spin{inline-size:24px;block-size:24px;border:3px solid currentColor;border-inline-end-color:transparent;border-radius:50%;animation:rc-spin .8s linear infinite}
 .rc-box .rc-spin{color:var(--chat-accent,#4f46e5);opacity:0;animation:rc-spin .8s linear infinite,rc-show 0s 1s forwards}
 @keyframes rc-spin{to{transform:rotate(360deg)}}@keyframes rc-show{to{opacity:1}}
@@ -152,7 +152,7 @@ class ChatRoomLoader extends HTMLElement {
     if (this.getAttribute('mode') === 'launcher') {
       if (this.hasAttribute('open')) return this.#upgrade(false);
       const button = document.createElement('button');
-      button.className = 'rc-launcher';
+      button.className = 'launcher';
       button.part.add('launcher');
       button.dir = lang === 'ar' ? 'rtl' : 'ltr';
       button.setAttribute('aria-expanded', 'false');

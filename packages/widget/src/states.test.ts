@@ -1,6 +1,7 @@
 // States a visitor must never be left to guess at: a server that cannot be reached, leaving a room
 // (asked first), the launcher panel's title bar (hide is not leave), and the site's own texts.
 import { sendKeys } from '@web/test-runner-commands';
+import './define.js';
 import { $, afterEach, assert, cleanup, createRoomIn, describe, equal, expectAccessible, it, mount, nextEvent, shadow, type, waitFor } from './testing.js';
 
 afterEach(() => cleanup());

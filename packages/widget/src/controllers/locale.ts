@@ -95,9 +95,13 @@ export class LocaleController {
   }
 }
 
-/** The `lang` of the element or its nearest ancestor, crossing shadow roots; empty when none says. */
+/**
+ * The `lang` of the element (the property: lit reflects it to the attribute only after deciding to
+ * render) or of its nearest ancestor, crossing shadow roots; empty when none says.
+ */
 function declaredLang(host: HTMLElement): string {
-  for (let node: Node | null = host; node; node = node instanceof ShadowRoot ? node.host : node.parentNode) {
+  if (host.lang) return host.lang;
+  for (let node: Node | null = host.parentNode; node; node = node instanceof ShadowRoot ? node.host : node.parentNode) {
     const lang = node instanceof Element ? node.getAttribute('lang') : null;
     if (lang) return lang;
   }

@@ -89,6 +89,7 @@ function takeOver(el: ChatRoomLoader, ChatRoomElement: FullClass): Promise<unkno
   const placeholder = [...(el.shadowRoot?.childNodes ?? [])];
   class Existing {
     constructor() {
+      // biome-ignore lint/correctness/noConstructorReturn: the point: super() yields the existing element.
       return el;
     }
   }
@@ -150,7 +151,10 @@ class ChatRoomLoader extends HTMLElement {
     this.#observer?.disconnect();
     const lang = declaredLang(this).toLowerCase().split('-')[0]!;
     if (this.getAttribute('mode') === 'launcher') {
-      if (this.hasAttribute('open')) return this.#upgrade(false);
+      if (this.hasAttribute('open')) {
+        this.#upgrade(false);
+        return;
+      }
       const button = document.createElement('button');
       button.className = 'launcher';
       button.part.add('launcher');

@@ -36,3 +36,18 @@ test('/widget.js serves the built bundle with caching headers and revalidation',
   assert.ok((await res.text()).includes('chat-room'));
   assert.equal(await conditionalGet(running.url + '/widget.js', res.headers.get('etag')!), 304);
 });
+
+test('the rest of the widget, which /widget.js imports, is served beside it, cached for good and readable cross-origin', async () => {
+  const loader = await (await fetch(running.url + '/widget.js')).text();
+  const rest = /widget\/chat-room\.[\w-]+\.js/.exec(loader)?.[0];
+  assert.ok(rest, 'the loader names the rest by its hashed file name');
+  const res = await fetch(`${running.url}/${rest}`, { headers: { origin: 'https://shop.example' } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/javascript/);
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.equal(res.headers.get('access-control-allow-origin'), '*', 'an ES module from another origin is fetched in CORS mode');
+  assert.match(await res.text(), /ChatRoomElement/);
+  for (const path of ['/widget/nope.abc.js', '/widget/..%2Fwidget.js', '/widget/..%2F..%2Fpackage.json', '/widget/chat-room.js']) {
+    assert.equal((await fetch(running.url + path)).status, 404, path);
+  }
+});

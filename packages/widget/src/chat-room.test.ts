@@ -430,6 +430,8 @@ describe('<chat-room> room view', () => {
     const code = await createRoomIn(el, 'Ada');
     const left = nextEvent(el, 'chat-leave');
     $<HTMLButtonElement>(el, '.exit').click();
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '.exit-yes').click(); // "Leave this room?" (states.test.ts)
     const event = await left;
     equal(event.detail.self, true);
     equal(event.detail.room, code);

@@ -1,34 +1,30 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ErrorCode, type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
+import { type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
 import { ConversationController } from './controllers/conversation.js';
 import { CopyCodeController } from './controllers/copy-code.js';
+import { ExitConfirmController } from './controllers/exit-confirm.js';
 import { focusIn } from './controllers/host.js';
 import { HomeFormController } from './controllers/home-form.js';
 import { LauncherController } from './controllers/launcher.js';
 import { LightboxController } from './controllers/lightbox.js';
+import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
 import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
-import { parseStringsAttribute, resolveStrings, type ChatStrings } from './strings/index.js';
+import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
-import { renderComposer } from './views/composer.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
-import { renderHeader } from './views/header.js';
 import { renderHome } from './views/home-view.js';
-import { renderLauncher, renderPanelClose } from './views/launcher.js';
-import { renderLightbox } from './views/lightbox.js';
-import { renderMembers } from './views/members.js';
-import { renderMessageList } from './views/message-list.js';
-import type { RowContext } from './views/message-row.js';
-import { mentionNames } from './views/message-text.js';
+import { renderLauncher, renderPanelBar } from './views/launcher.js';
+import { renderRoomView } from './views/room-view.js';
 
-/** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel. */
-export type ChatRoomMode = 'inline' | 'launcher';
+/** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel; `page` fills the viewport. */
+export type ChatRoomMode = 'inline' | 'launcher' | 'page';
 /** `auto` follows `prefers-color-scheme`. */
 export type ChatRoomTheme = 'auto' | 'light' | 'dark';
 
@@ -44,10 +40,13 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr server - The Roomchat server URL. Default: the origin `widget.js` was loaded from (ESM: the page's origin).
  * @attr room - A room code to join; changing it switches rooms, clearing it leaves.
  * @attr name - The visitor's display name; with `room` set too, the widget joins without asking.
- * @attr mode - `inline` (default) or `launcher`.
+ * @attr mode - `inline` (default), `launcher` (a floating button and a panel) or `page` (a full-page chat).
  * @attr open - In launcher mode, whether the panel is open.
  * @attr theme - `auto` (default), `light` or `dark`.
- * @attr lang - The language of the built-in strings (`en`, `fr`); inherited from the page like any `lang`.
+ * @attr lang - The language: `en`, `fr`, `es`, `de`, `pt-BR`, `ja`, `ar` (right to left); else the nearest ancestor's `lang`, else the browser's.
+ * @attr title-text - The heading of the home view and the launcher panel. Default "Roomchat".
+ * @attr greeting - The line under the heading, e.g. "Questions about your order? Ask us."
+ * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
@@ -77,6 +76,8 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @csspart input - The message text area.
  * @csspart send-button - The send button.
  * @csspart attach-button - The image picker button.
+ * @csspart exit-confirm - "Leave this room?", asked before leaving.
+ * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).
  * @csspart badge - The unread count on the launcher.
  * @csspart lightbox - The dialog that shows an image full size.
@@ -113,6 +114,9 @@ export class ChatRoomElement extends LitElement {
     theme: { type: String, reflect: true },
     open: { type: Boolean, reflect: true },
     lang: { type: String, reflect: true },
+    titleText: { type: String, attribute: 'title-text' },
+    greeting: { type: String },
+    emptyText: { type: String, attribute: 'empty-text' },
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
     strings: { converter: { fromAttribute: parseStringsAttribute } },
   };
@@ -134,12 +138,20 @@ export class ChatRoomElement extends LitElement {
   /** In launcher mode: whether the panel is open. */
   declare open: boolean;
   declare lang: string;
+  /** The heading of the home view and the launcher panel (`title-text`). */
+  declare titleText: string | undefined;
+  /** The line under the heading. */
+  declare greeting: string | undefined;
+  /** What a room without messages says (`empty-text`). */
+  declare emptyText: string | undefined;
   /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
   declare strings: Partial<ChatStrings> | undefined;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.
   readonly #announcer = new AnnouncerController(this);
+  readonly #i18n = new LocaleController(this);
+  readonly #exitConfirm = new ExitConfirmController(this, () => void this.exit());
   readonly #session = new SessionController(this, {
     emit: (name, detail) => this.#emit(name, detail),
     reportError: (error, action) => this.#reportError(error, action),
@@ -147,7 +159,12 @@ export class ChatRoomElement extends LitElement {
     entered: (room) => this.#entered(room),
     left: () => this.#left(),
     exited: () => (this.#home.code = ''),
-    joinFailed: (error, kind, code) => this.#joinFailed(error, kind, code),
+    joinFailed: async (error, kind, code) => {
+      this.#reportError(error, kind);
+      // Switching rooms failed: the visitor stays where they were and is told below the composer.
+      if (this.#session.room) this.#composer.error = this.#errorText(error);
+      else await this.#home.failed(error, this.#errorText(error), code);
+    },
     ready: (room, created) => {
       this.#emit('chat-ready', { room: room.code, self: room.self, created });
       if (this.mode !== 'launcher' || this.open) focusIn(this, '#input');
@@ -216,7 +233,19 @@ export class ChatRoomElement extends LitElement {
     }
   }
 
+  protected override shouldUpdate(): boolean {
+    return this.#i18n.resolve();
+  }
+
+  /** Also waits for the language's strings when they are loading, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    return this.#i18n.loading ? this.#i18n.loading.then(() => this.getUpdateComplete()) : done;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    // Shown: connect now, so a server that cannot be reached is said before the visitor tries.
+    if (this.mode !== 'launcher' || this.open) this.#session.connect();
     if (changed.has('room') || changed.has('server') || changed.has('name')) this.#session.sync();
     if (changed.has('open') && changed.get('open') !== undefined) this.#launcher.focusAfterToggle();
   }
@@ -246,11 +275,7 @@ export class ChatRoomElement extends LitElement {
   // ---------------------------------------------------------------- wiring
 
   get #strings(): ChatStrings {
-    return resolveStrings(this.#locale ?? 'en', this.strings);
-  }
-
-  get #locale(): string | undefined {
-    return this.lang || this.closest('[lang]')?.getAttribute('lang') || undefined;
+    return this.#i18n.strings;
   }
 
   #emit<K extends keyof ChatRoomEventMap>(name: K, detail: ChatRoomEventDetail<K>): void {
@@ -281,22 +306,9 @@ export class ChatRoomElement extends LitElement {
     this.#conversation.left();
     this.#members.close();
     this.#lightbox.clear();
+    this.#exitConfirm.reset();
     this.#scroll.reset();
     this.#launcher.clearUnread();
-  }
-
-  async #joinFailed(error: ChatError, kind: 'join' | 'create', code: string): Promise<void> {
-    const field = error.code === ErrorCode.NAME_INVALID ? 'name' : error.code === ErrorCode.ROOM_NOT_FOUND ? 'code' : null;
-    if (this.#session.room) {
-      // Switching rooms failed: the visitor stays where they were and is told below the composer.
-      this.#composer.error = this.#errorText(error);
-    } else {
-      this.#home.showError({ text: this.#errorText(error), field }, code);
-    }
-    this.#reportError(error, kind);
-    this.requestUpdate();
-    await this.updateComplete;
-    if (field) focusIn(this, `#${field}`);
   }
 
   #messageArrived(room: Room, message: ChatMessage): void {
@@ -311,12 +323,15 @@ export class ChatRoomElement extends LitElement {
 
   protected override render(): TemplateResult {
     const room = this.#session.room;
-    const frame = html`<div class="frame" part="base">${room ? this.#renderRoom(room) : this.#renderHome()}</div>
+    const { dir } = this.#i18n;
+    const launcher = this.#launcher;
+    const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close) : nothing;
+    const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#renderHome()}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;
-    const launcher = this.#launcher;
     return renderLauncher({
       strings: this.#strings,
+      dir,
       open: this.open,
       unread: launcher.unread,
       frame,
@@ -327,66 +342,27 @@ export class ChatRoomElement extends LitElement {
 
   #renderHome(): TemplateResult {
     // The form controller's fields and handlers are the view's (name, code, error, nameInput, join...).
-    const closeButton = this.mode === 'launcher' ? renderPanelClose(this.#strings, this.#launcher.close) : nothing;
-    return renderHome({ ...this.#home, strings: this.#strings, busy: this.#session.busy, closeButton });
+    const session = this.#session;
+    return html`${renderConnectionBanner(this.#strings, session.status)}
+      ${renderHome({ ...this.#home, strings: this.#strings, busy: session.busy, waiting: session.waiting })}`;
   }
 
   #renderRoom(room: Room): TemplateResult {
-    const s = this.#strings;
-    const composer = this.#composer;
-    const scroll = this.#scroll;
-    const members = this.#members;
-    const lightbox = this.#lightbox;
-    const header = renderHeader({
-      strings: s,
-      code: room.code,
-      copied: this.#copyCode.copied,
-      // The room at the time of the click: the header may be a render behind a switch or an exit.
-      copy: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, s.copied)),
-      exit: () => void this.exit(),
-      members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
-      ...(this.mode === 'launcher' ? { close: this.#launcher.close } : {}),
-    });
-    const list = renderMessageList({
-      strings: s,
-      room,
-      pending: composer.pending,
-      loadingOlder: scroll.loadingOlder,
-      dragging: composer.dragDepth > 0,
-      row: this.#rowContext(room),
-      scroll: scroll.scrolled,
-      loadOlder: () => void scroll.loadOlder(),
-      drag: composer.drag,
-    });
-    const conversation = this.#conversation;
-    // The composer controller's fields and handlers are the view's (draft, error, submit, paste...).
-    const form = renderComposer({
-      ...composer,
-      strings: conversation.composerStrings(s),
-      maxLength: room.limits.messageMaxLength,
-      newBelow: scroll.newBelow,
-      jumpToNew: scroll.jumpToNew,
-      input: conversation.input,
-      inputKey: conversation.inputKey,
-    });
-    const box = renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close });
-    return html`${header}
-      ${renderConnectionBanner(s, this.#session.status)}
-      ${list} ${conversation.renderAboveComposer(room)}
-      ${form} ${box}`;
-  }
-
-  #rowContext(room: Room): RowContext {
-    return {
+    return renderRoomView(room, {
       strings: this.#strings,
-      locale: this.#locale,
+      locale: this.#i18n.locale,
+      status: this.#session.status,
       errorText: (error) => this.#errorText(error),
-      openImage: (message) => this.#lightbox.open(message),
-      mentions: (message) => mentionNames(message, room.members, room.messages, room.self.id),
-      retry: (clientId) => this.#composer.retry(clientId),
-      discard: (clientId) => this.#composer.discard(clientId),
-      conversation: this.#conversation.row(room),
-    };
+      // The room at the time of the click: the header may be a render behind a switch or an exit.
+      copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
+      copied: this.#copyCode.copied,
+      composer: this.#composer,
+      scroll: this.#scroll,
+      members: this.#members,
+      lightbox: this.#lightbox,
+      exitConfirm: this.#exitConfirm,
+      conversation: this.#conversation,
+    });
   }
 }
 

@@ -19,4 +19,4 @@ export {
   type ChatReadyEvent,
   type ChatRoomEventMap,
 } from './events.js';
-export { builtInStrings, en, fr, resolveStrings, type ChatStrings } from './strings/index.js';
+export { en, languages, loadStrings, pickLanguage, plural, type ChatStrings, type PluralForms } from './strings/index.js';

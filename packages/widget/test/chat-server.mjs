@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function startChatServer(overrides = {}) {
+/** `port`: 0 (any free one) unless a test needs the server at an address it gave out before. */
+export async function startChatServer(overrides = {}, { port = 0 } = {}) {
   let createChatServer;
   try {
     ({ createChatServer } = await import('@roomchat/server'));
@@ -26,7 +27,7 @@ export async function startChatServer(overrides = {}) {
     uploadsPerWindow: 10_000,
     ...overrides,
   });
-  const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
+  const { url } = await server.listen({ port, host: '127.0.0.1' });
   return {
     url,
     server,

@@ -177,8 +177,9 @@ describe('widget end to end', { timeout: 120_000 }, () => {
     await a.locator('chat-room .bubble', { hasText: 'Past the grace period' }).waitFor();
     assert.equal(await a.locator('chat-room .system-text', { hasText: 'Bob left' }).count(), 0, 'a reconnect is not a leave');
 
-    // Bob exits; Ada sees him leave.
+    // Bob leaves (after saying yes to "Leave this room?"); Ada sees him leave.
     await w(b, '.exit').click();
+    await w(b, '.exit-yes').click();
     await w(b, '.home').waitFor();
     await a.locator('chat-room .system-text', { hasText: 'Bob left' }).waitFor();
     await a.locator('chat-room .members-count', { hasText: '1 here' }).waitFor();

@@ -68,6 +68,7 @@ const steps = [
       `--test-reporter-destination=${e2eEvents}`,
       'test/e2e.test.mjs',
       'test/conversation.e2e.test.mjs',
+      'test/loader.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { ErrorCode } from '@roomchat/sdk/protocol';
@@ -54,10 +55,15 @@ function send(ctx: Context, file: StaticFile, type: string, cacheControl: string
   else ctx.body = file.body;
 }
 
-/** GET /healthz, the widget bundle at /widget.js and the demo page at /. */
+/** A file of the widget's rest (`chat-room.[hash].js`, a language chunk, their source maps): no paths. */
+const WIDGET_FILE = /^[\w-]+\.[\w-]+\.js(\.map)?$/;
+
+/** GET /healthz, the widget's loader at /widget.js and the rest under /widget/, and the demo page at /. */
 export function siteRouter({ db }: { db: Database }): Router {
   const router = new Router();
-  const widget = cachedFile(() => createRequire(import.meta.url).resolve('@roomchat/widget/widget.js'));
+  const widgetPath = () => createRequire(import.meta.url).resolve('@roomchat/widget/widget.js');
+  const widget = cachedFile(widgetPath);
+  const widgetFiles = new Map<string, () => Promise<StaticFile | undefined>>();
   const demoPage = cachedFile(() => new URL('index.html', PUBLIC_DIR));
   const demoStyles = cachedFile(() => new URL('demo.css', PUBLIC_DIR));
 
@@ -82,6 +88,24 @@ export function siteRouter({ db }: { db: Database }): Router {
     if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The widget bundle is not built: run `npm run build`');
     // Short max-age: the URL is not versioned, and the ETag makes revalidation cheap.
     send(ctx, file, 'application/javascript; charset=utf-8', 'public, max-age=300');
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
+
+  // The rest of the widget, which the loader imports: hashed names, so cached for good. An ES
+  // module fetched from the page's origin in CORS mode, hence Access-Control-Allow-Origin.
+  router.get('/widget/:file', async (ctx) => {
+    const name = ctx.params.file ?? '';
+    let file: StaticFile | undefined;
+    if (WIDGET_FILE.test(name)) {
+      let read = widgetFiles.get(name);
+      if (!read) widgetFiles.set(name, (read = cachedFile(() => join(dirname(widgetPath()), 'widget', name))));
+      file = await read();
+      if (!file) widgetFiles.delete(name);
+    }
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'No such widget file');
+    const type = name.endsWith('.map') ? 'application/json; charset=utf-8' : 'application/javascript; charset=utf-8';
+    send(ctx, file, type, 'public, max-age=31536000, immutable');
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
   });

@@ -1,5 +1,5 @@
 import type { ReactiveController } from 'lit';
-import { normalizeRoomCode } from '@roomchat/sdk';
+import { ErrorCode, normalizeRoomCode, type ChatError } from '@roomchat/sdk';
 import { sessionName } from '../dom.js';
 import type { ChatStrings } from '../strings/index.js';
 import type { HomeError } from '../views/home-view.js';
@@ -64,6 +64,15 @@ export class HomeFormController implements ReactiveController {
       return;
     }
     this.#options.enter(kind, code, name);
+  }
+
+  /** The server refused a join or create: says why under the form, and focuses the field it is about. */
+  async failed(error: ChatError, text: string, code: string): Promise<void> {
+    const field = error.code === ErrorCode.NAME_INVALID ? 'name' : error.code === ErrorCode.ROOM_NOT_FOUND ? 'code' : null;
+    this.showError({ text, field }, code);
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
+    if (field) focusIn(this.#host, `#${field}`);
   }
 
   async #invalid(error: HomeError): Promise<void> {

@@ -3,7 +3,7 @@ import { focusIn, type ChatHost } from './host.js';
 
 /** The element's attributes launcher mode depends on. */
 export interface LauncherHost extends ChatHost {
-  mode: 'inline' | 'launcher';
+  mode: 'inline' | 'launcher' | 'page';
   open: boolean;
 }
 

@@ -1,6 +1,7 @@
 import type { ReactiveController } from 'lit';
 import {
   ChatClient,
+  ErrorCode,
   normalizeRoomCode,
   type ChatError,
   type ChatMessage,
@@ -14,6 +15,11 @@ import type { ChatErrorAction, ChatRoomEventDetail, ChatRoomEventMap } from '../
 import type { ConnectionStatus } from '../views/connection-banner.js';
 import type { HomeBusy } from '../views/home-view.js';
 import type { ChatHost } from './host.js';
+
+/** After this long without a connection the visitor is told "Connecting…" (no wait over a second goes unexplained). */
+const SLOW_MS = 1000;
+/** After this long, "Waiting for the server…": it is down or unreachable, and the SDK keeps trying. */
+const LONG_MS = 4000;
 
 /** The element's attributes the session follows (`room`, `name`, the server) and keeps in step. */
 export interface SessionHost extends ChatHost {
@@ -57,6 +63,9 @@ export class SessionController implements ReactiveController {
   /** Which home action is in flight. */
   busy: HomeBusy = null;
   #everConnected = false;
+  /** How long the first connection has been trying: under a second says nothing, then "Connecting…", then "Waiting for the server…". */
+  #waited: 'short' | 'slow' | 'long' = 'short';
+  #waitTimers: ReturnType<typeof setTimeout>[] = [];
   #online = typeof navigator === 'undefined' ? true : navigator.onLine;
   /** Bumped by every join and exit; an answer for an older token is stale. */
   #joinToken = 0;
@@ -77,8 +86,22 @@ export class SessionController implements ReactiveController {
   /** What the connection banner says. */
   get status(): ConnectionStatus {
     if (!this.#online) return 'offline';
-    if (this.connection === 'connected') return 'connected';
-    return this.#everConnected ? 'reconnecting' : 'connecting';
+    if (this.connection === 'connected' || !this.client) return 'connected';
+    if (this.#everConnected) return 'reconnecting';
+    return this.#waited === 'long' ? 'waitingForServer' : this.#waited === 'slow' ? 'connecting' : 'connected';
+  }
+
+  /** Whether a join or create is waiting for the server to be reachable before it can be sent. */
+  get waiting(): boolean {
+    return this.busy !== null && this.connection !== 'connected';
+  }
+
+  /**
+   * Connects now, before any join, so that a server that cannot be reached is said at once rather
+   * than when the visitor first tries (the element calls it while it is shown).
+   */
+  connect(): void {
+    if (this.#host.isConnected) this.#ensureClient();
   }
 
   hostConnected(): void {
@@ -128,7 +151,8 @@ export class SessionController implements ReactiveController {
     host.requestUpdate();
     const previous = this.room;
     try {
-      const room = kind === 'create' ? await client.createRoom({ name }) : await client.joinRoom(code, { name });
+      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom({ name }) : client.joinRoom(code, { name })));
+      if (!room) return;
       if (token !== this.#joinToken) {
         // Superseded by a later join or an exit: do not stay in a room nobody sees.
         if (room !== this.room) void room.leave().catch(() => {});
@@ -183,6 +207,40 @@ export class SessionController implements ReactiveController {
     this.client = null;
     this.connection = 'disconnected';
     this.#everConnected = false;
+    this.#clearWait();
+  }
+
+  #clearWait(): void {
+    for (const timer of this.#waitTimers.splice(0)) clearTimeout(timer);
+    this.#waited = 'short';
+  }
+
+  /**
+   * Makes a join or create once the connection is up: sent while the server cannot be reached, it
+   * would end in TIMEOUT after 10 s ("did not answer in time"), which is not what went wrong. A
+   * request the connection dropped under is made again on the next connect. Undefined when a later
+   * join or an exit superseded it meanwhile.
+   */
+  async #request(client: ChatClient, token: number, request: () => Promise<Room>): Promise<Room | undefined> {
+    for (;;) {
+      if (client.state !== 'connected') {
+        this.#host.requestUpdate();
+        await new Promise<void>((resolve) => {
+          const onState = (state: ConnectionState) => {
+            if (state === 'connecting') return;
+            client.off('state', onState);
+            resolve();
+          };
+          client.on('state', onState);
+        });
+      }
+      if (token !== this.#joinToken || this.client !== client) return undefined;
+      try {
+        return await request();
+      } catch (cause) {
+        if (toChatError(cause).code !== ErrorCode.DISCONNECTED || this.client !== client) throw cause;
+      }
+    }
   }
 
   /** Abandons a join in flight: its answer, when it comes, is ignored. */
@@ -206,6 +264,7 @@ export class SessionController implements ReactiveController {
       this.connection = state;
       if (state === 'connected') {
         this.#everConnected = true;
+        this.#clearWait();
       }
       this.#hooks.emit('chat-connection', { state });
       this.#host.requestUpdate();
@@ -219,6 +278,11 @@ export class SessionController implements ReactiveController {
     };
     this.client = client;
     this.connection = client.state;
+    const waited = (stage: 'slow' | 'long') => () => {
+      this.#waited = stage;
+      this.#host.requestUpdate();
+    };
+    this.#waitTimers = [setTimeout(waited('slow'), SLOW_MS), setTimeout(waited('long'), LONG_MS)];
     return client;
   }
 

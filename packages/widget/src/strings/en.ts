@@ -1,3 +1,4 @@
+import { plural } from './plural.js';
 import type { ChatStrings } from './types.js';
 
 /** English, the default. */
@@ -19,10 +20,12 @@ export const en: ChatStrings = {
   roomLabel: 'Room',
   copyCode: 'Copy room code',
   copied: 'Room code copied',
-  members: (n) => (n === 1 ? '1 here' : `${n} here`),
+  members: (n) => plural('en', n, { other: '# here' }),
   membersTitle: 'In this room',
   you: 'you',
-  exit: 'Exit',
+  exit: 'Leave room',
+  exitConfirm: 'Leave this room? You will stop getting its messages.',
+  exitConfirmYes: 'Leave',
 
   messagesLabel: 'Messages',
   loadOlder: 'Load older messages',
@@ -44,7 +47,7 @@ export const en: ChatStrings = {
   send: 'Send',
   attachImage: 'Attach an image',
   dropImage: 'Drop an image to send it',
-  tooLong: (n, max) => `${n} / ${max} characters`,
+  tooLong: (n, max) => `${n.toLocaleString('en')} / ${plural('en', max, { one: '# character', other: '# characters' })}`,
   sending: 'Sending…',
   uploading: (p) => `Uploading… ${p}%`,
   failed: 'Not sent.',
@@ -52,12 +55,13 @@ export const en: ChatStrings = {
   discard: 'Discard',
 
   connecting: 'Connecting…',
+  waitingForServer: 'Waiting for the server… It cannot be reached right now; trying again.',
   reconnecting: 'Connection lost. Reconnecting…',
   offline: 'You are offline. Messages will be sent when you are back.',
 
   openChat: 'Open chat',
-  closeChat: 'Close chat',
-  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  closeChat: 'Hide chat',
+  unread: (n) => plural('en', n, { one: '# unread message', other: '# unread messages' }),
 
   messageActions: (author) => `Actions for the message from ${author}`,
   reply: 'Reply',
@@ -68,7 +72,7 @@ export const en: ChatStrings = {
   textCopied: 'Text copied',
   reactionPicker: 'Reactions',
   reactWith: (emoji) => `React with ${emoji}`,
-  reactionLabel: (emoji, n) => (n === 1 ? `${emoji}: 1 reaction` : `${emoji}: ${n} reactions`),
+  reactionLabel: (emoji, n) => `${emoji}: ${plural('en', n, { one: '# reaction', other: '# reactions' })}`,
   deleteConfirm: 'Delete this message for everyone?',
   cancel: 'Cancel',
   deleted: 'This message was deleted',
@@ -86,7 +90,14 @@ export const en: ChatStrings = {
   save: 'Save',
   typing: (names) =>
     names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : names.length ? 'Several people are typing…' : '',
-  seenBy: (names) => (names.length === 1 ? `Seen by ${names[0]}` : names.length === 2 ? `Seen by ${names[0]} and ${names[1]}` : names.length ? `Seen by ${names[0]} and ${names.length - 1} others` : ''),
+  seenBy: (names) =>
+    names.length === 1
+      ? `Seen by ${names[0]}`
+      : names.length === 2
+        ? `Seen by ${names[0]} and ${names[1]}`
+        : names.length
+          ? `Seen by ${names[0]} and ${plural('en', names.length - 1, { one: '# other', other: '# others' })}`
+          : '',
   unreadDivider: 'New messages',
 
   errors: {

@@ -1,5 +1,6 @@
 import type { ChatStrings } from './types.js';
 import { en } from './en.js';
+import { plural } from './plural.js';
 
 /** French. */
 export const fr: ChatStrings = {
@@ -21,10 +22,12 @@ export const fr: ChatStrings = {
   roomLabel: 'Salon',
   copyCode: 'Copier le code du salon',
   copied: 'Code copié',
-  members: (n) => `${n} présent${n > 1 ? 's' : ''}`,
+  members: (n) => plural('fr', n, { one: '# présent', other: '# présents' }),
   membersTitle: 'Dans ce salon',
   you: 'vous',
-  exit: 'Quitter',
+  exit: 'Quitter le salon',
+  exitConfirm: 'Quitter ce salon ? Vous ne recevrez plus ses messages.',
+  exitConfirmYes: 'Quitter',
   messagesLabel: 'Messages',
   loadOlder: 'Charger les messages précédents',
   loadingOlder: 'Chargement…',
@@ -44,18 +47,19 @@ export const fr: ChatStrings = {
   send: 'Envoyer',
   attachImage: 'Joindre une image',
   dropImage: 'Déposez une image pour l’envoyer',
-  tooLong: (n, max) => `${n} / ${max} caractères`,
+  tooLong: (n, max) => `${n.toLocaleString('fr')} / ${plural('fr', max, { one: '# caractère', other: '# caractères' })}`,
   sending: 'Envoi…',
   uploading: (p) => `Envoi… ${p} %`,
   failed: 'Non envoyé.',
   retry: 'Réessayer',
   discard: 'Supprimer',
   connecting: 'Connexion…',
+  waitingForServer: 'En attente du serveur… Il est injoignable pour le moment ; nouvel essai en cours.',
   reconnecting: 'Connexion perdue. Reconnexion…',
   offline: 'Vous êtes hors ligne. Les messages partiront à votre retour.',
   openChat: 'Ouvrir la discussion',
-  closeChat: 'Fermer la discussion',
-  unread: (n) => `${n} message${n > 1 ? 's' : ''} non lu${n > 1 ? 's' : ''}`,
+  closeChat: 'Masquer la discussion',
+  unread: (n) => plural('fr', n, { one: '# message non lu', other: '# messages non lus' }),
   messageActions: (author) => `Actions pour le message de ${author}`,
   reply: 'Répondre',
   react: 'Ajouter une réaction',
@@ -65,7 +69,7 @@ export const fr: ChatStrings = {
   textCopied: 'Texte copié',
   reactionPicker: 'Réactions',
   reactWith: (emoji) => `Réagir avec ${emoji}`,
-  reactionLabel: (emoji, n) => `${emoji} : ${n} réaction${n > 1 ? 's' : ''}`,
+  reactionLabel: (emoji, n) => `${emoji} : ${plural('fr', n, { one: '# réaction', other: '# réactions' })}`,
   deleteConfirm: 'Supprimer ce message pour tout le monde ?',
   cancel: 'Annuler',
   deleted: 'Ce message a été supprimé',
@@ -83,7 +87,14 @@ export const fr: ChatStrings = {
   save: 'Enregistrer',
   typing: (names) =>
     names.length === 1 ? `${names[0]} écrit…` : names.length === 2 ? `${names[0]} et ${names[1]} écrivent…` : names.length ? 'Plusieurs personnes écrivent…' : '',
-  seenBy: (names) => (names.length === 1 ? `Vu par ${names[0]}` : names.length === 2 ? `Vu par ${names[0]} et ${names[1]}` : names.length ? `Vu par ${names[0]} et ${names.length - 1} autres` : ''),
+  seenBy: (names) =>
+    names.length === 1
+      ? `Vu par ${names[0]}`
+      : names.length === 2
+        ? `Vu par ${names[0]} et ${names[1]}`
+        : names.length
+          ? `Vu par ${names[0]} et ${plural('fr', names.length - 1, { one: '# autre personne', other: '# autres personnes' })}`
+          : '',
   unreadDivider: 'Nouveaux messages',
   errors: {
     ROOM_NOT_FOUND: 'Aucun salon n’a ce code. Vérifiez-le et réessayez.',

@@ -1,20 +1,66 @@
-// The widget's text: one file a language, picked by `lang` and overridden by `strings`.
+// The widget's text: one file a language. English is bundled (the fallback, and the base every
+// other table spreads); the others are loaded on demand, so a page downloads one language only
+// (docs/performance.md#bundle-size measures it).
 import { en } from './en.js';
-import { fr } from './fr.js';
 import type { ChatStrings } from './types.js';
 
-export { en, fr, type ChatStrings };
+export { en, type ChatStrings };
+export { plural, type PluralForms } from './plural.js';
 
-/** The built-in tables, by primary language subtag. */
-export const builtInStrings: Readonly<Record<string, ChatStrings>> = { en, fr };
+const loaders: Record<string, () => Promise<ChatStrings>> = {
+  fr: () => import('./fr.js').then((m) => m.fr),
+  es: () => import('./es.js').then((m) => m.es),
+  de: () => import('./de.js').then((m) => m.de),
+  'pt-BR': () => import('./pt-BR.js').then((m) => m.ptBR),
+  ja: () => import('./ja.js').then((m) => m.ja),
+  ar: () => import('./ar.js').then((m) => m.ar),
+};
+
+/** The built-in languages, as the tags `pickLanguage` returns. */
+export const languages: readonly string[] = ['en', ...Object.keys(loaders)];
+
+/** Languages written right to left, by primary subtag. */
+const RTL = new Set(['ar', 'fa', 'he', 'ur']);
+
+/** Whether `lang` is written right to left. */
+export function isRtl(lang: string): boolean {
+  return RTL.has(lang.toLowerCase().split('-')[0] ?? '');
+}
 
 /**
- * The table for a BCP 47 tag (`fr-CA` falls back to `fr`, unknown tags to English), with `overrides`
- * applied on top; `errors` entries are merged one by one.
+ * The built-in language for the first of `tags` (BCP 47, most wanted first) that has one, else
+ * English. A tag matches exactly (case aside), else by its primary subtag: `es-MX` → `es`,
+ * `de-AT` → `de`, `pt` and `pt-PT` → `pt-BR`, the one Portuguese there is.
  */
-export function resolveStrings(lang: string | undefined, overrides?: Partial<ChatStrings>): ChatStrings {
-  const primary = (lang ?? '').toLowerCase().split('-')[0] ?? '';
-  const base = builtInStrings[primary] ?? en;
+export function pickLanguage(tags: Iterable<string | null | undefined>): string {
+  for (const tag of tags) {
+    if (!tag) continue;
+    const lower = tag.toLowerCase();
+    const exact = languages.find((l) => l.toLowerCase() === lower);
+    if (exact) return exact;
+    const primary = lower.split('-')[0];
+    const byPrimary = languages.find((l) => l.toLowerCase().split('-')[0] === primary);
+    if (byPrimary) return byPrimary;
+  }
+  return 'en';
+}
+
+const loaded = new Map<string, ChatStrings>([['en', en]]);
+
+/** The table of a built-in language if it is loaded already (English always is). */
+export function loadedStrings(lang: string): ChatStrings | undefined {
+  return loaded.get(lang);
+}
+
+/** Loads the table of a built-in language (see `languages`); unknown ones give English. */
+export async function loadStrings(lang: string): Promise<ChatStrings> {
+  const table = loaded.get(lang) ?? (await loaders[lang]?.()) ?? en;
+  loaded.set(lang, table);
+  return table;
+}
+
+/** `base` with `overrides` applied on top; `errors` entries are merged one by one. */
+export function withOverrides(base: ChatStrings, overrides?: Partial<ChatStrings>): ChatStrings {
   if (!overrides) return base;
   return { ...base, ...overrides, errors: { ...base.errors, ...overrides.errors } };
 }

@@ -2,7 +2,8 @@ import type { ErrorCode } from '@roomchat/sdk';
 
 /**
  * Every piece of text the widget shows, in one table so it can be translated. Entries that depend
- * on a value are functions. Override some or all of them with the element's `strings` property, or
+ * on a value are functions; those with a count pick their plural form with `Intl.PluralRules`
+ * (see plural.ts), so an override should too. Override some or all of them with the element's `strings` property, or
  * pick a built-in table with `lang`.
  */
 export interface ChatStrings {
@@ -28,7 +29,11 @@ export interface ChatStrings {
   members: (count: number) => string;
   membersTitle: string;
   you: string;
+  /** The button that leaves the room (after `exitConfirm`); distinct from `closeChat`, which only hides the panel. */
   exit: string;
+  /** Asked before leaving; `exitConfirmYes` confirms, `cancel` stays. */
+  exitConfirm: string;
+  exitConfirmYes: string;
 
   messagesLabel: string;
   loadOlder: string;
@@ -60,10 +65,13 @@ export interface ChatStrings {
   discard: string;
 
   connecting: string;
+  /** The server has not answered for a few seconds (at page load, or while joining or creating). */
+  waitingForServer: string;
   reconnecting: string;
   offline: string;
 
   openChat: string;
+  /** Hides the launcher panel; the visitor stays in the room. */
   closeChat: string;
   unread: (count: number) => string;
 

@@ -86,6 +86,19 @@ export const baseStyles = css`
     block-size: 0;
     min-block-size: 0;
   }
+  /* A full-page chat: the viewport's height, edge to edge. */
+  :host([mode='page']) {
+    block-size: 100dvh;
+    min-block-size: 0;
+  }
+  :host([mode='page']) .frame {
+    border: 0;
+    border-radius: 0;
+  }
+  /* Arrows that point along the line of text turn round in right-to-left languages. */
+  [dir='rtl'] :is(.exit, .send) .icon {
+    transform: scaleX(-1);
+  }
   *,
   *::before,
   *::after {
@@ -178,6 +191,10 @@ export const baseStyles = css`
   }
   .btn.secondary:hover:not(:disabled) {
     background: var(--_surface);
+  }
+  .btn.danger {
+    background: var(--_danger);
+    color: var(--_bg);
   }
   .btn:disabled {
     opacity: 0.6;

@@ -6,7 +6,8 @@ export const composeTargetStyles = css`
     display: flex;
     align-items: center;
     gap: 0.6em;
-    padding: 0.4em 0.6em 0.4em 0.9em;
+    padding-block: 0.4em;
+    padding-inline: 0.9em 0.6em;
     border-block-start: 1px solid var(--_border);
     background: var(--_surface);
     color: var(--_muted);

@@ -1,8 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatStrings } from '../strings/index.js';
 
-/** What the visitor is told about the connection; `connected` shows nothing. */
-export type ConnectionStatus = 'connected' | 'connecting' | 'reconnecting' | 'offline';
+/**
+ * What the visitor is told about the connection; `connected` shows nothing (nor does the first
+ * second of connecting), `waitingForServer` is a first connection that has not come for a while.
+ */
+export type ConnectionStatus = 'connected' | 'connecting' | 'waitingForServer' | 'reconnecting' | 'offline';
 
 /**
  * The line under the header while messages cannot go out. Always in the DOM (hidden when

@@ -8,7 +8,8 @@ export const headerStyles = css`
     display: flex;
     align-items: center;
     gap: 0.5em;
-    padding: 0.6em 0.6em 0.6em 1em;
+    padding-block: 0.6em;
+    padding-inline: 1em 0.6em;
     border-block-end: 1px solid var(--_border);
     background: var(--_surface);
   }
@@ -42,6 +43,30 @@ export const headerStyles = css`
   }
   .exit {
     color: var(--_text);
+  }
+  /* "Leave this room?": a sheet under the header, over the top of the list. */
+  .exit-confirm {
+    position: absolute;
+    inset-inline: 0;
+    inset-block-start: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5em 1em;
+    padding: 0.75em 1em;
+    border-block-end: 1px solid var(--_border);
+    background: var(--_surface);
+    box-shadow: var(--_shadow);
+  }
+  .exit-confirm p {
+    margin: 0;
+    font-weight: 600;
+  }
+  .exit-actions {
+    display: flex;
+    gap: 0.5em;
+    margin-inline-start: auto;
   }
   /* Narrow columns: the code and the exit button keep their room; the labels go. */
   @container (max-width: 440px) {

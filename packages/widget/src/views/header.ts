@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { checkIcon, closeIcon, copyIcon, exitIcon } from '../icons.js';
+import { checkIcon, copyIcon, exitIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 
 export interface HeaderContext {
@@ -11,15 +11,15 @@ export interface HeaderContext {
   /** The members button and its list (see members.ts). */
   members: TemplateResult;
   copy: () => void;
+  /** Asks whether to leave (see exit-confirm.ts). */
   exit: () => void;
-  /** Closes the launcher panel; absent inline, where there is nothing to close. */
-  close?: () => void;
+  /** The question "Leave this room?" while it is asked, else nothing. */
+  confirm: TemplateResult | typeof nothing;
 }
 
-/** The room header: the room code with a copy button, the members, Exit, and the panel's close. */
+/** The room header: the room code with a copy button, the members, and Leave room. */
 export function renderHeader(ctx: HeaderContext): TemplateResult {
   const s = ctx.strings;
-  const close = ctx.close;
   return html`<header part="header">
         <div class="room-id">
           <span class="room-label" id="room-label">${s.roomLabel}</span>
@@ -29,9 +29,7 @@ export function renderHeader(ctx: HeaderContext): TemplateResult {
           </button>
         </div>
         ${ctx.members}
-        <button class="icon-btn exit" @click=${ctx.exit}>${exitIcon}<span class="label">${s.exit}</span></button>
-        ${close
-          ? html`<button class="icon-btn" aria-label=${s.closeChat} title=${s.closeChat} @click=${close}>${closeIcon}</button>`
-          : nothing}
+        <button class="icon-btn exit" aria-haspopup="dialog" @click=${ctx.exit}>${exitIcon}<span class="label">${s.exit}</span></button>
+        ${ctx.confirm}
       </header>`;
 }

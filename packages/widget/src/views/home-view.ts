@@ -18,8 +18,8 @@ export interface HomeContext {
   code: string;
   error: HomeError | null;
   busy: HomeBusy;
-  /** The launcher panel's close button, or nothing inline. */
-  closeButton: TemplateResult | typeof nothing;
+  /** A join or create waits for the server to be reachable. */
+  waiting: boolean;
   nameInput(value: string): void;
   codeInput(value: string): void;
   join(): void;
@@ -29,12 +29,12 @@ export interface HomeContext {
 /** The home view: a name ("Pick a name!"), a room code with "Join a room", and "Create a room". */
 export function renderHome(ctx: HomeContext): TemplateResult {
   const { strings: s, error, busy } = ctx;
+  const busyText = (text: string) => (ctx.waiting ? s.connecting : text);
   const onSubmit = (e: Event) => {
     e.preventDefault();
     ctx.join();
   };
   return html`<section class="home" part="home" aria-labelledby="home-title">
-    ${ctx.closeButton}
     <div class="home-inner">
       <div class="brand">
         <div class="logo">${chatIcon}</div>
@@ -75,14 +75,14 @@ export function renderHome(ctx: HomeContext): TemplateResult {
               aria-describedby=${error?.field === 'code' ? 'home-error' : nothing}
               @input=${(e: Event) => ctx.codeInput((e.target as HTMLInputElement).value)}
             />
-            <button class="btn primary join" type="submit" ?disabled=${busy !== null}>${busy === 'join' ? s.joining : s.join}</button>
+            <button class="btn primary join" type="submit" ?disabled=${busy !== null}>${busy === 'join' ? busyText(s.joining) : s.join}</button>
           </div>
         </div>
       </form>
       <p class="form-error" id="home-error" role="alert" ?hidden=${!error}>${error ? html`${alertIcon}<span>${error.text}</span>` : nothing}</p>
       <div class="divider">${s.or}</div>
       <button class="btn secondary create" type="button" ?disabled=${busy !== null} @click=${() => ctx.create()}>
-        ${busy === 'create' ? s.creating : s.create}
+        ${busy === 'create' ? busyText(s.creating) : s.create}
       </button>
     </div>
   </section>`;

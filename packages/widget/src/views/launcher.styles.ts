@@ -56,11 +56,27 @@ export const launcherStyles = css`
   .panel .frame {
     min-block-size: 0;
   }
-  .panel-close {
-    position: absolute;
-    inset-block-start: 8px;
-    inset-inline-end: 8px;
-    z-index: 4;
+  .panel-bar {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    padding-block: 0.35em;
+    padding-inline: 1em 0.4em;
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+  .panel-title {
+    flex: 1;
+    margin: 0;
+    font-size: 1em;
+    font-weight: 700;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .panel-bar .hide,
+  .panel-bar .hide:hover {
+    color: inherit;
   }
   @media (max-width: 480px) {
     .panel {

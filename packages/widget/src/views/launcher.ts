@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { chatIcon, closeIcon } from '../icons.js';
+import { chatIcon, closeIcon, minimizeIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 
 export interface LauncherContext {
@@ -9,6 +9,7 @@ export interface LauncherContext {
   unread: number;
   /** The chat surface the panel holds. */
   frame: TemplateResult;
+  dir: 'ltr' | 'rtl';
   toggle: () => void;
   panelKey: (e: KeyboardEvent) => void;
 }
@@ -17,12 +18,13 @@ export interface LauncherContext {
 export function renderLauncher(ctx: LauncherContext): TemplateResult {
   const s = ctx.strings;
   const { open, unread } = ctx;
-  return html`<div class="panel" id="panel" role="dialog" aria-label=${s.title} ?hidden=${!open} @keydown=${ctx.panelKey}>
+  return html`<div class="panel" id="panel" role="dialog" aria-labelledby="panel-title" dir=${ctx.dir} ?hidden=${!open} @keydown=${ctx.panelKey}>
         ${ctx.frame}
       </div>
       <button
         class="launcher"
         part="launcher"
+        dir=${ctx.dir}
         aria-expanded=${open ? 'true' : 'false'}
         aria-controls="panel"
         aria-label=${(open ? s.closeChat : s.openChat) + (unread && !open ? `, ${s.unread(unread)}` : '')}
@@ -33,9 +35,14 @@ export function renderLauncher(ctx: LauncherContext): TemplateResult {
       </button>`;
 }
 
-/** The panel's close button on the home view (the room view has one in its header). */
-export function renderPanelClose(strings: ChatStrings, close: () => void): TemplateResult {
-  return html`<button class="icon-btn panel-close" aria-label=${strings.closeChat} title=${strings.closeChat} @click=${close}>
-      ${closeIcon}
-    </button>`;
+/**
+ * The launcher panel's title bar: the title (`title-text`) and, in the corner, the button that
+ * hides the panel. It is a chevron labelled "Hide chat", apart from the room header's "Leave room"
+ * (an exit icon and a word, and a confirmation), so hiding and leaving are not mistaken.
+ */
+export function renderPanelBar(strings: ChatStrings, close: () => void): TemplateResult {
+  return html`<div class="panel-bar" part="panel-bar">
+      <h2 class="panel-title" id="panel-title">${strings.title}</h2>
+      <button class="icon-btn hide" aria-label=${strings.closeChat} title=${strings.closeChat} @click=${close}>${minimizeIcon}</button>
+    </div>`;
 }

@@ -83,7 +83,10 @@ export const messageRowStyles = css`
     justify-self: start;
     max-inline-size: 100%;
     padding: 0.5em 0.8em;
-    border-radius: 6px var(--_radius) var(--_radius) 6px;
+    /* Logical corners: the tail side is the inline start, so it mirrors in right-to-left languages. */
+    border-radius: var(--_radius);
+    border-start-start-radius: 6px;
+    border-end-start-radius: 6px;
     background: var(--_bubble);
     color: var(--_bubble-text);
     white-space: pre-wrap;
@@ -95,7 +98,9 @@ export const messageRowStyles = css`
   .msg.own .bubble {
     grid-column: 1;
     justify-self: end;
-    border-radius: var(--_radius) 6px 6px var(--_radius);
+    border-radius: var(--_radius);
+    border-start-end-radius: 6px;
+    border-end-end-radius: 6px;
     background: var(--_own-bubble);
     color: var(--_own-bubble-text);
   }

@@ -1,0 +1,6 @@
+/**
+ * The attributes `<chat-room>` observes. The loader (loader.ts) registers the element before the
+ * rest of the widget is there, and the browser keeps the list it registered with, so the list is
+ * kept here, once; a component test checks it against the full element's.
+ */
+export const observedAttributes = ['server', 'room', 'name', 'mode', 'theme', 'open', 'lang', 'strings', 'title-text', 'greeting', 'empty-text'];

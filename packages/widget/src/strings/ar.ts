@@ -1,0 +1,140 @@
+import { en } from './en.js';
+import { plural } from './plural.js';
+import type { ChatStrings } from './types.js';
+
+/**
+ * Arabic, written right to left (the element sets `dir="rtl"`). Counts use all six CLDR plural
+ * categories: zero, one, two, few (3-10), many (11-99) and other (100, 101, ...).
+ */
+export const ar: ChatStrings = {
+  // English underneath: a string added later shows in English until it is translated here.
+  ...en,
+  title: 'Roomchat',
+  subtitle: 'تحدّث مع أي شخص لديه رمز الغرفة.',
+  nameLabel: 'اسمك',
+  namePlaceholder: 'اختر اسمًا!',
+  codeLabel: 'رمز الغرفة',
+  codePlaceholder: 'مثال: K7QW-M3XP',
+  join: 'الانضمام إلى غرفة',
+  create: 'إنشاء غرفة',
+  or: 'أو',
+  joining: 'جارٍ الانضمام…',
+  creating: 'جارٍ الإنشاء…',
+  nameRequired: 'اختر اسمًا أولًا.',
+  codeRequired: 'أدخل رمز الغرفة التي تريد الانضمام إليها.',
+  roomLabel: 'الغرفة',
+  copyCode: 'نسخ رمز الغرفة',
+  copied: 'تم نسخ رمز الغرفة',
+  members: (n) =>
+    plural('ar', n, {
+      zero: 'لا أحد هنا',
+      one: 'شخص واحد هنا',
+      two: 'شخصان هنا',
+      few: '# أشخاص هنا',
+      many: '# شخصًا هنا',
+      other: '# شخص هنا',
+    }),
+  membersTitle: 'في هذه الغرفة',
+  you: 'أنت',
+  exit: 'مغادرة الغرفة',
+  exitConfirm: 'هل تريد مغادرة هذه الغرفة؟ لن تصلك رسائلها بعد ذلك.',
+  exitConfirmYes: 'مغادرة',
+  messagesLabel: 'الرسائل',
+  loadOlder: 'تحميل الرسائل الأقدم',
+  loadingOlder: 'جارٍ تحميل الرسائل الأقدم…',
+  beginning: 'هذه بداية الغرفة.',
+  empty: 'لا توجد رسائل بعد. ابدأ بالتحية!',
+  newMessages: 'رسائل جديدة',
+  // The verb comes first, so it stays singular however many people follow it.
+  joined: (names) => `انضم ${names}`,
+  left: (names) => `غادر ${names}`,
+  others: (n) => plural('ar', n, { one: 'شخص آخر', two: 'شخصان آخران', few: '# أشخاص آخرين', many: '# شخصًا آخر', other: '# شخص آخر' }),
+  sentAnImage: (name) => `أرسل ${name} صورة`,
+  imageAlt: (name) => `صورة من ${name}`,
+  openImage: 'فتح الصورة',
+  closeImage: 'إغلاق',
+  openOriginal: 'فتح الصورة الأصلية',
+  inputLabel: 'الرسالة',
+  inputPlaceholder: 'اكتب رسالة…',
+  send: 'إرسال',
+  attachImage: 'إرفاق صورة',
+  dropImage: 'أفلت صورة هنا لإرسالها',
+  tooLong: (n, max) =>
+    `${n.toLocaleString('ar')} / ${plural('ar', max, { zero: '# حرف', one: 'حرف واحد', two: 'حرفان', few: '# أحرف', many: '# حرفًا', other: '# حرف' })}`,
+  sending: 'جارٍ الإرسال…',
+  uploading: (p) => `جارٍ الرفع… ${p}٪`,
+  failed: 'لم تُرسل.',
+  retry: 'إعادة المحاولة',
+  discard: 'تجاهل',
+  connecting: 'جارٍ الاتصال…',
+  waitingForServer: 'في انتظار الخادم… يتعذّر الوصول إليه الآن، وتجري إعادة المحاولة.',
+  reconnecting: 'انقطع الاتصال. جارٍ إعادة الاتصال…',
+  offline: 'أنت غير متصل بالإنترنت. ستُرسل الرسائل عند عودة الاتصال.',
+  openChat: 'فتح الدردشة',
+  closeChat: 'إخفاء الدردشة',
+  unread: (n) =>
+    plural('ar', n, {
+      zero: 'لا رسائل غير مقروءة',
+      one: 'رسالة واحدة غير مقروءة',
+      two: 'رسالتان غير مقروءتين',
+      few: '# رسائل غير مقروءة',
+      many: '# رسالة غير مقروءة',
+      other: '# رسالة غير مقروءة',
+    }),
+  messageActions: (author) => `إجراءات رسالة ${author}`,
+  reply: 'رد',
+  react: 'إضافة تفاعل',
+  edit: 'تعديل',
+  delete: 'حذف',
+  copyText: 'نسخ النص',
+  textCopied: 'تم نسخ النص',
+  reactionPicker: 'التفاعلات',
+  reactWith: (emoji) => `التفاعل بـ ${emoji}`,
+  reactionLabel: (emoji, n) =>
+    `${emoji}: ${plural('ar', n, { zero: 'لا تفاعلات', one: 'تفاعل واحد', two: 'تفاعلان', few: '# تفاعلات', many: '# تفاعلًا', other: '# تفاعل' })}`,
+  deleteConfirm: 'هل تريد حذف هذه الرسالة لدى الجميع؟',
+  cancel: 'إلغاء',
+  deleted: 'حُذفت هذه الرسالة',
+  edited: '(معدّلة)',
+  editedAt: (time) => `عُدّلت في ${time}`,
+  inReplyTo: 'ردًا على',
+  showOriginal: 'عرض الرسالة الأصلية',
+  quotedImage: 'صورة',
+  quotedDeleted: 'رسالة محذوفة',
+  originalGone: 'لم تعد الرسالة الأصلية موجودة في السجل.',
+  replyingTo: (author) => `الرد على ${author}`,
+  editing: 'تعديل رسالتك',
+  cancelReply: 'إلغاء الرد',
+  cancelEdit: 'إلغاء التعديل',
+  save: 'حفظ',
+  typing: (names) =>
+    names.length === 1 ? `${names[0]} يكتب…` : names.length === 2 ? `${names[0]} و${names[1]} يكتبان…` : names.length ? 'عدة أشخاص يكتبون…' : '',
+  seenBy: (names) =>
+    names.length === 1
+      ? `قرأها ${names[0]}`
+      : names.length === 2
+        ? `قرأها ${names[0]} و${names[1]}`
+        : names.length
+          ? `قرأها ${names[0]} و${plural('ar', names.length - 1, { one: 'شخص آخر', two: 'شخصان آخران', few: '# أشخاص آخرين', many: '# شخصًا آخر', other: '# شخص آخر' })}`
+          : '',
+  unreadDivider: 'رسائل جديدة',
+  errors: {
+    ROOM_NOT_FOUND: 'لا توجد غرفة بهذا الرمز. تحقّق منه وحاول مرة أخرى.',
+    NAME_INVALID: 'لا يمكن استخدام هذا الاسم. استخدم من 1 إلى 40 حرفًا عاديًا.',
+    MESSAGE_TOO_LONG: 'هذه الرسالة طويلة جدًا.',
+    MESSAGE_EMPTY: 'هذه الرسالة فارغة.',
+    UNSUPPORTED_MEDIA_TYPE: 'يمكن إرسال صور PNG وJPEG وGIF وWebP فقط.',
+    PAYLOAD_TOO_LARGE: 'هذه الصورة كبيرة جدًا.',
+    RATE_LIMITED: 'تمهّل قليلًا، ثم حاول مرة أخرى.',
+    TOO_MANY_ROOMS: 'أنت في عدد كبير جدًا من الغرف في الوقت نفسه. غادر إحداها ثم حاول مرة أخرى.',
+    ORIGIN_NOT_ALLOWED: 'هذا الموقع غير مسموح له باستخدام خادم الدردشة هذا.',
+    TIMEOUT: 'لم يردّ الخادم في الوقت المحدد.',
+    DISCONNECTED: 'يتعذّر الوصول إلى الخادم الآن.',
+    UNAVAILABLE: 'الخادم غير متاح حاليًا.',
+    EDIT_WINDOW_CLOSED: 'هذه الرسالة أقدم من أن تُعدَّل الآن، لكن لا يزال بالإمكان حذفها.',
+    FORBIDDEN: 'يمكنك تعديل رسائلك فقط.',
+    MESSAGE_NOT_FOUND: 'هذه الرسالة لم تعد موجودة.',
+    TOO_MANY_REACTIONS: 'وصلت هذه الرسالة إلى الحد الأقصى من التفاعلات المختلفة.',
+    fallback: 'حدث خطأ ما. يُرجى المحاولة مرة أخرى.',
+  },
+};

@@ -1,0 +1,88 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatError, Room } from '@roomchat/sdk';
+import type { ComposerController } from '../controllers/composer.js';
+import type { ConversationController } from '../controllers/conversation.js';
+import type { ExitConfirmController } from '../controllers/exit-confirm.js';
+import type { LightboxController } from '../controllers/lightbox.js';
+import type { MembersController } from '../controllers/members.js';
+import type { ScrollAnchoringController } from '../controllers/scroll-anchoring.js';
+import type { ConnectionStatus } from './connection-banner.js';
+import type { ChatStrings } from '../strings/index.js';
+import { renderComposer } from './composer.js';
+import { renderConnectionBanner } from './connection-banner.js';
+import { renderExitConfirm } from './exit-confirm.js';
+import { renderHeader } from './header.js';
+import { renderLightbox } from './lightbox.js';
+import { renderMembers } from './members.js';
+import { renderMessageList } from './message-list.js';
+import type { RowContext } from './message-row.js';
+import { mentionNames } from './message-text.js';
+
+/** What the room view draws from: the element's strings and state, and the controllers that own the rest. */
+export interface RoomViewParts {
+  strings: ChatStrings;
+  locale: string | undefined;
+  status: ConnectionStatus;
+  errorText(error: ChatError): string;
+  copyCode(): void;
+  copied: boolean;
+  composer: ComposerController;
+  scroll: ScrollAnchoringController;
+  members: MembersController;
+  lightbox: LightboxController;
+  exitConfirm: ExitConfirmController;
+  conversation: ConversationController;
+}
+
+/** The room: header and members, the connection banner, the message list, the reply or edit bar, the composer, the lightbox. */
+export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult {
+  const { strings: s, composer, scroll, members, lightbox, exitConfirm, conversation } = parts;
+  const header = renderHeader({
+    strings: s,
+    code: room.code,
+    copied: parts.copied,
+    copy: parts.copyCode,
+    exit: exitConfirm.ask,
+    confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
+    members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
+  });
+  const list = renderMessageList({
+    strings: s,
+    room,
+    pending: composer.pending,
+    loadingOlder: scroll.loadingOlder,
+    dragging: composer.dragDepth > 0,
+    row: rowContext(room, parts),
+    scroll: scroll.scrolled,
+    loadOlder: () => void scroll.loadOlder(),
+    drag: composer.drag,
+  });
+  // The composer controller's fields and handlers are the view's (draft, error, submit, paste...).
+  const form = renderComposer({
+    ...composer,
+    strings: conversation.composerStrings(s),
+    maxLength: room.limits.messageMaxLength,
+    newBelow: scroll.newBelow,
+    jumpToNew: scroll.jumpToNew,
+    input: conversation.input,
+    inputKey: conversation.inputKey,
+  });
+  const box = renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close });
+  return html`${header}
+    ${renderConnectionBanner(s, parts.status)}
+    ${list} ${conversation.renderAboveComposer(room)}
+    ${form} ${box}`;
+}
+
+function rowContext(room: Room, parts: RoomViewParts): RowContext {
+  return {
+    strings: parts.strings,
+    locale: parts.locale,
+    errorText: parts.errorText,
+    openImage: (message) => parts.lightbox.open(message),
+    mentions: (message) => mentionNames(message, room.members, room.messages, room.self.id),
+    retry: (clientId) => parts.composer.retry(clientId),
+    discard: (clientId) => parts.composer.discard(clientId),
+    conversation: parts.conversation.row(room),
+  };
+}

@@ -14,7 +14,7 @@ import {
   type Member,
   type ReactionEntry,
   type RoomSnapshot,
-} from '@roomchat/sdk/protocol';
+} from '@roomchat/protocol';
 import { ChatError } from './errors.js';
 import { retryingLocks } from './db.js';
 import { quoteOf } from './message-rows.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import sharp, { type Metadata } from 'sharp';
-import { ErrorCode, HTTP_PATHS, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
+import { ErrorCode, HTTP_PATHS, type ImageInfo, type ImageType } from '@roomchat/protocol';
 import { retryingLocks, type Database, type ImageRow } from './db.js';
 import { ChatError } from './errors.js';
 import type { RoomRecord } from './rooms.js';

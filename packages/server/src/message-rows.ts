@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
+import { quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/protocol';
 import type { Database, ImageRow, MessageRow } from './db.js';
 import { imageInfo } from './images.js';
 import type { EntryData } from './message-writer.js';

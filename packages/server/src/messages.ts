@@ -1,4 +1,4 @@
-import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
+import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type Reaction, type ReplyQuote } from '@roomchat/protocol';
 import { ChatError } from './errors.js';
 import { isUniqueViolation, type Database } from './db.js';
 import { entryData, quoteOf, selectMessages, toLogEntry, type MessageWithImage } from './message-rows.js';

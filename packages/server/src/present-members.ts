@@ -1,4 +1,4 @@
-import type { Member } from '@roomchat/sdk/protocol';
+import type { Member } from '@roomchat/protocol';
 import { retryingLocks, type Database, type RoomRow } from './db.js';
 import { toRoom, type RoomRecord } from './rooms.js';
 

@@ -1,5 +1,5 @@
 import { customAlphabet } from 'nanoid';
-import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/sdk/protocol';
+import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/protocol';
 import { isUniqueViolation, retryingLocks, type Database, type RoomRow } from './db.js';
 import { ChatError } from './errors.js';
 

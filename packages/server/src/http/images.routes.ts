@@ -1,6 +1,6 @@
 import Router, { type RouterContext } from '@koa/router';
 import getRawBody from 'raw-body';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import type { Chat } from '../chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';

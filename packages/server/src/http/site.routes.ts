@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { pingDatabase } from '../db.js';

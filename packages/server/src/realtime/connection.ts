@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
+import { ErrorCode, normalizeRoomCode } from '@roomchat/protocol';
 import type { Chat, ChangeRequest, EntryOf } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';

@@ -17,7 +17,7 @@ import {
 } from '@roomchat/protocol';
 import { ChatError } from './errors.js';
 import { retryingLocks } from './db.js';
-import { quoteOf } from './message-rows.js';
+import { quoteOf, toReadPositions } from './storage/rows.js';
 import type { EntryData } from './message-writer.js';
 import type { ChatServerConfig } from './config.js';
 import type { Database } from './db.js';
@@ -298,8 +298,7 @@ export class Chat {
   /** Stored read positions of the given members in the room. */
   async readPositions(room: RoomRecord, memberIds: string[]): Promise<Record<string, number>> {
     if (!memberIds.length) return {};
-    const rows = await this.#db('read_positions').where({ room_id: room.id }).whereIn('member_id', memberIds).select('member_id', 'seq');
-    return Object.fromEntries(rows.map((r) => [r.member_id as string, Number(r.seq)]));
+    return toReadPositions(await this.#db('read_positions').where({ room_id: room.id }).whereIn('member_id', memberIds).select('member_id', 'seq'));
   }
 
   /** A message of the room that can be replied to or changed: a text or image, else MESSAGE_NOT_FOUND. */

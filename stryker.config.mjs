@@ -12,7 +12,7 @@
 export default {
   mutate: [
     // The send path
-    'packages/server/src/chat.ts',
+    'packages/server/src/chat/*.ts',
     'packages/server/src/realtime/connection.ts',
     'packages/server/src/messages.ts',
     // Storage writers

@@ -1,5 +1,5 @@
-// `npm run test:packages`: the packages as a user gets them. `npm pack` the SDK, widget and
-// server, install the tarballs into an empty project, and use them there the way README.md says:
+// `npm run test:packages`: the packages as a user gets them. `npm pack` the protocol, SDK, widget
+// and server, install the tarballs into an empty project, and use them there the way README.md says:
 // `npx roomchat-server`, the SDK quick start, `import '@roomchat/widget'` in a bundler and a
 // browser. publint and "are the types wrong" check each package's manifest and types.
 // Run after `npm run build` (the npm script does both). The install takes 1-2 minutes: it builds
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['sdk', 'widget', 'server'];
+const PACKAGES = ['protocol', 'sdk', 'widget', 'server'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const run = promisify(execFile);
 
@@ -31,7 +31,7 @@ before(async () => {
   app = path.join(work, 'app');
   await run('npm', ['pack', '--silent', '--pack-destination', work, ...PACKAGES.flatMap((p) => ['-w', `@roomchat/${p}`])], { cwd: ROOT });
   tarballs = (await readdir(work)).filter((f) => f.endsWith('.tgz')).map((f) => path.join(work, f));
-  assert.equal(tarballs.length, 3, `three tarballs: ${tarballs.join(', ')}`);
+  assert.equal(tarballs.length, PACKAGES.length, `a tarball per package: ${tarballs.join(', ')}`);
   await run('mkdir', [app]);
   // A user's project; npm 11 runs better-sqlite3's build only when the project allows it.
   await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } }, null, 2));
@@ -42,7 +42,7 @@ before(async () => {
     env: { ...process.env, npm_config_build_from_source: 'true' },
     maxBuffer: 16 * 1024 * 1024,
   });
-  console.log(`# installed the three tarballs into an empty project in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`# installed the tarballs into an empty project in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 });
 
 after(async () => {
@@ -64,6 +64,18 @@ test('each tarball holds what it needs and no tests or test helpers', async () =
   const widget = (await run('tar', ['-tzf', tarballs.find((t) => t.includes('widget'))])).stdout;
   assert.match(widget, /package\/custom-elements\.json/);
   assert.match(widget, /package\/dist\/widget\.js/);
+});
+
+test('the protocol has no dependencies, and the server runs without the SDK or socket.io-client', async () => {
+  const dir = (p) => path.join(app, 'node_modules/@roomchat', p);
+  const manifest = (p) => JSON.parse(readFileSync(path.join(dir(p), 'package.json'), 'utf8'));
+  assert.deepEqual(Object.keys(manifest('protocol').dependencies ?? {}), [], '@roomchat/protocol has no dependencies');
+  const server = manifest('server');
+  for (const dep of ['@roomchat/sdk', 'socket.io-client']) assert.ok(!(dep in (server.dependencies ?? {})), `the server does not depend on ${dep}`);
+  const modules = (await readdir(path.join(dir('server'), 'dist'), { recursive: true })).filter((f) => f.endsWith('.js'));
+  for (const f of modules) {
+    assert.doesNotMatch(readFileSync(path.join(dir('server'), 'dist', f), 'utf8'), /from ['"](@roomchat\/sdk|socket\.io-client)/, `${f} imports neither`);
+  }
 });
 
 test('publint and "are the types wrong" find nothing', async () => {

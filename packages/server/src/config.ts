@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, DEFAULT_ROOM_CODE_LENGTH } from '@roomchat/sdk/protocol';
+import { DEFAULT_LIMITS, DEFAULT_ROOM_CODE_LENGTH } from '@roomchat/protocol';
 
 /**
  * Every setting and limit of the server, with its default. docs/operating.md's settings table lists

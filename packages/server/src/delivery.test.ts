@@ -158,13 +158,13 @@ describe('delivery through faults', () => {
     assert.deepEqual([answer.ok, answer.error?.code], [false, 'UNAVAILABLE'], 'even a join must record its system line');
 
     // Count the server's refusals of Alice's send: two mean it failed and the SDK tried again.
-    const chat = running.server.chat;
-    const post = chat.post.bind(chat);
+    const messages = running.server.chat.messages;
+    const append = messages.append.bind(messages);
     let refused = 0;
-    chat.post = (room, message, connectionId) => {
-      const posted = post(room, message, connectionId);
-      if (message.text === 'written while locked') posted.catch(() => refused++);
-      return posted;
+    messages.append = (room, message) => {
+      const appended = append(room, message);
+      if (message.text === 'written while locked') appended.catch(() => refused++);
+      return appended;
     };
     const sending = alice.send('written while locked');
     let settled = false;

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { DEFAULT_CONFIG, envName } from './config.js';
 import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ErrorCode, type ErrorPayload } from '@roomchat/sdk/protocol';
+import { ErrorCode, type ErrorPayload } from '@roomchat/protocol';
 
 /** HTTP status for each error code; socket acks carry the code alone. */
 const HTTP_STATUS: Record<ErrorCode, number> = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { ChatClient, ChatMessage, Member, Room } from '@roomchat/sdk';
-import type { LogEntry } from '@roomchat/sdk/protocol';
+import type { LogEntry } from '@roomchat/protocol';
 import { connect, createStorage, engines, eventually, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 const byText = (room: Room, text: string) => room.messages.find((m) => m.text === text);

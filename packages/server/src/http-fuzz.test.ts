@@ -10,7 +10,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import sharp from 'sharp';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 /** Requests per run: enough to reach every route with many shapes, and well under a minute. */

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { io as rawSocket } from 'socket.io-client';
 import { settingsFromEnv } from './config.js';
 import type { MessageWriter } from './message-writer.js';
-import { createStorage, needs, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
+import { connect, createStorage, eventually, needs, startServer, TcpProxy, type RunningServer, type TestStorage } from './testing.js';
 
 interface ErrorBody {
   error: { code: string; message: string; retryAfterMs?: number };
@@ -93,6 +93,35 @@ describe('HTTP limits set through the environment', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('sending over HTTP', () => {
+  test('a message posted over HTTP goes through the same checks as a socket send, with the same codes', async () => {
+    const { url } = await serverWithEnv({});
+    const client = connect(url);
+    cleanups.push(() => client.close());
+    const room = await client.createRoom({ name: 'Alice' });
+    const post = (body: object) =>
+      fetch(`${url}/v1/rooms/${room.code}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bot', ...body }) });
+
+    const unknownReply = await post({ text: 'hm', replyTo: '999999' });
+    assert.equal(unknownReply.status, 404);
+    assert.equal((await json(unknownReply)).error.code, 'MESSAGE_NOT_FOUND');
+    await assert.rejects(room.send('hm', { replyTo: '999999' }), { code: 'MESSAGE_NOT_FOUND' });
+
+    const foreignImage = await post({ imageId: 'not-an-image-of-this-room' });
+    assert.equal(foreignImage.status, 404);
+    assert.equal((await json(foreignImage)).error.code, 'IMAGE_NOT_FOUND');
+
+    const original = await room.send('Hello @Alice');
+    const reply = await post({ text: 'Hi @Alice', replyTo: original.id });
+    assert.equal(reply.status, 201);
+    const { message } = (await reply.json()) as { message: { replyTo?: { id: string; excerpt?: string }; mentions?: string[]; authorId?: string } };
+    assert.deepEqual(message.replyTo, { id: original.id, author: 'Alice', excerpt: 'Hello @Alice' }, 'quoted as a socket reply is');
+    assert.deepEqual(message.mentions, [room.self.id], 'mentions marked as in a socket send');
+    assert.equal(message.authorId, undefined, 'an HTTP post has no member id');
+    await eventually(() => room.messages.some((m) => m.text === 'Hi @Alice'), 'the post to reach the room over its socket');
   });
 });
 

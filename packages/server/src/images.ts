@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import sharp, { type Metadata } from 'sharp';
-import { ErrorCode, HTTP_PATHS, type ImageInfo, type ImageType } from '@roomchat/sdk/protocol';
+import { ErrorCode, type ImageInfo, type ImageType } from '@roomchat/protocol';
 import { retryingLocks, type Database, type ImageRow } from './db.js';
 import { ChatError } from './errors.js';
 import type { RoomRecord } from './rooms.js';
+import { imageInfo } from './storage/rows.js';
 
 /** sharp's format names for the accepted types. Anything else (SVG, TIFF, HEIF...) is refused. */
 const ACCEPTED_FORMATS: Record<string, ImageType> = {
@@ -136,19 +137,6 @@ export class Images {
       ? { mime: row.mime, etag: row.etag, data: row.data }
       : { mime: 'image/webp', etag: row.thumbnail_etag, data: row.thumbnail };
   }
-}
-
-/** The public description of a stored image. */
-export function imageInfo(row: Pick<ImageRow, 'id' | 'mime' | 'width' | 'height' | 'size'>): ImageInfo {
-  return {
-    id: row.id,
-    mime: row.mime as ImageType,
-    width: row.width,
-    height: row.height,
-    size: row.size,
-    url: HTTP_PATHS.image(row.id),
-    thumbUrl: HTTP_PATHS.thumbnail(row.id),
-  };
 }
 
 function etag(data: Buffer): string {

@@ -4,7 +4,7 @@ import cors from '@koa/cors';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
-import { Chat } from './chat.js';
+import { Chat } from './chat/chat.js';
 import { resolveConfig, type ChatServerConfig } from './config.js';
 import { openDatabase, type Database } from './db.js';
 import { apiHeaders } from './http/api-headers.middleware.js';
@@ -19,7 +19,7 @@ import { clientAddress } from './client-address.js';
 import { admitConnections, handshakeAddress } from './realtime/admission.js';
 import { watchBackpressure } from './realtime/backpressure.js';
 import { handleConnection } from './realtime/connection.js';
-import { socketPublisher } from './realtime/publisher.js';
+import { socketFanOut } from './realtime/fan-out.js';
 import type { ChatIo } from './realtime/socket-types.js';
 import { migrateConcurrently } from './migrate.js';
 import { createRedis, pingRedis, type RedisClient } from './redis.js';
@@ -109,7 +109,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   admitConnections(io, config, log);
   const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
-  const chat = new Chat(db, config, socketPublisher(io, redis), log, { redis, messageWriter });
+  const chat = new Chat(db, config, log, { redis, messageWriter });
+  chat.events.subscribe(socketFanOut(io, redis));
 
   app.use(closeUnfinishedRequests());
   app.use(apiHeaders());

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { EntryKind } from '@roomchat/sdk/protocol';
+import type { EntryKind } from '@roomchat/protocol';
 import { sqliteFileOf, type Database, type MessageRow } from './db.js';
-import { selectMessages, type MessageWithImage } from './message-rows.js';
+import { selectMessages, type MessageWithImage } from './storage/rows.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
 

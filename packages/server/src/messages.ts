@@ -1,7 +1,7 @@
-import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
+import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type ReplyQuote } from '@roomchat/protocol';
 import { ChatError } from './errors.js';
 import { isUniqueViolation, type Database } from './db.js';
-import { entryData, quoteOf, selectMessages, toLogEntry, type MessageWithImage } from './message-rows.js';
+import { entryData, quoteOf, selectMessages, toLogEntry, toReactions, type MessageWithImage, type ReactionCountRow } from './storage/rows.js';
 import { createMessageWriter, type AppendRequest, type EntryData, type MessageWriter } from './message-writer.js';
 import type { RoomRecord } from './rooms.js';
 
@@ -195,21 +195,15 @@ export class Messages {
 
   /** The reactions on a page's messages and the messages its replies quote, in two queries at most. */
   async #extras(room: RoomRecord, rows: MessageWithImage[], viewerId: string | undefined) {
-    const reactions = new Map<string, Reaction[]>();
     const quotes = new Map<string, ReplyQuote>();
     const reactable = rows.filter((r) => (r.kind === 'text' || r.kind === 'image') && (r.version ?? null) !== null && r.deleted_at == null).map((r) => r.id);
-    if (reactable.length) {
-      const counted: Array<{ message_id: number | string; emoji: string; n: number | string; mine: number | string }> = await this.#db('reactions')
-        .whereIn('message_id', reactable)
-        .groupBy('message_id', 'emoji')
-        .select('message_id', 'emoji', this.#db.raw('count(*) as n'), this.#db.raw('sum(case when member_id = ? then 1 else 0 end) as mine', [viewerId ?? '']));
-      for (const r of counted) {
-        const list = reactions.get(String(r.message_id)) ?? [];
-        list.push({ emoji: r.emoji, count: Number(r.n), mine: Number(r.mine) > 0 });
-        reactions.set(String(r.message_id), list);
-      }
-      for (const list of reactions.values()) list.sort((a, b) => (a.emoji < b.emoji ? -1 : a.emoji > b.emoji ? 1 : 0));
-    }
+    const counted: ReactionCountRow[] = reactable.length
+      ? await this.#db('reactions')
+          .whereIn('message_id', reactable)
+          .groupBy('message_id', 'emoji')
+          .select('message_id', 'emoji', this.#db.raw('count(*) as n'), this.#db.raw('sum(case when member_id = ? then 1 else 0 end) as mine', [viewerId ?? '']))
+      : [];
+    const reactions = toReactions(counted);
     const replied = [...new Set(rows.flatMap((r) => (r.data ? [entryData(r).replyTo] : [])).filter((id): id is string => id !== undefined))];
     if (replied.length) {
       const targets = await this.#db('messages').where('room_id', room.id).whereIn('id', replied).select('id', 'author', 'text', 'deleted_at');

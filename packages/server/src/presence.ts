@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Member } from '@roomchat/sdk/protocol';
+import type { Member } from '@roomchat/protocol';
 import { withTimeout, type RedisClient } from './redis.js';
 import type { RoomRecord } from './rooms.js';
 

@@ -1,6 +1,7 @@
-import type { Member } from '@roomchat/sdk/protocol';
+import type { Member } from '@roomchat/protocol';
 import { retryingLocks, type Database, type RoomRow } from './db.js';
-import { toRoom, type RoomRecord } from './rooms.js';
+import type { RoomRecord } from './rooms.js';
+import { toPresentMember, toRoom } from './storage/rows.js';
 
 /**
  * The members present in each room, kept in the database by a single node (LocalPresence lives in
@@ -29,6 +30,6 @@ export class PresentMembers {
     const rows: Array<RoomRow & { member_id: string; name: string }> = await this.#db('present_members')
       .join('rooms', 'rooms.id', 'present_members.room_id')
       .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'present_members.member_id', 'present_members.name');
-    return rows.map((row) => ({ room: toRoom(row), member: { id: row.member_id, name: row.name } }));
+    return rows.map((row) => ({ room: toRoom(row), member: toPresentMember(row) }));
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ROOM_CODE_ALPHABET } from '@roomchat/sdk/protocol';
+import { ROOM_CODE_ALPHABET } from '@roomchat/protocol';
 import { settingsFromEnv } from './config.js';
 import { migrate, openDatabase } from './db.js';
 import { Rooms } from './rooms.js';

@@ -1,7 +1,8 @@
 import { customAlphabet } from 'nanoid';
-import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/sdk/protocol';
+import { ErrorCode, ROOM_CODE_ALPHABET, normalizeRoomCode } from '@roomchat/protocol';
 import { isUniqueViolation, retryingLocks, type Database, type RoomRow } from './db.js';
 import { ChatError } from './errors.js';
+import { toRoom } from './storage/rows.js';
 
 /** Every room belongs to an app (an embedding site); until apps are managed, all use this one. */
 export const DEFAULT_APP_ID = 'default';
@@ -60,8 +61,4 @@ export class Rooms {
 /** The one answer for every code that does not open a room, whatever the reason. */
 export function roomNotFound(): ChatError {
   return new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that code');
-}
-
-export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
-  return { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: new Date(Number(row.created_at)).toISOString() };
 }

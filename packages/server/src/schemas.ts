@@ -12,7 +12,7 @@ import {
   type RoomJoinPayload,
   type RoomLeavePayload,
   type TypingPayload,
-} from '@roomchat/sdk/protocol';
+} from '@roomchat/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
 
@@ -109,6 +109,38 @@ export function createSchemas(config: ChatServerConfig) {
 }
 
 export type Schemas = ReturnType<typeof createSchemas>;
+
+/** Every key of a type, across the members of a union. */
+type KeysOf<T> = T extends unknown ? keyof T : never;
+/**
+ * Whether a schema takes exactly a protocol payload: the same fields, and every payload the
+ * protocol's type allows has a type the schema accepts (its refinements aside). With `satisfies`
+ * above (what the schema gives out is a payload), it holds the two together in both directions.
+ */
+type Mirrors<S extends z.ZodType, P> = [KeysOf<z.input<S>>] extends [KeysOf<P>]
+  ? [KeysOf<P>] extends [KeysOf<z.input<S>>]
+    ? [P] extends [z.input<S>]
+      ? true
+      : false
+    : false
+  : false;
+type Holds<T extends true> = T;
+/**
+ * Compile-time proof that the schemas and @roomchat/protocol cannot drift apart: a field added to,
+ * removed from or retyped on either side fails the build here.
+ */
+export type SchemasMirrorProtocol = [
+  Holds<Mirrors<Schemas['roomCreate'], RoomCreatePayload>>,
+  Holds<Mirrors<Schemas['roomJoin'], RoomJoinPayload>>,
+  Holds<Mirrors<Schemas['roomLeave'], RoomLeavePayload>>,
+  Holds<Mirrors<Schemas['messageSend'], MessageSendPayload>>,
+  Holds<Mirrors<Schemas['messageEdit'], MessageEditPayload>>,
+  Holds<Mirrors<Schemas['messageDelete'], MessageDeletePayload>>,
+  Holds<Mirrors<Schemas['reaction'], ReactionPayload>>,
+  Holds<Mirrors<Schemas['typing'], TypingPayload>>,
+  Holds<Mirrors<Schemas['readMark'], ReadMarkPayload>>,
+  Holds<Mirrors<Schemas['messageHistory'], MessageHistoryPayload>>,
+];
 
 /**
  * Validates a payload, throwing a ChatError whose code names what was wrong: NAME_INVALID,

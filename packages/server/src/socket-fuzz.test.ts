@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { io as rawSocket, type Socket } from 'socket.io-client';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 /** Random emits per run: enough to reach every branch of the schemas, bounded to a few seconds. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { MessageWithImage } from './message-rows.js';
+import type { MessageWithImage } from './storage/rows.js';
 import { isChangeRequest, type AppendOutcome, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
@@ -80,7 +80,7 @@ export class SqliteMessageWriter implements MessageWriter {
 
 /** The batch write, with its statements prepared once: in order, each request's outcome. */
 function prepareBatchWrite(db: Database.Database): WriteBatch {
-  // The same columns as selectMessages (message-rows.ts), which the knex side reads with.
+  // The same columns as selectMessages (storage/rows.ts), which the knex side reads with.
   const findByClientId = db.prepare<[number, string], MessageWithImage>(
     `select messages.*, images.mime, images.width, images.height, images.size
        from messages left join images on images.id = messages.image_id

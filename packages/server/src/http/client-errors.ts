@@ -2,7 +2,7 @@ import { STATUS_CODES, type Server as HttpServer, type ServerResponse } from 'no
 import type { Socket } from 'node:net';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { ChatError, toErrorPayload } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { ChatError, toChatError, toErrorPayload } from '../errors.js';
 
 /** Client errors raised by koa and body parsers, by HTTP status. */

@@ -1,7 +1,7 @@
 import Router, { type RouterContext } from '@koa/router';
 import getRawBody from 'raw-body';
-import { ErrorCode } from '@roomchat/sdk/protocol';
-import type { Chat } from '../chat.js';
+import { ErrorCode } from '@roomchat/protocol';
+import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { ChatError } from '../errors.js';
 
 /** Methods that change state. GET, HEAD and OPTIONS only read, so any origin may send them. */

@@ -1,7 +1,9 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import type { Chat } from '../chat.js';
+import type { Actor } from '../chat/actor.js';
+import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
+import type { RoomRecord } from '../rooms.js';
 import { parsePayload, type Schemas } from '../schemas.js';
 
 interface Deps {
@@ -37,10 +39,18 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   router.post('/:code/messages', json, async (ctx) => {
     const room = await chat.openRoom(ctx.params.code!, ctx.ip);
     const { name, ...content } = parsePayload(schemas.restMessage, ctx.request.body);
-    await chat.rateLimits.messages.consume(`ip:${ctx.ip}`);
+    const { stored } = await chat.send(httpPoster(room, name, ctx.ip), { code: room.code, ...content });
     ctx.status = 201;
-    ctx.body = { message: await chat.send(room, { author: name, ...content }) };
+    ctx.body = { message: await stored };
   });
 
   return router;
+}
+
+/**
+ * An HTTP client posting to the room it opened by code (the code is its capability), under the
+ * name it gives, with no member id; budgeted by its address like one connection (`ip:` key).
+ */
+function httpPoster(room: RoomRecord, name: string, address: string): Actor {
+  return { membership: () => ({ room, member: { name } }), budget: { own: `ip:${address}` } };
 }

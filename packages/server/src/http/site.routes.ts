@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { ErrorCode } from '@roomchat/sdk/protocol';
+import { ErrorCode } from '@roomchat/protocol';
 import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { pingDatabase } from '../db.js';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ErrorCode, normalizeRoomCode } from '@roomchat/sdk/protocol';
-import type { Chat, ChangeRequest, EntryOf } from '../chat.js';
+import { ErrorCode, normalizeRoomCode } from '@roomchat/protocol';
+import type { Actor, Queued } from '../chat/actor.js';
+import type { ChangeRequest } from '../chat/changes.js';
+import type { Chat } from '../chat/chat.js';
 import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
@@ -57,6 +59,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     if (!joined) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'Join the room first');
     return joined;
   };
+  /** This connection as the use cases see it: a member of the rooms it joined, budgeted per connection and per address. */
+  const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
     await spendJoin();
@@ -79,52 +83,33 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return {};
   }, log);
 
-  // A connection's messages are queued for storing in the order they arrived: each is checked
-  // (rate limit, image) once the one before it is queued. Not once it is stored: then each of the
-  // connection's messages would wait for a commit of its own, and on a busy server, where a loop
-  // turn serves every sender, the wait would grow with the number of senders.
+  // A connection's messages and changes (edits, deletes, reactions) are queued for storing in the
+  // order they arrived: each is checked (membership, rate limit, image, target) once the one before
+  // it is queued. Not once it is stored: then each of the connection's messages would wait for a
+  // commit of its own, and on a busy server, where a loop turn serves every sender, the wait would
+  // grow with the number of senders. In order too, an edit of a message just sent finds it, and a
+  // reaction and its removal stay in order.
   let queued: Promise<unknown> = Promise.resolve();
-  /** Messages and changes (edits, deletes, reactions) share a budget: each is a log entry every member receives. */
-  const spendMessage = async () => {
-    await rateLimits.messages.consume(`socket:${socket.id}`);
-    await rateLimits.messagesPerAddress.consume(address);
+  const inOrder = <T>(step: () => Promise<Queued<T>>): Promise<T> => {
+    const next = queued.then(step);
+    queued = next.catch(() => undefined);
+    return next.then(({ stored }) => stored);
   };
-  handle(socket, 'message:send', schemas.messageSend, ({ code, clientId, text, imageId, replyTo }) => {
-    const posted = queued.then(async () => {
-      const { room, member } = membership(code);
-      await rateLimits.messages.consume(`socket:${socket.id}`);
-      await rateLimits.messagesPerAddress.consume(address);
-      const message = await chat.compose(room, { author: member.name, authorId: member.id, clientId, text, imageId, replyTo });
-      // In an object, so that this resolves once the message is queued, not once it is stored.
-      return { stored: chat.post(room, message, socket.id) };
-    });
-    queued = posted.catch(() => undefined);
-    return posted.then(async ({ stored }) => ({ message: await stored }));
-  }, log);
+  handle(socket, 'message:send', schemas.messageSend, async (request) => ({ message: await inOrder(() => chat.send(actor, request)) }), log);
 
   handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {
     const { room, member } = membership(code);
     return chat.history(room, query, member.id);
   }, log);
 
-  // Changes to messages: checked by Chat.checkChange, stored as log entries through the same
-  // group commit as messages, in the connection's order with its sends (an edit of a message just
-  // sent finds it; a reaction and its removal stay in order).
-  const change = <R extends ChangeRequest>(code: string, request: R) => {
-    const changed = queued.then(async () => {
-      const { room, member } = membership(code);
-      await spendMessage();
-      const entry = await chat.checkChange(room, member, request);
-      // In an object, so that this resolves once the change is queued, not once it is stored.
-      return { stored: chat.postChange(room, entry, socket.id) };
-    });
-    queued = changed.catch(() => undefined);
-    return changed.then(async ({ stored }) => ({ entry: (await stored) as EntryOf<R> }));
-  };
-  handle(socket, 'message:edit', schemas.messageEdit, ({ code, id, text }) => change(code, { kind: 'edit', id, text }), log);
-  handle(socket, 'message:delete', schemas.messageDelete, ({ code, id }) => change(code, { kind: 'delete', id }), log);
-  handle(socket, 'reaction:add', schemas.reaction, ({ code, id, emoji }) => change(code, { kind: 'reaction', id, emoji, on: true }), log);
-  handle(socket, 'reaction:remove', schemas.reaction, ({ code, id, emoji }) => change(code, { kind: 'reaction', id, emoji, on: false }), log);
+  const change = <R extends ChangeRequest>(code: string, request: R) => inOrder(() => chat.change(actor, code, request));
+  handle(socket, 'message:edit', schemas.messageEdit, async ({ code, id, text }) => ({ entry: await change(code, { kind: 'edit', id, text }) }), log);
+  handle(socket, 'message:delete', schemas.messageDelete, async ({ code, id }) => ({ entry: await change(code, { kind: 'delete', id }) }), log);
+  const react = (on: boolean) => async ({ code, id, emoji }: { code: string; id: string; emoji: string }) => ({
+    entry: await change(code, { kind: 'reaction', id, emoji, on }),
+  });
+  handle(socket, 'reaction:add', schemas.reaction, react(true), log);
+  handle(socket, 'reaction:remove', schemas.reaction, react(false), log);
 
   // Ephemeral: broadcast to the room, never stored (habit 13), and budgeted per connection.
   handle(socket, 'typing:start', schemas.typing, async ({ code }) => {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ErrorCode, type Ack, type ClientToServerEvents } from '@roomchat/sdk/protocol';
+import { ErrorCode, type Ack, type ClientToServerEvents } from '@roomchat/protocol';
 import { ChatError, toChatError, toErrorPayload } from '../errors.js';
 import { parsePayload } from '../schemas.js';
 import type { ChatSocket } from './socket-types.js';

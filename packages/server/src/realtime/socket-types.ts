@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, Member, ServerToClientEvents } from '@roomchat/sdk/protocol';
+import type { ClientToServerEvents, Member, ServerToClientEvents } from '@roomchat/protocol';
 import type { RoomRecord } from '../rooms.js';
 
 /** What the server remembers per connection. */

@@ -1,9 +1,26 @@
+/**
+ * Stored rows as the protocol's objects: the one place that knows both the columns and the wire
+ * form (log entries, messages, images, reactions, reply quotes, members, read positions), so a
+ * column or a field changes here and nowhere else.
+ */
 import type { Knex } from 'knex';
-import { quoteExcerpt, type ChangeEntry, type ChatMessage, type EntryKind, type ImageInfo, type LogEntry, type MessageKind, type Reaction, type ReplyQuote } from '@roomchat/sdk/protocol';
-import type { Database, ImageRow, MessageRow } from './db.js';
-import { imageInfo } from './images.js';
-import type { EntryData } from './message-writer.js';
-import type { RoomRecord } from './rooms.js';
+import {
+  HTTP_PATHS,
+  quoteExcerpt,
+  type ChangeEntry,
+  type ChatMessage,
+  type EntryKind,
+  type ImageInfo,
+  type ImageType,
+  type LogEntry,
+  type Member,
+  type MessageKind,
+  type Reaction,
+  type ReplyQuote,
+} from '@roomchat/protocol';
+import type { Database, ImageRow, MessageRow, RoomRow } from '../db.js';
+import type { EntryData } from '../message-writer.js';
+import type { RoomRecord } from '../rooms.js';
 
 /** A stored message with the description (never the bytes) of its image, as queries return it. */
 export type MessageWithImage = MessageRow & Partial<Pick<ImageRow, 'mime' | 'width' | 'height' | 'size'>>;
@@ -82,4 +99,51 @@ export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { d
   if (target.deleted_at !== null && target.deleted_at !== undefined) quote.deleted = true;
   else if (target.text !== null) quote.excerpt = quoteExcerpt(target.text);
   return quote;
+}
+
+/** The public description of a stored image. */
+export function imageInfo(row: Pick<ImageRow, 'id' | 'mime' | 'width' | 'height' | 'size'>): ImageInfo {
+  return {
+    id: row.id,
+    mime: row.mime as ImageType,
+    width: row.width,
+    height: row.height,
+    size: row.size,
+    url: HTTP_PATHS.image(row.id),
+    thumbUrl: HTTP_PATHS.thumbnail(row.id),
+  };
+}
+
+/** One emoji's reactions on one message, counted by the database (`mine`: how many are the viewer's). */
+export interface ReactionCountRow {
+  message_id: number | string;
+  emoji: string;
+  n: number | string;
+  mine: number | string;
+}
+
+/** Counted reactions as each message's list, by message id, emojis in code point order. */
+export function toReactions(rows: ReactionCountRow[]): Map<string, Reaction[]> {
+  const reactions = new Map<string, Reaction[]>();
+  for (const r of rows) {
+    const list = reactions.get(String(r.message_id)) ?? [];
+    list.push({ emoji: r.emoji, count: Number(r.n), mine: Number(r.mine) > 0 });
+    reactions.set(String(r.message_id), list);
+  }
+  for (const list of reactions.values()) list.sort((a, b) => (a.emoji < b.emoji ? -1 : a.emoji > b.emoji ? 1 : 0));
+  return reactions;
+}
+
+export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
+  return { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: iso(row.created_at) };
+}
+
+/** A member recorded as present (present_members), as the member list shows it. */
+export function toPresentMember(row: { member_id: string; name: string }): Member {
+  return { id: row.member_id, name: row.name };
+}
+
+/** Stored read positions (read_positions) by member id. */
+export function toReadPositions(rows: Array<{ member_id: string; seq: number | string }>): Record<string, number> {
+  return Object.fromEntries(rows.map((r) => [r.member_id, Number(r.seq)]));
 }

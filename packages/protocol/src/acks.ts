@@ -1,6 +1,6 @@
 /**
  * The answers of the wire protocol: every acknowledgement's shape, and the stable error codes a
- * failed one (or an HTTP error body) carries. Part of the protocol, re-exported by protocol.ts.
+ * failed one (or an HTTP error body) carries.
  */
 
 /** Stable error codes. Clients branch on these; the `message` beside them is for people. */

@@ -1,0 +1,349 @@
+/**
+ * The Roomchat wire protocol, defined once: Socket.IO event maps, payloads, log entries, default
+ * limits and HTTP paths. The server and the SDK both import it, so a change here is a change on
+ * both sides.
+ *
+ * Events are `domain:verb`; each takes one object and, from client to server, answers through a
+ * Socket.IO acknowledgement with an {@link Ack} (acks.ts).
+ */
+
+import type { Ack } from './acks.js';
+
+/** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
+export const DEFAULT_LIMITS = {
+  /** Display name length, in characters after trimming. */
+  nameMaxLength: 40,
+  /** Message text length, in characters (Unicode code points). */
+  messageMaxLength: 4000,
+  /** Client message id length. */
+  clientIdMaxLength: 64,
+  /** History page size when none is asked for. */
+  historyPageSize: 50,
+  /** Largest history page a client may ask for. */
+  historyMaxPageSize: 200,
+  /** Largest image upload, in bytes. */
+  imageMaxBytes: 10 * 1024 * 1024,
+  /** Largest decoded image, in pixels (width x height x frames); beyond it the upload is refused. */
+  imageMaxPixels: 50_000_000,
+} as const;
+
+/** The limits a server enforces, as sent to clients. */
+export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** Room codes use this alphabet: no 0/O, 1/I/L, so a code read aloud or copied by hand survives. */
+export const ROOM_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+/** Default room code length: 31^8 ≈ 8.5e11 codes. */
+export const DEFAULT_ROOM_CODE_LENGTH = 8;
+
+/** The image types the server accepts, by MIME type. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+
+/** A stored image, as referenced by an image message. URLs are paths on the server. */
+export interface ImageInfo {
+  id: string;
+  mime: ImageType;
+  width: number;
+  height: number;
+  /** Bytes of the re-encoded original. */
+  size: number;
+  /** Path of the full-size image, e.g. `/v1/images/abc`. The SDK makes it absolute. */
+  url: string;
+  /** Path of the thumbnail (WebP, at most 320 px on its long side). */
+  thumbUrl: string;
+}
+
+/** What a message is: something someone said, an image, or a system line for a join or leave. */
+export type MessageKind = 'text' | 'image' | 'join' | 'leave';
+/** Log entries that change a message shown earlier (its `target`) instead of adding one. */
+export type ChangeKind = 'edit' | 'delete' | 'reaction';
+/** Every kind of entry in a room's event log. */
+export type EntryKind = MessageKind | ChangeKind;
+/** The change kinds, for telling entries apart at run time. */
+export const CHANGE_KINDS: readonly ChangeKind[] = ['edit', 'delete', 'reaction'];
+
+/** The quote a reply carries of the message it answers, as that message is now. */
+export interface ReplyQuote {
+  /** The id of the message replied to. */
+  id: string;
+  author: string;
+  /** The start of its text ({@link quoteExcerpt}); absent for an image or a deleted message. */
+  excerpt?: string;
+  /** Set once the message replied to was deleted. */
+  deleted?: true;
+}
+
+/** One emoji's reactions on a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** Whether the member reading (the room's `self`) is one of them. */
+  mine: boolean;
+}
+
+/** Longest excerpt a reply quotes, in code points. */
+export const QUOTE_EXCERPT_LENGTH = 120;
+/** The excerpt a reply quotes of `text`: its first {@link QUOTE_EXCERPT_LENGTH} code points. */
+export function quoteExcerpt(text: string): string {
+  const points = [...text];
+  return points.length <= QUOTE_EXCERPT_LENGTH ? text : points.slice(0, QUOTE_EXCERPT_LENGTH).join('') + '…';
+}
+/** How long a typing signal lasts without a refresh; the SDK refreshes it at most every {@link TYPING_REFRESH_MS}. */
+export const TYPING_EXPIRY_MS = 6000;
+export const TYPING_REFRESH_MS = 3000;
+
+/** A stored message. `seq` increases by one per message within a room, with no gaps. */
+export interface ChatMessage {
+  /** Server id, unique across rooms. */
+  id: string;
+  roomCode: string;
+  seq: number;
+  kind: MessageKind;
+  /** Display name of the author (for join/leave: of the member who came or went). */
+  author: string;
+  /**
+   * The author's `Member.id`, set by the server from the sender's membership, so a client can
+   * tell its own messages (`authorId === room.self.id`) and nobody can pass one off as another's.
+   * Absent on messages posted over HTTP and on those stored before the field existed.
+   */
+  authorId?: string;
+  /** The text of a `text` message; absent for others. */
+  text?: string;
+  /** The image of an `image` message; absent for others. */
+  image?: ImageInfo;
+  /** The sender's own id for the message, used to deduplicate re-sends. */
+  clientId?: string;
+  /** Server time, ISO 8601. */
+  createdAt: string;
+  /**
+   * The seq of the newest log entry folded into this message (its own seq until it is edited,
+   * deleted or reacted to). A change entry applies only if its seq is greater: see docs/api.md.
+   * Absent means `seq`.
+   */
+  version?: number;
+  /** When the text was last edited (ISO 8601); absent if never. */
+  editedAt?: string;
+  /** Set when the message was deleted: a tombstone, without text, image, reactions or quote. */
+  deletedAt?: string;
+  /** The message this one replies to, quoted as it is now. */
+  replyTo?: ReplyQuote;
+  /** Reactions by emoji, in the order first given; absent when there are none. */
+  reactions?: Reaction[];
+  /** The `Member.id`s of present members named as `@name` in the text. */
+  mentions?: string[];
+}
+
+interface ChangeBase {
+  id: string;
+  roomCode: string;
+  seq: number;
+  /** Who made the change (display name and member id). */
+  author: string;
+  authorId?: string;
+  /** The id of the message changed. */
+  target: string;
+  createdAt: string;
+  /** An edit's new text; absent for other changes. */
+  text?: string;
+  /**
+   * Change entries have no image and no client id; declared so that code going through a page's
+   * entries may read them from any entry, as it could when every entry was a message.
+   */
+  image?: undefined;
+  clientId?: undefined;
+}
+/** The target's text became `text` (absent once the target was deleted: its text is gone too). */
+export interface EditEntry extends ChangeBase {
+  kind: 'edit';
+}
+/** The target was deleted: it becomes a tombstone. */
+export interface DeleteEntry extends ChangeBase {
+  kind: 'delete';
+}
+/** `authorId` added (`on`) or removed an `emoji` on the target, which now has `count` of it. */
+export interface ReactionEntry extends ChangeBase {
+  kind: 'reaction';
+  emoji: string;
+  on: boolean;
+  count: number;
+}
+/** An entry that changes an earlier message. */
+export type ChangeEntry = EditEntry | DeleteEntry | ReactionEntry;
+/**
+ * One entry of a room's event log, as delivered (`message:created`) and paged (history): a
+ * message, or a change to one. Seqs count every entry, so catching up by seq brings both.
+ */
+export type LogEntry = ChatMessage | ChangeEntry;
+
+/** Whether a log entry changes an earlier message rather than being one. */
+export function isChange(entry: LogEntry): entry is ChangeEntry {
+  return (CHANGE_KINDS as readonly string[]).includes(entry.kind);
+}
+
+/** Someone present in a room. One member may have several connections (tabs). */
+export interface Member {
+  /** Stable for the member's session; derived from, but not revealing, the client's `memberId`. */
+  id: string;
+  name: string;
+}
+
+/** What joining or creating a room answers with. */
+export interface RoomSnapshot {
+  code: string;
+  createdAt: string;
+  /** The member this connection joined as. */
+  self: Member;
+  members: Member[];
+  /**
+   * The newest page of the room's log, oldest first: messages as they are now, and the change
+   * entries among them (see {@link LogEntry}).
+   */
+  messages: LogEntry[];
+  /** Whether older messages than `messages[0]` exist. */
+  hasMore: boolean;
+  limits: Limits;
+  /** The seq up to which this member has read (`read:mark`), 0 if never; it is stored. */
+  readSeq?: number;
+  /** How far each present member (self included) has read, by `Member.id`. */
+  readPositions?: Record<string, number>;
+}
+
+/** A page of the log, oldest first: messages as they are now, change entries as they were made. */
+export interface HistoryPage {
+  messages: LogEntry[];
+  /**
+   * Whether more messages lie beyond this page in the direction asked: older than the first
+   * (newest page, `before`), or newer than the last (`after`).
+   */
+  hasMore: boolean;
+}
+
+export interface JoinOptions {
+  /** Display name, 1..40 characters. */
+  name: string;
+  /**
+   * The member's session id (random, chosen by the client). Several connections with the same id
+   * count as one member, and a reconnect within the grace period is not shown as leave + join.
+   */
+  memberId?: string;
+}
+
+export interface RoomCreatePayload extends JoinOptions {}
+export interface RoomJoinPayload extends JoinOptions {
+  code: string;
+}
+export interface RoomLeavePayload {
+  code: string;
+}
+interface SendBase {
+  code: string;
+  /** The client's id for this message; re-sending the same id returns the stored original. */
+  clientId: string;
+}
+export type MessageSendPayload = ((SendBase & { text: string }) | (SendBase & { imageId: string })) & {
+  /** The id of a message of the room this one replies to. */
+  replyTo?: string;
+};
+/** Edit one's own text message (within the server's `editWindowMs`). */
+export interface MessageEditPayload {
+  code: string;
+  id: string;
+  text: string;
+}
+/** Delete one's own message: its text or image is erased from storage, a tombstone stays. */
+export interface MessageDeletePayload {
+  code: string;
+  id: string;
+}
+/** Add or remove this member's `emoji` on a message. */
+export interface ReactionPayload {
+  code: string;
+  id: string;
+  emoji: string;
+}
+/** This member is typing in the room (repeat every few seconds while it lasts). */
+export interface TypingPayload {
+  code: string;
+}
+/** This member has read the room up to `seq`; positions only move forward. */
+export interface ReadMarkPayload {
+  code: string;
+  seq: number;
+}
+/** Who is typing: sent for each `typing:start`, lasting {@link TYPING_EXPIRY_MS} unless repeated. */
+export interface TypingEvent {
+  roomCode: string;
+  member: Member;
+}
+/** A member's read position moved (for "seen by"). */
+export interface ReadEvent {
+  roomCode: string;
+  memberId: string;
+  seq: number;
+}
+/**
+ * A page of history. With `before`: the newest `limit` messages older than it. With `after`: the
+ * oldest `limit` messages newer than it (catching up). With neither: the newest page.
+ */
+export interface MessageHistoryPayload {
+  code: string;
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+export interface MemberEvent {
+  roomCode: string;
+  member: Member;
+}
+
+/** Events the client emits. Each ends with an ack callback. */
+export interface ClientToServerEvents {
+  'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
+  'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+  'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
+  'message:edit': (payload: MessageEditPayload, ack: (res: Ack<{ entry: EditEntry }>) => void) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ entry: DeleteEntry }>) => void) => void;
+  'reaction:add': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
+  'reaction:remove': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
+  /** Never stored and never given a seq; rate-limited per connection. */
+  'typing:start': (payload: TypingPayload, ack: (res: Ack) => void) => void;
+  'read:mark': (payload: ReadMarkPayload, ack: (res: Ack<{ seq: number }>) => void) => void;
+}
+
+/** Events the server emits to the members of a room. */
+export interface ServerToClientEvents {
+  /**
+   * A message was stored in a room this connection joined. Not sent to the connection whose
+   * request stored it, whose ack carries it: a message sent (its member's other connections do
+   * get it), a join line.
+   */
+  'message:created': (message: LogEntry) => void;
+  /** Not sent to the joining connection, whose snapshot has the member. */
+  'member:joined': (event: MemberEvent) => void;
+  'member:left': (event: MemberEvent) => void;
+  /** A member is typing (not sent to its own connection). Ephemeral: not in the log. */
+  'member:typing': (event: TypingEvent) => void;
+  /** A member's read position moved forward. */
+  'read:updated': (event: ReadEvent) => void;
+}
+
+/** HTTP routes, relative to the server URL. */
+export const HTTP_PATHS = {
+  rooms: '/v1/rooms',
+  room: (code: string) => `/v1/rooms/${encodeURIComponent(code)}`,
+  roomMessages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/messages`,
+  roomImages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/images`,
+  image: (id: string) => `/v1/images/${encodeURIComponent(id)}`,
+  thumbnail: (id: string) => `/v1/images/${encodeURIComponent(id)}/thumbnail`,
+} as const;
+
+/**
+ * Canonical form of a typed room code: upper case, with spaces and dashes removed, so
+ * "abcd-efgh" and "ABCDEFGH" name the same room.
+ */
+export function normalizeRoomCode(input: string): string {
+  return input.replace(/[\s-]+/g, '').toUpperCase();
+}

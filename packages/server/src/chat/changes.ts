@@ -1,0 +1,81 @@
+import { ErrorCode, type DeleteEntry, type EditEntry, type ReactionEntry } from '@roomchat/protocol';
+import type { ChatServerConfig } from '../config.js';
+import type { Database } from '../db.js';
+import { ChatError } from '../errors.js';
+import type { Messages, NewMessage } from '../messages.js';
+import type { RateLimits } from '../rate-limits.js';
+import type { RoomRecord } from '../rooms.js';
+import { memberOf, spendEntry, type Actor, type Author, type Queued } from './actor.js';
+import type { RoomLog } from './room-log.js';
+import { messageTarget } from './targets.js';
+
+/** A change a member asks for: each appended to the room's log as an entry of its own. */
+export type ChangeRequest =
+  | { kind: 'edit'; id: string; text: string }
+  | { kind: 'delete'; id: string }
+  | { kind: 'reaction'; id: string; emoji: string; on: boolean };
+/** The log entry a change request becomes. */
+export type EntryOf<R extends ChangeRequest> = R extends { kind: 'edit' } ? EditEntry : R extends { kind: 'delete' } ? DeleteEntry : ReactionEntry;
+
+/** A change checked by `Changes.check`, ready to append. */
+export type ChangeMessage = NewMessage & { kind: 'edit' | 'delete' | 'reaction'; targetId: number };
+
+interface Deps {
+  db: Database;
+  config: Pick<ChatServerConfig, 'editWindowMs' | 'reactionsPerMessage'>;
+  messages: Messages;
+  rateLimits: RateLimits;
+  log: RoomLog;
+}
+
+/**
+ * Changing a message of the room: edit or delete one's own (an edit within `editWindowMs`), react
+ * to anyone's. Each change is a log entry, stored through the same group commit as messages (so
+ * its seq is in commit order); the writer applies it to its target in that transaction.
+ */
+export class Changes {
+  readonly #deps: Deps;
+
+  constructor(deps: Deps) {
+    this.#deps = deps;
+  }
+
+  /** Changes as `actor`, a member of the room `code` names. Resolves once queued, like sending. */
+  async change<R extends ChangeRequest>(actor: Actor, code: string, request: R): Promise<Queued<EntryOf<R>>> {
+    const membership = actor.membership(code);
+    const member = memberOf(membership);
+    await spendEntry(this.#deps.rateLimits, actor);
+    const entry = await this.check(membership.room, member, request);
+    return { stored: this.#deps.log.append(membership.room, entry, actor.connectionId) as Promise<EntryOf<R>> };
+  }
+
+  /**
+   * Checks a change and turns it into the log entry to append. Unknown targets, and entries that
+   * are not messages (joins, changes), are MESSAGE_NOT_FOUND, as are deleted ones; another's
+   * message is FORBIDDEN (moderators will come with the moderation work).
+   */
+  async check(room: RoomRecord, actor: Required<Author>, request: ChangeRequest): Promise<ChangeMessage> {
+    const { db, config, messages } = this.#deps;
+    const target = await messageTarget(messages, room, request.id);
+    if (target.deleted_at !== null && target.deleted_at !== undefined) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, 'That message was deleted');
+    const entry = { author: actor.name, authorId: actor.id, targetId: Number(target.id) };
+    if (request.kind === 'reaction') {
+      if (request.on) {
+        const emojis = await db('reactions').where({ message_id: target.id }).distinct('emoji');
+        if (!emojis.some((r) => r.emoji === request.emoji) && emojis.length >= config.reactionsPerMessage) {
+          throw new ChatError(ErrorCode.TOO_MANY_REACTIONS, `A message can carry at most ${config.reactionsPerMessage} different reactions`);
+        }
+      }
+      return { kind: 'reaction', ...entry, data: { emoji: request.emoji, on: request.on } };
+    }
+    if (!target.author_id || target.author_id !== actor.id) throw new ChatError(ErrorCode.FORBIDDEN, 'Only its author can change a message');
+    if (request.kind === 'delete') return { kind: 'delete', ...entry };
+    if (target.kind !== 'text') throw new ChatError(ErrorCode.FORBIDDEN, 'Only text messages can be edited');
+    if (Date.now() - Number(target.created_at) > config.editWindowMs) {
+      const ms = config.editWindowMs;
+      const window = ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+      throw new ChatError(ErrorCode.EDIT_WINDOW_CLOSED, `Messages can be edited for ${window} after sending`);
+    }
+    return { kind: 'edit', ...entry, text: request.text };
+  }
+}

@@ -1,0 +1,213 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from 'pino';
+import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
+import type { ChatServerConfig } from '../config.js';
+import type { Database } from '../db.js';
+import { uniqueName } from '../display-names.js';
+import { Images, processImage } from '../images.js';
+import { createMessageWriter, type MessageWriter } from '../message-writer.js';
+import { Messages, type HistoryQuery } from '../messages.js';
+import { LocalPresence, RedisPresence, type Presence } from '../presence.js';
+import { PresentMembers } from '../present-members.js';
+import { createRateLimits, type RateLimits } from '../rate-limits.js';
+import type { RedisClient } from '../redis.js';
+import { Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
+import type { Actor, Queued } from './actor.js';
+import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
+import { RoomEvents } from './events.js';
+import { InFlight } from './in-flight.js';
+import { ReadPositions } from './read-positions.js';
+import { RoomLog } from './room-log.js';
+import { Sending, type SendRequest } from './sending.js';
+
+export interface ChatOptions {
+  /** Presence and rate limits are shared with the other nodes through it. */
+  redis?: RedisClient | undefined;
+  /** Stores message batches instead of the database's own writer (createMessageWriter). */
+  messageWriter?: MessageWriter | undefined;
+}
+
+/**
+ * The chat's use cases, shared by the REST routes and the socket handlers: open or create a room,
+ * join and leave it, send, change messages, read history, upload images. Stores first, then
+ * publishes what was committed to `events` (the socket fan-out subscribes), and keeps track of
+ * writes in flight so that shutdown can wait for them.
+ */
+export class Chat {
+  readonly rooms: Rooms;
+  readonly messages: Messages;
+  readonly images: Images;
+  readonly presence: Presence;
+  readonly rateLimits: RateLimits;
+  readonly limits: Limits;
+  /** Every room event of this node, for subscribers (realtime/fan-out.ts). */
+  readonly events: RoomEvents;
+  readonly #config: ChatServerConfig;
+  readonly #log: Logger;
+  readonly #inFlight = new InFlight();
+  readonly #roomLog: RoomLog;
+  readonly #sending: Sending;
+  readonly #changes: Changes;
+  readonly #reads: ReadPositions;
+  /** Bounds how many images are decoded at once (and so the memory that takes). */
+  readonly #imageWork: LimitFunction;
+  /** A single node's record of who is present, so a restart forgets no one; none with Redis. */
+  readonly #presentMembers: PresentMembers | undefined;
+  readonly #db: Database;
+
+  constructor(db: Database, config: ChatServerConfig, log: Logger, { redis, messageWriter }: ChatOptions = {}) {
+    this.#config = config;
+    this.#log = log;
+    this.#imageWork = pLimit(config.imageProcessingConcurrency);
+    this.#db = db;
+    this.#presentMembers = redis ? undefined : new PresentMembers(db);
+    this.events = new RoomEvents(log);
+    this.rooms = new Rooms(db, config.roomCodeLength);
+    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
+    this.images = new Images(db);
+    this.rateLimits = createRateLimits(config, redis);
+    const onLeave = (room: RoomRecord, member: Member) => {
+      this.#inFlight.track(this.#recordLeave(room, member)).catch((err) => this.#log.error({ err }, 'could not record a leave'));
+    };
+    this.presence = redis
+      ? new RedisPresence(redis, { prefix: config.redisKeyPrefix, graceMs: config.presenceGraceMs, log }, onLeave)
+      : new LocalPresence(config.presenceGraceMs, onLeave);
+    this.#roomLog = new RoomLog(this.messages, this.events, this.#inFlight);
+    const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog };
+    this.#sending = new Sending(useCase);
+    this.#changes = new Changes(useCase);
+    this.#reads = new ReadPositions(db, this.events, this.#inFlight);
+    this.limits = {
+      nameMaxLength: config.nameMaxLength,
+      messageMaxLength: config.messageMaxLength,
+      clientIdMaxLength: DEFAULT_LIMITS.clientIdMaxLength,
+      historyPageSize: config.historyPageSize,
+      historyMaxPageSize: config.historyMaxPageSize,
+      imageMaxBytes: config.imageMaxBytes,
+      imageMaxPixels: config.imageMaxPixels,
+    };
+  }
+
+  /**
+   * Looks a room up by the code a client gave. Unknown and malformed codes get the same
+   * ROOM_NOT_FOUND and spend the address's failure budget, so codes cannot be enumerated.
+   */
+  async openRoom(code: string, clientAddress: string, returningMemberId?: string): Promise<RoomRecord> {
+    try {
+      await this.rateLimits.joinFailures.check(clientAddress);
+    } catch (limited) {
+      // One guesser behind a shared address must not lock its neighbours out of their own rooms:
+      // a member of the room (by its private memberId, which a guesser does not have) gets in.
+      // Anyone else, with a right code or a wrong one, gets the same RATE_LIMITED: no oracle.
+      const room = returningMemberId === undefined ? undefined : await this.rooms.find(code);
+      if (room && (await this.#isMember(room, returningMemberId!))) return room;
+      throw limited;
+    }
+    const room = await this.rooms.find(code);
+    if (room) return room;
+    await this.rateLimits.joinFailures.consume(clientAddress);
+    throw roomNotFound();
+  }
+
+  async createRoom(clientAddress: string): Promise<RoomRecord> {
+    await this.rateLimits.roomCreates.consume(clientAddress);
+    return this.#inFlight.track(this.rooms.create());
+  }
+
+  /**
+   * Adds a connection as a member; a member new to the room is recorded and announced, to the
+   * room's other connections: the joining one has both in the snapshot.
+   */
+  async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
+    const others = (await this.presence.list(room)).filter((m) => m.id !== member.id).map((m) => m.name);
+    const { member: self, arrived } = await this.presence.join(room, { ...member, name: uniqueName(member.name, others) }, connectionId);
+    if (arrived) {
+      this.events.publish({ type: 'member-joined', room, member: self, origin: connectionId });
+      if (this.#presentMembers) await this.#inFlight.track(this.#presentMembers.add(room, self));
+      await this.#roomLog.append(room, { kind: 'join', author: self.name, authorId: self.id }, connectionId);
+    }
+    const page = await this.messages.page(room, { limit: this.#config.historyPageSize }, self.id);
+    const members = await this.presence.list(room);
+    const readPositions = await this.#reads.of(room, members.map((m) => m.id));
+    return {
+      code: room.code,
+      createdAt: room.createdAt,
+      self,
+      members,
+      messages: page.messages,
+      hasMore: page.hasMore,
+      limits: this.limits,
+      readSeq: readPositions[self.id] ?? 0,
+      readPositions,
+    };
+  }
+
+  /** Removes a connection; `graceful` for an explicit leave, else after the presence grace period. */
+  async leave(room: RoomRecord, memberId: string, connectionId: string, graceful: boolean): Promise<void> {
+    const gone = await this.presence.leave(room.id, memberId, connectionId, graceful);
+    if (gone) await this.#inFlight.track(this.#recordLeave(room, gone));
+  }
+
+  /** Sends a message as `actor`, over a socket or REST alike: see chat/sending.ts. */
+  send(actor: Actor, request: SendRequest): Promise<Queued<ChatMessage>> {
+    return this.#sending.send(actor, request);
+  }
+
+  /** Edits, deletes or reacts to a message as `actor`: see chat/changes.ts. */
+  change<R extends ChangeRequest>(actor: Actor, code: string, request: R): Promise<Queued<EntryOf<R>>> {
+    return this.#changes.change(actor, code, request);
+  }
+
+  /** Tells the room's other connections that `member` is typing. Never stored. */
+  typing(room: RoomRecord, member: Member, connectionId: string): void {
+    this.events.publish({ type: 'member-typing', room, member, origin: connectionId });
+  }
+
+  /** Moves a member's read position forward and announces it: see chat/read-positions.ts. */
+  markRead(room: RoomRecord, memberId: string, wanted: number): Promise<number> {
+    return this.#reads.mark(room, memberId, wanted);
+  }
+
+  /** A page of the room's log; reactions say `mine` for `viewerId`. */
+  history(room: RoomRecord, options: Partial<HistoryQuery>, viewerId?: string): Promise<HistoryPage> {
+    return this.messages.page(room, { ...options, limit: options.limit ?? this.#config.historyPageSize }, viewerId);
+  }
+
+  async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
+    const limits = {
+      maxPixels: this.#config.imageMaxPixels,
+      maxFrames: this.#config.imageMaxFrames,
+      timeoutMs: this.#config.imageProcessingTimeoutMs,
+      thumbnailSize: this.#config.thumbnailSize,
+    };
+    const processed = await this.#imageWork(() => processImage(bytes, limits));
+    return this.#inFlight.track(this.images.store(room, processed));
+  }
+
+  /** Resolves when every write started so far has settled. */
+  settled(): Promise<void> {
+    return this.#inFlight.settled();
+  }
+
+  /**
+   * Puts back the members a single node had present when it stopped: each has the grace period to
+   * return unannounced, then leaves. Several nodes keep presence in Redis, which outlives a node.
+   */
+  async restorePresence(): Promise<void> {
+    if (!this.#presentMembers || !(this.presence instanceof LocalPresence)) return;
+    for (const { room, member } of await this.#presentMembers.all()) this.presence.restore(room, member);
+  }
+
+  /** Whether the member is in the room now or has ever joined it (its join line is in the log). */
+  async #isMember(room: RoomRecord, memberId: string): Promise<boolean> {
+    if ((await this.presence.list(room)).some((m) => m.id === memberId)) return true;
+    const joined = await this.#db('messages').where({ room_id: room.id, author_id: memberId, kind: 'join' }).first('id');
+    return joined !== undefined;
+  }
+
+  async #recordLeave(room: RoomRecord, member: Member): Promise<void> {
+    this.events.publish({ type: 'member-left', room, member });
+    if (this.#presentMembers) await this.#presentMembers.remove(room, member.id);
+    await this.#roomLog.append(room, { kind: 'leave', author: member.name, authorId: member.id });
+  }
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import type { RoomRecord } from '../rooms.js';
+import { RoomEvents, type RoomEvent } from './events.js';
+
+const room: RoomRecord = { id: 1, appId: 'default', code: 'ROOMCODE', createdAt: new Date(0).toISOString() };
+const joined = (name: string): RoomEvent => ({ type: 'member-joined', room, member: { id: name.toLowerCase(), name } });
+
+test('every subscriber gets every room event, in order, until it unsubscribes', () => {
+  const events = new RoomEvents(pino({ level: 'silent' }));
+  const first: string[] = [];
+  const second: string[] = [];
+  const name = (e: RoomEvent) => (e.type === 'member-joined' ? e.member.name : e.type);
+  events.subscribe((e) => first.push(name(e)));
+  const stop = events.subscribe((e) => second.push(name(e)));
+  events.publish(joined('Ann'));
+  events.publish({ type: 'read-moved', room, memberId: 'ann', seq: 3 });
+  stop();
+  events.publish(joined('Bo'));
+  assert.deepEqual(first, ['Ann', 'read-moved', 'Bo']);
+  assert.deepEqual(second, ['Ann', 'read-moved']);
+});
+
+test('a subscriber that throws keeps neither the others nor the publisher from going on', () => {
+  const logged: unknown[] = [];
+  const log = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+  const events = new RoomEvents(log);
+  const seen: string[] = [];
+  events.subscribe(() => {
+    throw new Error('webhook down');
+  });
+  events.subscribe((e) => seen.push(e.type));
+  assert.doesNotThrow(() => events.publish(joined('Ann')));
+  assert.deepEqual(seen, ['member-joined']);
+  assert.equal(logged.length, 1, 'the failure is logged');
+});

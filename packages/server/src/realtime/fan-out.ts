@@ -1,0 +1,34 @@
+import type { RoomEvent, RoomEventSubscriber } from '../chat/events.js';
+import type { RoomRecord } from '../rooms.js';
+import type { RedisClient } from '../redis.js';
+import { channelOf, type ChatIo } from './socket-types.js';
+
+/**
+ * The socket fan-out: a subscriber to room events that emits each to the room's connections, on
+ * every node when there is a Redis. While Redis is down, the cluster adapter would hold even this
+ * node's broadcast until it returns (it awaits the stream write first), so this node's clients get
+ * it at once with `local`; clients of other nodes miss it and fetch it by sequence number (the
+ * SDK's gap backfill).
+ */
+export function socketFanOut(io: ChatIo, redis?: RedisClient): RoomEventSubscriber {
+  // The connection whose request made the change is left out: its answer carries it (a packet fewer).
+  const to = (room: RoomRecord, origin: string | undefined) => {
+    const operator = (redis && !redis.isReady ? io.local : io).to(channelOf(room));
+    return origin === undefined ? operator : operator.except(origin);
+  };
+  return (event: RoomEvent) => {
+    switch (event.type) {
+      case 'entry-appended':
+        return to(event.room, event.origin).emit('message:created', event.entry);
+      case 'member-joined':
+        return to(event.room, event.origin).emit('member:joined', { roomCode: event.room.code, member: event.member });
+      case 'member-left':
+        return to(event.room, undefined).emit('member:left', { roomCode: event.room.code, member: event.member });
+      case 'member-typing':
+        // Volatile: a typing signal is worth nothing late, so a busy connection may drop it.
+        return to(event.room, event.origin).volatile.emit('member:typing', { roomCode: event.room.code, member: event.member });
+      case 'read-moved':
+        return to(event.room, undefined).emit('read:updated', { roomCode: event.room.code, memberId: event.memberId, seq: event.seq });
+    }
+  };
+}

@@ -31,7 +31,7 @@ export default {
     // The functional suites (a glob here has no negation). Left out, for time (each surviving mutant runs every file that covers
     // it, and these take 5-12 s each): the fault suites (delivery, cluster: SIGKILLs, outages),
     // the CLI, migrations, and the SQLite file-layout tests (WAL size, statement cache, lock waits).
-    testFiles: ['packages/sdk/dist/**/*.test.js', 'packages/server/dist/src/{chat,errors,messages,message-batches,sqlite-message-writer,http,realtime,presence,rate-limits}.test.js'],
+    testFiles: ['packages/sdk/dist/**/*.test.js', 'packages/server/dist/src/{chat,errors,messages,message-batches,sqlite-message-writer,event-log,http,realtime,presence,rate-limits}.test.js'],
     nodeArgs: ['--enable-source-maps', '-r', '{{hookFile}}', '{{testFile}}'],
     // Stop a test file at its first failing test: the mutant is killed either way.
     forceBail: true,

@@ -7,7 +7,7 @@ export const searchStyles = css`
     z-index: 3;
     inset-inline: 0;
     inset-block-start: 100%;
-    max-block-size: 60%;
+    max-block-size: 18em;
     display: flex;
     flex-direction: column;
     border-block-end: 1px solid var(--_border);

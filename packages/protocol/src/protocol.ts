@@ -292,6 +292,24 @@ export interface MessageHistoryPayload {
   limit?: number;
 }
 
+/**
+ * Searches a room's messages by words: each word must appear, as a word or the start of one
+ * ("mee" finds "meeting"); case is ignored, quotes and operators are plain text. Newest first;
+ * `before` (a seq) pages to older results.
+ */
+export interface MessageSearchPayload {
+  code: string;
+  query: string;
+  before?: number;
+}
+
+/** A page of search results: text messages as they are now (edited, with reactions), newest first. */
+export interface SearchPage {
+  messages: ChatMessage[];
+  /** Whether older messages also match: ask again with `before` the last one's seq. */
+  hasMore: boolean;
+}
+
 export interface MemberEvent {
   roomCode: string;
   member: Member;
@@ -304,6 +322,8 @@ export interface ClientToServerEvents {
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
+  /** Rate-limited per connection and per address (`searchesPerWindow`). */
+  'message:search': (payload: MessageSearchPayload, ack: (res: Ack<SearchPage>) => void) => void;
   'message:edit': (payload: MessageEditPayload, ack: (res: Ack<{ entry: EditEntry }>) => void) => void;
   'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ entry: DeleteEntry }>) => void) => void;
   'reaction:add': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
@@ -335,6 +355,7 @@ export const HTTP_PATHS = {
   rooms: '/v1/rooms',
   room: (code: string) => `/v1/rooms/${encodeURIComponent(code)}`,
   roomMessages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/messages`,
+  roomSearch: (code: string, query: string) => `/v1/rooms/${encodeURIComponent(code)}/search?q=${encodeURIComponent(query)}`,
   roomImages: (code: string) => `/v1/rooms/${encodeURIComponent(code)}/images`,
   image: (id: string) => `/v1/images/${encodeURIComponent(id)}`,
   thumbnail: (id: string) => `/v1/images/${encodeURIComponent(id)}/thumbnail`,

@@ -25,4 +25,5 @@ export {
   type Member,
   type MessageKind,
   type RoomSnapshot,
+  type SearchPage,
 } from './protocol.js';

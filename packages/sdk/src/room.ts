@@ -7,7 +7,7 @@ import type { RoomEvents } from './room-events.js';
 import { PendingSends, type PendingSend } from './sends.js';
 import { wellFormed } from './send-checks.js';
 import { ErrorCode, TYPING_REFRESH_MS } from './protocol.js';
-import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot } from './protocol.js';
+import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot, SearchPage } from './protocol.js';
 import { Timeline } from './timeline.js';
 import { absoluteImageUrls, type UploadOptions, type UploadSource } from './upload.js';
 
@@ -259,6 +259,20 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** Reads a page of history without changing `messages`: the newest page by default. */
   async history(options: { before?: number; after?: number; limit?: number } = {}): Promise<HistoryPage> {
     const page = await this.#transport.request('message:history', { code: this.code, ...options });
+    return { messages: page.messages.map((m) => this.#absolute(m)), hasMore: page.hasMore };
+  }
+
+  /**
+   * Searches the room's text messages for every word of `query` (as words or their starts; case
+   * ignored, quotes and operators read as plain text), newest first, as they are now: an edited
+   * message is found by its new text only, a deleted one never. Leaves `messages` unchanged; page
+   * to older results with `before`, the last result's seq. Rate-limited (`RATE_LIMITED`).
+   *
+   * @example
+   * const { messages } = await room.search('lunch friday');
+   */
+  async search(query: string, options: { before?: number } = {}): Promise<SearchPage> {
+    const page = await this.#transport.request('message:search', { code: this.code, query, ...options });
     return { messages: page.messages.map((m) => this.#absolute(m)), hasMore: page.hasMore };
   }
 

@@ -104,6 +104,19 @@ export interface ChatServerConfig {
   shutdownTimeoutMs: number;
   /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
   sqliteBusyTimeoutMs: number;
+
+  /** A bearer token that opens GET /metrics (`Authorization: Bearer <token>`); unset: no token opens it. */
+  metricsToken: string | undefined;
+  /** Client addresses (as resolved with trustProxy) that may read GET /metrics without a token; empty: none. */
+  metricsAllowFrom: string[];
+
+  /** Longest search query, in characters; a longer one is INVALID_PAYLOAD. */
+  searchQueryMaxLength: number;
+  /** Messages one page of search results holds. */
+  searchPageSize: number;
+  /** Searches one connection (REST: client address) may run per window. */
+  searchesPerWindow: number;
+  searchWindowMs: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -156,6 +169,16 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   presenceGraceMs: 15_000,
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
+
+  // Off by default: behind a reverse proxy on the same host every request comes from 127.0.0.1,
+  // so even "loopback only" would publish the metrics to the world (docs/operating.md).
+  metricsToken: undefined,
+  metricsAllowFrom: [],
+
+  searchQueryMaxLength: 200,
+  searchPageSize: 20,
+  searchesPerWindow: 30,
+  searchWindowMs: 60_000,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */
@@ -173,6 +196,8 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (!Number.isInteger(config.trustProxy) || config.trustProxy < 0) throw new Error('trustProxy must be a whole number of proxy hops (0 for none)');
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
+  if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
+  if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

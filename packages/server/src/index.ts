@@ -11,10 +11,13 @@ import { apiHeaders } from './http/api-headers.middleware.js';
 import { answerClientErrors, closeUnfinishedRequests } from './http/client-errors.js';
 import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
+import { openApiRouter } from './http/openapi.js';
+import { requestLog } from './http/request-log.middleware.js';
 import { originCheck } from './http/origin.middleware.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
+import { Metrics, metricsRouter } from './metrics.js';
 import { clientAddress } from './client-address.js';
 import { admitConnections, handshakeAddress } from './realtime/admission.js';
 import { watchBackpressure } from './realtime/backpressure.js';
@@ -47,6 +50,8 @@ export interface ChatServer {
   readonly log: Logger;
   /** The Redis client shared by the adapter, rate limits and presence, when `redisUrl` is set. */
   readonly redis: RedisClient | undefined;
+  /** The Prometheus metrics served at GET /metrics (metrics.ts). */
+  readonly metrics: Metrics;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -111,8 +116,14 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, log, { redis, messageWriter });
   chat.events.subscribe(socketFanOut(io, redis));
+  const metrics = new Metrics({ db, io, redis });
+  chat.events.subscribe(metrics.onRoomEvent);
+  chat.messages.onBatch = metrics.observeBatch;
 
   app.use(closeUnfinishedRequests());
+  // Outside errorResponses, so both see the status that is sent.
+  app.use(requestLog(log));
+  app.use(metrics.httpMiddleware());
   app.use(apiHeaders());
   app.use(errorResponses(log));
   app.use(async (ctx, next) => {
@@ -140,7 +151,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     }),
   );
   app.use(originCheck(() => config.corsOrigins));
-  for (const router of [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config })]) {
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  routers.push(openApiRouter(schemas));
+  for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
     app.use(router.routes()).use(router.allowedMethods());
   }
@@ -149,7 +162,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
   io.on('connection', (socket) => {
     socket.data.address = handshakeAddress(socket.request, config.trustProxy);
-    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection });
+    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection, observeAck: metrics.observeAck });
   });
 
   let closing: Promise<void> | undefined;
@@ -162,6 +175,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     chat,
     log,
     redis,
+    metrics,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();

@@ -1,7 +1,8 @@
-import { ErrorCode, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type ReplyQuote } from '@roomchat/protocol';
+import { ErrorCode, type ChatMessage, type EntryKind, type HistoryPage, type ImageInfo, type LogEntry, type ReplyQuote, type SearchPage } from '@roomchat/protocol';
 import { ChatError } from './errors.js';
 import { isUniqueViolation, type Database } from './db.js';
 import { entryData, quoteOf, selectMessages, toLogEntry, toReactions, type MessageWithImage, type ReactionCountRow } from './storage/rows.js';
+import { findMessages, searchTerms } from './storage/search.js';
 import { createMessageWriter, type AppendRequest, type EntryData, type MessageWriter } from './message-writer.js';
 import type { RoomRecord } from './rooms.js';
 
@@ -71,6 +72,8 @@ export class Messages {
   #scheduled = false;
   /** Batches written and appends in them, so far: how well group commit is batching. */
   readonly stats = { batches: 0, appends: 0 };
+  /** Told each batch's size once it is committed (the metrics' histogram). */
+  onBatch: ((entries: number) => void) | undefined;
 
   constructor(db: Database, writer: MessageWriter = createMessageWriter(db)) {
     this.#db = db;
@@ -146,6 +149,7 @@ export class Messages {
     const outcomes = await this.#writer.write(unique.map(({ room, message }) => toAppendRequest(room, message)));
     this.stats.batches++;
     this.stats.appends += unique.length;
+    this.onBatch?.(unique.length);
     const results = unique.map(({ room, message }, i): AppendResult => {
       const { row, created } = outcomes[i]!;
       return { message: toLogEntry(room, row, created && (message.image || message.quote) ? { image: message.image, replyTo: message.quote } : undefined), created };
@@ -191,6 +195,21 @@ export class Messages {
       }),
       hasMore,
     };
+  }
+
+  /**
+   * The room's text messages that hold every word of `query` (storage/search.ts), newest first, as
+   * they are now: edited, with their reactions (`mine` for `viewerId`) and reply quotes.
+   */
+  async search(room: RoomRecord, query: string, options: { before?: number | undefined; limit: number }, viewerId?: string): Promise<SearchPage> {
+    const rows = await findMessages(this.#db, room, searchTerms(query), { before: options.before, limit: options.limit + 1 });
+    const page = rows.slice(0, options.limit);
+    const { reactions, quotes } = await this.#extras(room, page, viewerId);
+    const messages = page.map((row) => {
+      const replyTo = row.data ? entryData(row).replyTo : undefined;
+      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) }) as ChatMessage;
+    });
+    return { messages, hasMore: rows.length > options.limit };
   }
 
   /** The reactions on a page's messages and the messages its replies quote, in two queries at most. */

@@ -66,6 +66,8 @@ export interface RateLimits {
   typing: Budget;
   /** Read positions stored per connection; in memory like typing. */
   readMarks: Budget;
+  /** Searches per client address, over sockets and REST together (each reads a full-text index). */
+  searches: Budget;
 }
 
 /** In-memory budgets, or with `redis`, budgets shared by every node (keys under `redisKeyPrefix`). */
@@ -81,5 +83,6 @@ export function createRateLimits(config: ChatServerConfig, redis?: RedisClient):
     uploads: new Budget(config.uploadsPerWindow, config.uploadWindowMs, 'uploads', shared('uploads')),
     typing: new Budget(config.typingPerWindow, config.typingWindowMs, 'typing signals'),
     readMarks: new Budget(config.readMarksPerWindow, config.readMarkWindowMs, 'read marks'),
+    searches: new Budget(config.searchesPerWindow, config.searchWindowMs, 'searches', shared('searches')),
   };
 }

@@ -5,6 +5,7 @@ import {
   type MessageDeletePayload,
   type MessageEditPayload,
   type MessageHistoryPayload,
+  type MessageSearchPayload,
   type MessageSendPayload,
   type ReactionPayload,
   type ReadMarkPayload,
@@ -93,6 +94,16 @@ export function createSchemas(config: ChatServerConfig) {
         limit: z.number().int().min(1).max(config.historyMaxPageSize).optional(),
       })
       .refine((p) => p.before === undefined || p.after === undefined, 'Page with before or after, not both') satisfies z.ZodType<MessageHistoryPayload>,
+    messageSearch: z.object({
+      code,
+      query: z.string().max(config.searchQueryMaxLength, `Search queries are at most ${config.searchQueryMaxLength} characters`),
+      before: z.number().int().positive().optional(),
+    }) satisfies z.ZodType<MessageSearchPayload>,
+    /** REST: search query string. */
+    searchQuery: z.object({
+      q: z.string().max(config.searchQueryMaxLength, `Search queries are at most ${config.searchQueryMaxLength} characters`),
+      before: z.coerce.number().int().positive().optional(),
+    }),
     /** REST: post a message without a socket, naming the author. */
     restMessage: z
       .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
@@ -140,6 +151,7 @@ export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['typing'], TypingPayload>>,
   Holds<Mirrors<Schemas['readMark'], ReadMarkPayload>>,
   Holds<Mirrors<Schemas['messageHistory'], MessageHistoryPayload>>,
+  Holds<Mirrors<Schemas['messageSearch'], MessageSearchPayload>>,
 ];
 
 /**

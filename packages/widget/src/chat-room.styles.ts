@@ -16,6 +16,7 @@ import { messageTextStyles } from './views/message-text.styles.js';
 import { reactionsStyles } from './views/reactions.styles.js';
 import { readReceiptsStyles } from './views/read-receipts.styles.js';
 import { replyQuoteStyles } from './views/reply-quote.styles.js';
+import { searchStyles } from './views/search.styles.js';
 import { typingStyles } from './views/typing.styles.js';
 
 /**
@@ -29,6 +30,7 @@ export const chatRoomStyles: CSSResultGroup = [
   homeStyles,
   headerStyles,
   membersStyles,
+  searchStyles,
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,

@@ -76,6 +76,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @csspart input - The message text area.
  * @csspart send-button - The send button.
  * @csspart attach-button - The image picker button.
+ * @csspart search-button - The header's search button; `search`, `search-input`, `search-results`: the box it opens.
  * @csspart exit-confirm - "Leave this room?", asked before leaving.
  * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).

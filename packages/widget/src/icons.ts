@@ -24,4 +24,5 @@ export const smileIcon = icon(svg`<circle cx="12" cy="12" r="10"/><path d="M8 14
 export const editIcon = icon(svg`<path d="M12 20h9"/><path d="M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4Z"/>`);
 export const trashIcon = icon(svg`<path d="M3 6h18"/><path d="M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6"/><path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2"/>`);
 /** Hides the launcher panel (not the exit icon: hiding is not leaving). */
+export const searchIcon = icon(svg`<circle cx="11" cy="11" r="7"/><path d="m21 21-4.3-4.3"/>`);
 export const minimizeIcon = icon(svg`<path d="m6 9 6 6 6-6"/>`);

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
+import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
 import type { ChatServerConfig } from '../config.js';
 import type { Database } from '../db.js';
 import { uniqueName } from '../display-names.js';
@@ -171,6 +171,12 @@ export class Chat {
   /** A page of the room's log; reactions say `mine` for `viewerId`. */
   history(room: RoomRecord, options: Partial<HistoryQuery>, viewerId?: string): Promise<HistoryPage> {
     return this.messages.page(room, { ...options, limit: options.limit ?? this.#config.historyPageSize }, viewerId);
+  }
+
+  /** Searches the room's messages for `clientAddress` (budgeted by it): see storage/search.ts. */
+  async search(room: RoomRecord, query: string, before: number | undefined, clientAddress: string, viewerId?: string): Promise<SearchPage> {
+    await this.rateLimits.searches.consume(clientAddress);
+    return this.messages.search(room, query, { before, limit: this.#config.searchPageSize }, viewerId);
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {

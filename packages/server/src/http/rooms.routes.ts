@@ -36,6 +36,12 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
     ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query));
   });
 
+  router.get('/:code/search', async (ctx) => {
+    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const { q, before } = parsePayload(schemas.searchQuery, ctx.query);
+    ctx.body = await chat.search(room, q, before, ctx.ip);
+  });
+
   router.post('/:code/messages', json, async (ctx) => {
     const room = await chat.openRoom(ctx.params.code!, ctx.ip);
     const { name, ...content } = parsePayload(schemas.restMessage, ctx.request.body);

@@ -16,6 +16,8 @@ interface Deps {
   log: Logger;
   /** Rooms one connection may be in at once. */
   roomsPerConnection: number;
+  /** Told how long each message:send took to its ack, in seconds (the metrics' histogram). */
+  observeAck?: ((seconds: number) => void) | undefined;
 }
 
 /**
@@ -27,7 +29,7 @@ function publicMemberId(memberId: string): string {
 }
 
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
-export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection }: Deps): void {
+export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection, observeAck }: Deps): void {
   socket.data.memberships = new Map();
   const address = socket.data.address;
   const { rateLimits } = chat;
@@ -95,11 +97,21 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     queued = next.catch(() => undefined);
     return next.then(({ stored }) => stored);
   };
-  handle(socket, 'message:send', schemas.messageSend, async (request) => ({ message: await inOrder(() => chat.send(actor, request)) }), log);
+  handle(socket, 'message:send', schemas.messageSend, async (request) => {
+    const started = performance.now();
+    const message = await inOrder(() => chat.send(actor, request));
+    observeAck?.((performance.now() - started) / 1000);
+    return { message };
+  }, log);
 
   handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {
     const { room, member } = membership(code);
     return chat.history(room, query, member.id);
+  }, log);
+
+  handle(socket, 'message:search', schemas.messageSearch, async ({ code, query, before }) => {
+    const { room, member } = membership(code);
+    return chat.search(room, query, before, address, member.id);
   }, log);
 
   const change = <R extends ChangeRequest>(code: string, request: R) => inOrder(() => chat.change(actor, code, request));

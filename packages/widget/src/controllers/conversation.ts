@@ -11,6 +11,7 @@ import type { ChatHost } from './host.js';
 import { JumpController } from './jump.js';
 import { MessageActionsController } from './message-actions.js';
 import { ReadReceiptsController } from './read-receipts.js';
+import { SearchController } from './search.js';
 import type { ScrollAnchoringController } from './scroll-anchoring.js';
 
 export interface ConversationOptions {
@@ -29,13 +30,15 @@ export interface ConversationOptions {
  * The conversation around the messages, wired once so the element wires one thing: message
  * actions (message-actions.ts), replying and editing through the composer (compose-target.ts),
  * showing the original of a quote (jump.ts), read receipts and the unread divider
- * (read-receipts.ts), and typing.
+ * (read-receipts.ts), searching (search.ts), and typing.
  */
 export class ConversationController {
   readonly target: ComposeTargetController;
   readonly actions: MessageActionsController;
   readonly jump: JumpController;
   readonly reads: ReadReceiptsController;
+  /** The header's search box; a result is shown through the jump above. */
+  readonly search: SearchController;
   readonly #options: ConversationOptions;
 
   constructor(host: ChatHost, options: ConversationOptions) {
@@ -58,6 +61,7 @@ export class ConversationController {
       edit: (m) => this.target.edit(m),
     });
     this.jump = new JumpController(host, { room, strings, announce, loadOlder: () => scroll.loadOlder(), loadingOlder: () => scroll.loadingOlder });
+    this.search = new SearchController(host, { room, strings, jump: (id) => this.jump.jump(id) });
     this.reads = new ReadReceiptsController(host, { room, shown: options.shown, seenBy: (names) => strings().seenBy(names) });
   }
 
@@ -70,6 +74,7 @@ export class ConversationController {
     this.target.reset();
     this.actions.reset();
     this.jump.reset();
+    this.search.reset();
     this.reads.leave();
   }
 

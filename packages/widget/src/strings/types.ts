@@ -103,6 +103,11 @@ export interface ChatStrings {
   quotedImage: string;
   quotedDeleted: string;
   originalGone: string;
+  /** The search button in the header and the label of its input. */
+  search: string;
+  /** Under the search input when nothing matches. */
+  searchNone: string;
+  searchClose: string;
   /** The bar above the composer while replying or editing. */
   replyingTo: (author: string) => string;
   editing: string;

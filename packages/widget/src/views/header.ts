@@ -15,9 +15,11 @@ export interface HeaderContext {
   exit: () => void;
   /** The question "Leave this room?" while it is asked, else nothing. */
   confirm: TemplateResult | typeof nothing;
+  /** The search button and, while open, its box (see search.ts). */
+  search: { toggle: TemplateResult; box: TemplateResult | typeof nothing };
 }
 
-/** The room header: the room code with a copy button, the members, and Leave room. */
+/** The room header: the room code with a copy button, search, the members, and Leave room. */
 export function renderHeader(ctx: HeaderContext): TemplateResult {
   const s = ctx.strings;
   return html`<header part="header">
@@ -28,8 +30,8 @@ export function renderHeader(ctx: HeaderContext): TemplateResult {
             <span class=${ctx.copied ? 'copied' : ''}>${ctx.copied ? checkIcon : copyIcon}</span>
           </button>
         </div>
-        ${ctx.members}
+        ${ctx.search.toggle} ${ctx.members}
         <button class="icon-btn exit" aria-haspopup="dialog" @click=${ctx.exit}>${exitIcon}<span class="label">${s.exit}</span></button>
-        ${ctx.confirm}
+        ${ctx.confirm} ${ctx.search.box}
       </header>`;
 }

@@ -15,6 +15,7 @@ import { renderHeader } from './header.js';
 import { renderLightbox } from './lightbox.js';
 import { renderMembers } from './members.js';
 import { renderMessageList } from './message-list.js';
+import { renderSearch, renderSearchToggle } from './search.js';
 import type { RowContext } from './message-row.js';
 import { mentionNames } from './message-text.js';
 
@@ -44,6 +45,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
     copy: parts.copyCode,
     exit: exitConfirm.ask,
     confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
+    search: { toggle: renderSearchToggle(s, conversation.search), box: renderSearch(s, conversation.search, parts.locale) },
     members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
   });
   const list = renderMessageList({

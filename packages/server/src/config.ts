@@ -104,6 +104,19 @@ export interface ChatServerConfig {
   shutdownTimeoutMs: number;
   /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
   sqliteBusyTimeoutMs: number;
+
+  /**
+   * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
+   * AUTH_INVALID, so a leaked token cannot stay usable for long. Hosts refresh with getToken.
+   */
+  tokenMaxLifetimeMs: number;
+  /** Clock skew allowed between the host's backend and this server when checking a token's exp and nbf. */
+  tokenClockToleranceMs: number;
+  /**
+   * How long an app's record (origins, settings, secret) is kept in memory before it is read
+   * again, so `roomchat-server apps update` from another process takes effect within it.
+   */
+  appsCacheMs: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -156,6 +169,10 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   presenceGraceMs: 15_000,
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
+
+  tokenMaxLifetimeMs: 24 * 60 * 60_000,
+  tokenClockToleranceMs: 30_000,
+  appsCacheMs: 5_000,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */

@@ -12,33 +12,17 @@ import type { Knex } from 'knex';
  * puts back verified members as they were.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('apps', (t) => {
-    t.string('id', 64).primary();
-    t.string('name', 200).notNullable();
-    t.string('secret', 128).notNullable();
-    t.text('origins');
-    t.text('jwks_url');
-    t.text('settings').notNullable();
-    t.bigInteger('created_at').notNullable();
-  });
-  await knex('apps').insert({
-    id: 'default',
-    name: 'Default',
-    secret: randomBytes(32).toString('base64url'),
-    origins: null,
-    jwks_url: null,
-    // What the server did before apps: guests, anyone creates rooms, REST posts under any name.
-    settings: JSON.stringify({ guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: true }),
-    created_at: Date.now(),
-  });
-  await knex.schema.alterTable('present_members', (t) => {
-    t.text('profile');
-  });
+  // The apps table exists since the first schema (id, name, created_at), with its `default` row.
+  for (const column of ['secret', 'origins', 'jwks_url', 'settings']) await knex.raw(`alter table apps add column ${column} text`);
+  // What the server did before apps: guests, anyone creates rooms, REST posts under any name.
+  const before = JSON.stringify({ guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: true });
+  for (const { id } of await knex('apps').select('id')) {
+    await knex('apps').where({ id }).update({ secret: randomBytes(32).toString('base64url'), settings: before });
+  }
+  await knex.raw('alter table present_members add column profile text');
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('present_members', (t) => {
-    t.dropColumn('profile');
-  });
-  await knex.schema.dropTable('apps');
+  await knex.raw('alter table present_members drop column profile');
+  for (const column of ['settings', 'jwks_url', 'origins', 'secret']) await knex.raw(`alter table apps drop column ${column}`);
 }

@@ -39,7 +39,7 @@ interface AppRow {
   secret: string;
   origins: string | null;
   jwks_url: string | null;
-  settings: string;
+  settings: string | null;
   created_at: number | string;
 }
 
@@ -53,7 +53,7 @@ function toApp(row: AppRow): App {
     secret: row.secret,
     origins: row.origins === null ? undefined : (JSON.parse(row.origins) as string[]),
     jwksUrl: row.jwks_url ?? undefined,
-    settings: { ...NEW_APP_SETTINGS, ...(JSON.parse(row.settings) as Partial<AppSettings>) },
+    settings: { ...NEW_APP_SETTINGS, ...(JSON.parse(row.settings ?? '{}') as Partial<AppSettings>) },
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }

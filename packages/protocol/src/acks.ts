@@ -38,8 +38,8 @@ export const ErrorCode = {
   /** An unexpected server error; details are logged, never sent. */
   INTERNAL: 'INTERNAL',
   /**
-   * HTTP: a state-changing request (POST, PUT, PATCH, DELETE) came from a web page whose origin
-   * is not in the server's allowlist (`corsOrigins`).
+   * A state-changing HTTP request (POST, PUT, PATCH, DELETE), or a Socket.IO handshake, came from
+   * a web page whose origin is not among the app's allowed origins (the default app: `corsOrigins`).
    */
   ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
   /** HTTP: the route exists but not for this method; the `Allow` header lists the ones it takes. */
@@ -54,6 +54,16 @@ export const ErrorCode = {
   EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
   /** The message already carries as many different reactions as the server allows (`reactionsPerMessage`). */
   TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
+  /** The app admits no guests, and the connection (or request) carried no identity token. */
+  AUTH_REQUIRED: 'AUTH_REQUIRED',
+  /**
+   * The identity token is not acceptable: malformed, a bad signature (including another app's
+   * token), an algorithm the app does not allow (`none`, or RS256/ES256 without a JWKS URL), no
+   * `exp`, a lifetime over the server's `tokenMaxLifetimeMs`, or claims of the wrong shape.
+   */
+  AUTH_INVALID: 'AUTH_INVALID',
+  /** The identity token's `exp` has passed: get a fresh one from the host's backend. */
+  AUTH_EXPIRED: 'AUTH_EXPIRED',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */

@@ -4,6 +4,7 @@
  */
 export { ErrorCode, type Ack, type ErrorPayload } from './acks.js';
 export {
+  APP_HEADER,
   CHANGE_KINDS,
   DEFAULT_LIMITS,
   DEFAULT_ROOM_CODE_LENGTH,
@@ -16,13 +17,16 @@ export {
   isChange,
   normalizeRoomCode,
   quoteExcerpt,
+  type AuthRefreshPayload,
   type ChangeEntry,
   type ChangeKind,
   type ChatMessage,
   type ClientToServerEvents,
+  type ConnectErrorData,
   type DeleteEntry,
   type EditEntry,
   type EntryKind,
+  type HandshakeAuth,
   type HistoryPage,
   type ImageInfo,
   type ImageType,

@@ -7,7 +7,7 @@
  * Socket.IO acknowledgement with an {@link Ack} (acks.ts).
  */
 
-import type { Ack } from './acks.js';
+import type { Ack, ErrorCode } from './acks.js';
 
 /** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
 export const DEFAULT_LIMITS = {
@@ -182,9 +182,19 @@ export function isChange(entry: LogEntry): entry is ChangeEntry {
 
 /** Someone present in a room. One member may have several connections (tabs). */
 export interface Member {
-  /** Stable for the member's session; derived from, but not revealing, the client's `memberId`. */
+  /**
+   * Stable for the member's session; derived from, but not revealing, the client's `memberId`.
+   * For a verified user, derived from the app and the token's `sub`, so all of that user's tabs
+   * and devices are one member.
+   */
   id: string;
   name: string;
+  /** Set when the host site vouched for this member with a signed token; absent for guests. */
+  verified?: true;
+  /** A verified member's id in the host's system (the token's `sub`). */
+  userId?: string;
+  /** A verified member's avatar (the token's `picture`, http or https only). */
+  avatarUrl?: string;
 }
 
 /** What joining or creating a room answers with. */
@@ -219,8 +229,11 @@ export interface HistoryPage {
 }
 
 export interface JoinOptions {
-  /** Display name, 1..40 characters. */
-  name: string;
+  /**
+   * Display name, 1..40 characters: required of guests (NAME_INVALID without it), ignored for a
+   * verified user, whose name comes from the token.
+   */
+  name?: string;
   /**
    * The member's session id (random, chosen by the client). Several connections with the same id
    * count as one member, and a reconnect within the grace period is not shown as leave + join.
@@ -315,6 +328,32 @@ export interface MemberEvent {
   member: Member;
 }
 
+/**
+ * What a client puts in the Socket.IO handshake's `auth`: the app it belongs to (absent: the
+ * server's default app) and, for a user the host site signed in, the host's signed token.
+ */
+export interface HandshakeAuth {
+  app?: string;
+  token?: string;
+}
+
+/**
+ * What a refused handshake's `connect_error` carries as `data`: the same `{ code, message }` as a
+ * failed ack (AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED, ORIGIN_NOT_ALLOWED, UNAVAILABLE).
+ */
+export interface ConnectErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Replaces the connection's identity token with a fresh one for the same user, before the old one expires. */
+export interface AuthRefreshPayload {
+  token: string;
+}
+
+/** The HTTP header that names the app on REST requests (absent: the default app). */
+export const APP_HEADER = 'Roomchat-App';
+
 /** Events the client emits. Each ends with an ack callback. */
 export interface ClientToServerEvents {
   'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
@@ -331,6 +370,8 @@ export interface ClientToServerEvents {
   /** Never stored and never given a seq; rate-limited per connection. */
   'typing:start': (payload: TypingPayload, ack: (res: Ack) => void) => void;
   'read:mark': (payload: ReadMarkPayload, ack: (res: Ack<{ seq: number }>) => void) => void;
+  /** Answers with the new token's expiry (ISO 8601); after it passes without a refresh the server closes the connection. */
+  'auth:refresh': (payload: AuthRefreshPayload, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
 }
 
 /** Events the server emits to the members of a room. */

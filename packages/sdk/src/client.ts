@@ -3,6 +3,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ChatError } from './errors.js';
 import { randomId } from './ids.js';
 import {
+  APP_HEADER,
   DEFAULT_LIMITS,
   ErrorCode,
   normalizeRoomCode,
@@ -49,6 +50,19 @@ export interface ChatClientOptions {
   outboxStore?: OutboxStore;
   /** Sends queued longer than this are dropped instead of sent. Default 24 hours. */
   outboxMaxAgeMs?: number;
+  /** The app (site) this client belongs to, as `roomchat-server apps create` printed its id. Default: the server's default app. */
+  app?: string;
+  /**
+   * A token the host site's backend signed for its signed-in user (docs/identity.md): the user
+   * joins under the token's name and picture, verified. For sessions that outlive the token, give
+   * `getToken` instead.
+   */
+  token?: string;
+  /**
+   * Fetches a fresh token from the host's backend. Called on every connect, before the token
+   * expires (then sent with `auth:refresh` over the live connection), and after AUTH_EXPIRED.
+   */
+  getToken?: () => Promise<string>;
 }
 
 export interface ClientEvents {
@@ -63,6 +77,12 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack> };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Refresh a token this long before it expires (at most a fifth of its remaining life). */
+const TOKEN_REFRESH_MARGIN_MS = 60_000;
+/** Handshakes tried again in a row after AUTH_EXPIRED with a fresh token from getToken, before giving up. */
+const EXPIRED_RETRIES = 3;
+/** The refusals of a handshake that are final for the credentials given (docs/api.md). */
+const HANDSHAKE_CODES = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_INVALID, ErrorCode.AUTH_EXPIRED, ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.UNAVAILABLE]);
 const DEFAULT_OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Waits between attempts to re-join a room that the server did not answer after a reconnect. */
 const REJOIN_DELAYS_MS = [500, 1000, 2000, 5000];
@@ -92,15 +112,32 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #limits: Limits = { ...DEFAULT_LIMITS };
   /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
   #inFlight = new Set<(error: ChatError) => void>();
+  /** Rejecters of every request waiting, sent or buffered: failed when the server refuses the handshake. */
+  #waiting = new Set<(error: ChatError) => void>();
+  readonly #app: string | undefined;
+  #token: string | undefined;
+  readonly #getToken: (() => Promise<string>) | undefined;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #expiredRetries = 0;
 
   constructor(options: ChatClientOptions) {
     super();
     this.url = options.url.replace(/\/+$/, '');
     this.memberId = options.memberId ?? randomId();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#app = options.app;
+    this.#token = options.token;
+    this.#getToken = options.getToken;
     // WebSocket first: one connection that stays on the node it reached, so several server nodes
     // need no sticky sessions. Long-polling remains the fallback where WebSockets are blocked.
-    this.#socket = io(this.url, { autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true, ...options.socket });
+    // `auth` as a function is asked on every (re)connect, so each handshake carries a fresh token.
+    this.#socket = io(this.url, {
+      autoConnect: false,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      auth: (cb) => void this.#handshakeAuth().then(cb),
+      ...options.socket,
+    });
     // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
     // sends. A random member id cannot be found again after a reload, so it gets memory.
     const persisted = options.memberId === undefined ? undefined : localStorageOutboxStore(`roomchat:outbox:${this.url}:${options.memberId}`);
@@ -129,9 +166,14 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     return [...this.#rooms.values()];
   }
 
-  /** Creates a room and joins it. */
-  async createRoom(options: JoinOptions): Promise<Room> {
-    const refused = checkName(options.name, this.#limits);
+  /** Whether this client joins as a user the host signed in (its name comes from the token). */
+  get verified(): boolean {
+    return this.#token !== undefined || this.#getToken !== undefined;
+  }
+
+  /** Creates a room and joins it. `name` is needed for a guest only. */
+  async createRoom(options: JoinOptions = {}): Promise<Room> {
+    const refused = this.verified ? undefined : checkName(options.name ?? '', this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
     const res = await this.#request('room:create', { name: options.name, memberId });
@@ -139,8 +181,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   /** Joins a room by its code (case and dashes do not matter). Joining a room again returns the same Room. */
-  async joinRoom(code: string, options: JoinOptions): Promise<Room> {
-    const refused = checkName(options.name, this.#limits);
+  async joinRoom(code: string, options: JoinOptions = {}): Promise<Room> {
+    const refused = this.verified ? undefined : checkName(options.name ?? '', this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
     const normalized = normalizeRoomCode(code);
@@ -164,6 +206,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#refreshTimer);
     const closed = new ChatError(ErrorCode.DISCONNECTED, 'The client was closed');
     for (const reject of this.#inFlight) reject(closed);
     for (const room of this.#rooms.values()) room._closed();
@@ -187,6 +230,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #wireSocket(): void {
     const socket = this.#socket;
     socket.on('connect', () => {
+      this.#expiredRetries = 0;
+      this.#scheduleRefresh();
       this.#setState('connected');
       // socket.io restores room membership only through connection state recovery, which is an
       // optimisation; re-joining is what makes membership and history correct after any outage.
@@ -201,6 +246,20 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       const lost = new ChatError(ErrorCode.DISCONNECTED, `The connection was lost (${reason})`);
       for (const reject of this.#inFlight) reject(lost);
       if (reason === 'io server disconnect') socket.connect();
+    });
+    // A refusal by the server's handshake (realtime/identify.ts) carries { code, message } as data;
+    // socket.io does not retry it, as the same credentials would be refused again.
+    socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+      const code = err.data?.code;
+      if (this.#closed || code === undefined || !HANDSHAKE_CODES.has(code)) return;
+      if (code === ErrorCode.AUTH_EXPIRED && this.#getToken && this.#expiredRetries++ < EXPIRED_RETRIES) {
+        socket.connect(); // asks getToken again
+        return;
+      }
+      const error = new ChatError(code as ErrorCode, err.data?.message ?? err.message, { cause: err });
+      this.#setState('disconnected');
+      for (const reject of this.#waiting) reject(error);
+      this.emit('error', error);
     });
     socket.on('message:created', (message) => {
       const room = this.#rooms.get(message.roomCode);
@@ -237,6 +296,43 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     }
   }
 
+  async #handshakeAuth(): Promise<{ app?: string; token?: string }> {
+    if (this.#getToken) {
+      try {
+        this.#token = await this.#getToken();
+      } catch (cause) {
+        // Connect without one: the server answers AUTH_REQUIRED where guests are not admitted.
+        this.emit('error', new ChatError(ErrorCode.AUTH_INVALID, 'getToken failed', { cause }));
+      }
+    }
+    return { ...(this.#app === undefined ? {} : { app: this.#app }), ...(this.#token === undefined ? {} : { token: this.#token }) };
+  }
+
+  /**
+   * Before the token expires, asks getToken for a fresh one and hands it over the live connection
+   * (`auth:refresh`), so that a long session is neither closed nor shown as leave + join.
+   */
+  #scheduleRefresh(): void {
+    clearTimeout(this.#refreshTimer);
+    const expiresAt = this.#token === undefined ? undefined : tokenExpiry(this.#token);
+    if (!this.#getToken || expiresAt === undefined) return;
+    const left = expiresAt - Date.now();
+    const delay = Math.max(0, left - Math.min(TOKEN_REFRESH_MARGIN_MS, left / 5));
+    this.#refreshTimer = setTimeout(() => void this.#refresh(), delay);
+  }
+
+  async #refresh(): Promise<void> {
+    try {
+      const token = await this.#getToken!();
+      await this.#request('auth:refresh', { token });
+      this.#token = token;
+      this.#scheduleRefresh();
+    } catch (cause) {
+      // The server closes the connection at expiry; the reconnect asks getToken again.
+      this.emit('error', cause instanceof ChatError ? cause : new ChatError(ErrorCode.AUTH_INVALID, 'Refreshing the token failed', { cause }));
+    }
+  }
+
   #setState(state: ConnectionState): void {
     if (this.#state === state) return;
     this.#state = state;
@@ -257,6 +353,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       const timed = this.#socket.timeout(this.requestTimeoutMs) as unknown as UntypedSocket;
       const dropped = new Promise<never>((_, reject) => (rejectOnDisconnect = reject));
       if (this.#socket.connected) this.#inFlight.add(rejectOnDisconnect!);
+      this.#waiting.add(rejectOnDisconnect!);
       res = await Promise.race([timed.emitWithAck(event, payload), dropped]);
     } catch (cause) {
       if (cause instanceof ChatError) throw cause;
@@ -268,7 +365,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       }
       throw new ChatError(ErrorCode.TIMEOUT, `No answer to ${event} within ${this.requestTimeoutMs} ms`, { cause });
     } finally {
-      if (rejectOnDisconnect) this.#inFlight.delete(rejectOnDisconnect);
+      if (rejectOnDisconnect) {
+        this.#inFlight.delete(rejectOnDisconnect);
+        this.#waiting.delete(rejectOnDisconnect);
+      }
     }
     if (!res.ok) throw ChatError.fromPayload(res.error);
     return res as AckData<E>;
@@ -276,7 +376,21 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
     if (this.#closed) return Promise.reject(new ChatError(ErrorCode.DISCONNECTED, 'The client is closed'));
-    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options });
+    const headers: Record<string, string> = {};
+    if (this.#app !== undefined) headers[APP_HEADER] = this.#app;
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, headers);
+  }
+}
+
+/** A JWT's `exp` in ms, read without verifying (the server verifies); undefined when unreadable. */
+function tokenExpiry(token: string): number | undefined {
+  try {
+    const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const exp = (JSON.parse(atob(part)) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -23,6 +23,8 @@ export async function uploadImage(
   code: string,
   source: UploadSource,
   options: UploadOptions = {},
+  /** The app and token headers of the client (Roomchat-App, Authorization). */
+  headers: Record<string, string> = {},
 ): Promise<ImageInfo> {
   const url = baseUrl + HTTP_PATHS.roomImages(code);
   const body = source instanceof Blob ? source : new Blob([source as BlobPart]);
@@ -30,8 +32,8 @@ export async function uploadImage(
   // XMLHttpRequest is the only browser API that reports upload progress; fetch cannot yet.
   const { status, json } =
     typeof XMLHttpRequest === 'function'
-      ? await sendWithXhr(url, body, contentType, options)
-      : await sendWithFetch(url, body, contentType, options);
+      ? await sendWithXhr(url, body, contentType, options, headers)
+      : await sendWithFetch(url, body, contentType, options, headers);
   const parsed = json as UploadResponse | undefined;
   if (parsed && 'image' in parsed && status < 300) {
     options.onProgress?.(1);
@@ -46,7 +48,7 @@ interface RawResponse {
   json: unknown;
 }
 
-async function sendWithFetch(url: string, body: Blob, contentType: string, options: UploadOptions): Promise<RawResponse> {
+async function sendWithFetch(url: string, body: Blob, contentType: string, options: UploadOptions, headers: Record<string, string>): Promise<RawResponse> {
   const signals = [options.signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
     (s): s is AbortSignal => s !== undefined,
   );
@@ -55,7 +57,7 @@ async function sendWithFetch(url: string, body: Blob, contentType: string, optio
     res = await fetch(url, {
       method: 'POST',
       body,
-      headers: { 'content-type': contentType },
+      headers: { ...headers, 'content-type': contentType },
       ...(signals.length ? { signal: anySignal(signals) } : {}),
     });
   } catch (cause) {
@@ -64,11 +66,12 @@ async function sendWithFetch(url: string, body: Blob, contentType: string, optio
   return { status: res.status, json: await res.json().catch(() => undefined) };
 }
 
-function sendWithXhr(url: string, body: Blob, contentType: string, options: UploadOptions): Promise<RawResponse> {
+function sendWithXhr(url: string, body: Blob, contentType: string, options: UploadOptions, headers: Record<string, string>): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     xhr.setRequestHeader('content-type', contentType);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.responseType = 'json';
     if (options.timeoutMs) xhr.timeout = options.timeoutMs;
     xhr.upload.onprogress = (e) => {

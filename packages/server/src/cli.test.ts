@@ -98,3 +98,45 @@ test('every setting can be given as a ROOMCHAT_* variable, typed after its defau
     { messageMaxLength: 2000, corsOrigins: ['https://a.example', 'https://b.example'], trustProxy: 1 },
   );
 });
+
+test('`apps` creates, lists, updates, rotates the secret of and deletes apps on the configured database, printing JSON', async () => {
+  const dataDir = await tempDir();
+  const cli = async (...args: string[]) => {
+    const { child, output } = run(['apps', ...args, '--data-dir', dataDir]);
+    const [code] = await once(child, 'exit');
+    return { code: code as number, out: output() };
+  };
+  const created = await cli('create', '--name', 'Shop', '--origin', 'https://shop.example', '--origin', 'https://www.shop.example');
+  assert.equal(created.code, 0, created.out);
+  const app = JSON.parse(created.out) as { id: string; secret: string; origins: string[]; settings: Record<string, unknown> };
+  assert.match(app.secret, /^[\w-]{43}$/, 'a 256-bit secret, usable as an HS256 key');
+  assert.deepEqual(app.origins, ['https://shop.example', 'https://www.shop.example']);
+  assert.deepEqual(app.settings, { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false });
+
+  const listed = JSON.parse((await cli('list')).out) as Array<{ id: string; secret?: string }>;
+  assert.deepEqual(listed.map((a) => a.id), ['default', app.id], 'the default app is there from the start');
+  assert.ok(listed.every((a) => a.secret === undefined), 'a listing shows no secret');
+
+  const updated = await cli('update', app.id, '--guests', 'off', '--room-creation', 'verified', '--origin', 'https://new.example', '--jwks-url', 'https://shop.example/jwks.json');
+  assert.equal(updated.code, 0, updated.out);
+  assert.deepEqual(JSON.parse(updated.out), {
+    id: app.id,
+    name: 'Shop',
+    origins: ['https://new.example'],
+    jwksUrl: 'https://shop.example/jwks.json',
+    settings: { guestsAllowed: false, roomCreation: 'verified', anonymousRestPosting: false },
+    createdAt: (JSON.parse(created.out) as { createdAt: string }).createdAt,
+  });
+
+  const rotated = JSON.parse((await cli('rotate-secret', app.id)).out) as { secret: string };
+  assert.notEqual(rotated.secret, app.secret);
+
+  const bad = await cli('create', '--name', 'Typo', '--origin', 'https://shop.example/');
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /Not an origin: "https:\/\/shop.example\/"/);
+  const keep = await cli('delete', 'default');
+  assert.equal(keep.code, 1);
+  assert.match(keep.out, /default app cannot be deleted/);
+  assert.equal((await cli('delete', app.id)).code, 0);
+  assert.deepEqual((JSON.parse((await cli('list')).out) as Array<{ id: string }>).map((a) => a.id), ['default']);
+});

@@ -4,12 +4,14 @@ import { DEFAULT_CONFIG, settingsFromEnv, type ChatServerConfig } from './config
 import { describeStorageProblem, openDatabase } from './db.js';
 import { createChatServer } from './index.js';
 import { migrateConcurrently } from './migrate.js';
+import { APPS_HELP, appsCommand } from './apps-cli.js';
 
-const HELP = `Usage: roomchat-server [start|migrate] [options]
+const HELP = `Usage: roomchat-server [start|migrate|apps ...] [options]
 
 Commands:
   start (default)        migrate the database, then serve HTTP and Socket.IO
   migrate                bring the database schema up to date and exit
+  apps ...               manage apps (sites): see below
 
 Options:
   -p, --port <n>         port to listen on (env PORT, default 3000)
@@ -22,11 +24,16 @@ Options:
 
 Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
 ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
-Every setting: docs/operating.md (Settings).`;
+Every setting: docs/operating.md (Settings).
+
+${APPS_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
+  // The apps commands have options of their own (apps-cli.ts); the database options come first or last.
+  const appsAt = argv.indexOf('apps');
+  const appArgs = appsAt === -1 ? [] : argv.slice(appsAt + 1);
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: appsAt === -1 ? argv : [...argv.slice(0, appsAt + 1), ...serverOptions(appArgs)],
     allowPositionals: true,
     options: {
       port: { type: 'string', short: 'p' },
@@ -73,6 +80,19 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'apps') {
+    try {
+      const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+      try {
+        await appsCommand(db, withoutServerOptions(appArgs), (line) => console.log(line));
+      } finally {
+        await db.destroy();
+      }
+    } catch (err) {
+      throw explained(err);
+    }
+    return;
+  }
   if (command !== 'start') throw new Error(`Unknown command "${command}"\n\n${HELP}`);
 
   const port = Number(values.port ?? env.PORT ?? 3000);
@@ -106,6 +126,20 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The database options among an apps command's arguments (`--data-dir d`, `--database-url=u`). */
+const SERVER_OPTIONS = ['--data-dir', '--database-url', '--log-level'];
+function serverOptions(args: string[]): string[] {
+  const found: string[] = [];
+  args.forEach((arg, i) => {
+    if (SERVER_OPTIONS.includes(arg)) found.push(arg, args[i + 1] ?? '');
+    else if (SERVER_OPTIONS.some((o) => arg.startsWith(`${o}=`))) found.push(arg);
+  });
+  return found;
+}
+function withoutServerOptions(args: string[]): string[] {
+  return args.filter((arg, i) => !SERVER_OPTIONS.includes(arg) && !SERVER_OPTIONS.includes(args[i - 1] ?? '') && !SERVER_OPTIONS.some((o) => arg.startsWith(`${o}=`)));
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -117,6 +117,19 @@ export interface ChatServerConfig {
   /** Searches one connection (REST: client address) may run per window. */
   searchesPerWindow: number;
   searchWindowMs: number;
+
+  /**
+   * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
+   * AUTH_INVALID, so a leaked token cannot stay usable for long. Hosts refresh with getToken.
+   */
+  tokenMaxLifetimeMs: number;
+  /** Clock skew allowed between the host's backend and this server when checking a token's exp and nbf. */
+  tokenClockToleranceMs: number;
+  /**
+   * How long an app's record (origins, settings, secret) is kept in memory before it is read
+   * again, so `roomchat-server apps update` from another process takes effect within it.
+   */
+  appsCacheMs: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -179,6 +192,10 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   searchPageSize: 20,
   searchesPerWindow: 30,
   searchWindowMs: 60_000,
+
+  tokenMaxLifetimeMs: 24 * 60 * 60_000,
+  tokenClockToleranceMs: 30_000,
+  appsCacheMs: 5_000,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */

@@ -10,6 +10,7 @@ import * as authorId from '../migrations/20261201120100_author_id.js';
 import * as presentMembers from '../migrations/20261206120000_present_members.js';
 import * as eventLog from '../migrations/20261206230000_event_log.js';
 import * as messageSearch from '../migrations/20261207020000_message_search.js';
+import * as apps from '../migrations/20261207021000_apps.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261206120000_present_members': presentMembers,
   '20261206230000_event_log': eventLog,
   '20261207020000_message_search': messageSearch,
+  '20261207021000_apps': apps,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

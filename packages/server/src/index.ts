@@ -13,7 +13,10 @@ import { errorResponses } from './http/errors.middleware.js';
 import { imagesRouter } from './http/images.routes.js';
 import { openApiRouter } from './http/openapi.js';
 import { requestLog } from './http/request-log.middleware.js';
+import { identifyRequests, requestState } from './http/app.middleware.js';
 import { originCheck } from './http/origin.middleware.js';
+import { Apps } from './auth/apps.js';
+import { identifyConnections } from './realtime/identify.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
@@ -47,6 +50,8 @@ export interface ChatServer {
   readonly httpServer: HttpServer;
   readonly db: Database;
   readonly chat: Chat;
+  /** The apps (tenants) of the database: their origins, settings and keys. */
+  readonly apps: Apps;
   readonly log: Logger;
   /** The Redis client shared by the adapter, rate limits and presence, when `redisUrl` is set. */
   readonly redis: RedisClient | undefined;
@@ -78,7 +83,14 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     ...(searchPath ? { searchPath } : {}),
   });
   const schemas = createSchemas(config);
+  const apps = new Apps(db, config.appsCacheMs);
   const allowsAnyOrigin = config.corsOrigins.includes('*');
+  /**
+   * Whether CORS headers may name `origin`: a preflight does not say which app it is for, so any
+   * origin of the server's setting or of some app; each request is then checked against its own
+   * app's (originCheck, realtime/identify.ts).
+   */
+  const corsAllows = async (origin: string) => allowsAnyOrigin || config.corsOrigins.includes(origin) || (await apps.origins()).has(origin);
 
   // X-Forwarded-* are believed only as far as the operator's own proxies reach (client-address.ts).
   const app = new Koa({ proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
@@ -109,9 +121,12 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     maxHttpBufferSize: config.socketMaxPayloadBytes,
     // Keep socket.io's pre-encoded broadcast fast path: compression would re-encode per socket.
     perMessageDeflate: false,
-    cors: { origin: allowsAnyOrigin ? '*' : config.corsOrigins },
+    cors: {
+      origin: allowsAnyOrigin ? '*' : (origin, callback) => void corsAllows(origin ?? '').then((ok) => callback(null, ok), (err: Error) => callback(err)),
+    },
   });
   admitConnections(io, config, log);
+  identifyConnections(io, apps, config, log);
   const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, log, { redis, messageWriter });
@@ -144,13 +159,14 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   }
   app.use(
     cors({
-      origin: (ctx) => {
+      origin: async (ctx) => {
         const origin = ctx.get('Origin');
-        return allowsAnyOrigin ? '*' : config.corsOrigins.includes(origin) ? origin : '';
+        return allowsAnyOrigin ? '*' : (await corsAllows(origin)) ? origin : '';
       },
     }),
   );
-  app.use(originCheck(() => config.corsOrigins));
+  app.use(identifyRequests(apps, config));
+  app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
   const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas));
   for (const router of routers) {
@@ -162,7 +178,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
   io.on('connection', (socket) => {
     socket.data.address = handshakeAddress(socket.request, config.trustProxy);
-    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection, observeAck: metrics.observeAck });
+    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection, observeAck: metrics.observeAck, tokenLimits: config });
   });
 
   let closing: Promise<void> | undefined;
@@ -173,6 +189,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     httpServer,
     db,
     chat,
+    apps,
     log,
     redis,
     metrics,
@@ -235,3 +252,4 @@ export type { AppendOutcome, AppendRequest, MessageWriter } from './message-writ
 /** Brings a database's schema up to date; safe when several nodes start at once. */
 export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';
+export { Apps, NEW_APP_SETTINGS, type App, type AppSettings, type RoomCreation } from './auth/apps.js';

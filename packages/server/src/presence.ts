@@ -362,4 +362,4 @@ export class RedisPresence implements Presence {
 }
 
 const leaseEntry = (roomId: number, memberId: string, connectionId: string) => JSON.stringify([roomId, memberId, connectionId]);
-const toMember = ({ id, name }: StoredMember): Member => ({ id, name });
+const toMember = ({ since: _since, ...member }: StoredMember): Member => member;

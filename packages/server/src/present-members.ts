@@ -17,7 +17,10 @@ export class PresentMembers {
 
   async add(room: RoomRecord, member: Member): Promise<void> {
     await retryingLocks(this.#db, () =>
-      this.#db('present_members').insert({ room_id: room.id, member_id: member.id, name: member.name }).onConflict(['room_id', 'member_id']).merge(['name']),
+      this.#db('present_members')
+        .insert({ room_id: room.id, member_id: member.id, name: member.name, profile: profileOf(member) })
+        .onConflict(['room_id', 'member_id'])
+        .merge(['name', 'profile']),
     );
   }
 
@@ -27,9 +30,14 @@ export class PresentMembers {
 
   /** Everyone recorded as present, with their rooms. */
   async all(): Promise<Array<{ room: RoomRecord; member: Member }>> {
-    const rows: Array<RoomRow & { member_id: string; name: string }> = await this.#db('present_members')
+    const rows: Array<RoomRow & { member_id: string; name: string; profile: string | null }> = await this.#db('present_members')
       .join('rooms', 'rooms.id', 'present_members.room_id')
-      .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'present_members.member_id', 'present_members.name');
+      .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'present_members.member_id', 'present_members.name', 'present_members.profile');
     return rows.map((row) => ({ room: toRoom(row), member: toPresentMember(row) }));
   }
+}
+
+/** A verified member's userId and avatar, as JSON; null for a guest. */
+function profileOf({ verified, userId, avatarUrl }: Member): string | null {
+  return verified ? JSON.stringify({ verified, userId, avatarUrl }) : null;
 }

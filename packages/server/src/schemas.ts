@@ -12,6 +12,7 @@ import {
   type RoomCreatePayload,
   type RoomJoinPayload,
   type RoomLeavePayload,
+  type AuthRefreshPayload,
   type TypingPayload,
 } from '@roomchat/protocol';
 import type { ChatServerConfig } from './config.js';
@@ -65,7 +66,8 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => codePoints(s) <= config.messageMaxLength, { message: `Messages are at most ${config.messageMaxLength} characters`, params: { code: TEXT_TOO_LONG } })
     .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
-  const join = { name, memberId: id.optional() };
+  // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
+  const join = { name: name.optional(), memberId: id.optional() };
   // Message ids are the server's row ids: decimal, as strings.
   const messageId = z.string().regex(/^\d{1,18}$/, 'Not a message id');
   const emoji = z
@@ -78,6 +80,7 @@ export function createSchemas(config: ChatServerConfig) {
     roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
+    authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,
     messageSend: z
       .object({ code, clientId: id, text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId') satisfies z.ZodType<Partial<MessageSendPayload>>,

@@ -13,7 +13,7 @@ import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
-import { SessionController } from './controllers/session.js';
+import { hostVerifies, SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
 import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
 import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
@@ -40,6 +40,8 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr server - The Roomchat server URL. Default: the origin `widget.js` was loaded from (ESM: the page's origin).
  * @attr room - A room code to join; changing it switches rooms, clearing it leaves.
  * @attr name - The visitor's display name; with `room` set too, the widget joins without asking.
+ * @attr app - The host site's app id; default: the server's default app.
+ * @attr token - A token the host signed for the visitor (docs/identity.md): no name is asked.
  * @attr mode - `inline` (default), `launcher` (a floating button and a panel) or `page` (a full-page chat).
  * @attr open - In launcher mode, whether the panel is open.
  * @attr theme - `auto` (default), `light` or `dark`.
@@ -111,6 +113,9 @@ export class ChatRoomElement extends LitElement {
     server: { type: String },
     room: { type: String },
     name: { type: String },
+    app: { type: String },
+    token: { type: String },
+    tokenProvider: { attribute: false },
     mode: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     open: { type: Boolean, reflect: true },
@@ -134,6 +139,12 @@ export class ChatRoomElement extends LitElement {
   declare room: string | undefined;
   /** The visitor's display name. Updated with the name the visitor picks. */
   declare name: string | undefined;
+  /** The host site's app id (docs/identity.md). */
+  declare app: string | undefined;
+  /** A token the host's backend signed for the visitor: no name is asked, and they show as verified. */
+  declare token: string | undefined;
+  /** Fetches a fresh token from the host's backend (on connect, before expiry, after AUTH_EXPIRED). */
+  declare tokenProvider: (() => Promise<string>) | undefined;
   declare mode: ChatRoomMode;
   declare theme: ChatRoomTheme | undefined;
   /** In launcher mode: whether the panel is open. */
@@ -177,6 +188,7 @@ export class ChatRoomElement extends LitElement {
   readonly #home = new HomeFormController(this, {
     strings: () => this.#strings,
     name: () => this.name,
+    verified: () => hostVerifies(this),
     enter: (kind, code, name) => void this.#session.enter(kind, code, name),
   });
   readonly #scroll = new ScrollAnchoringController(this, {
@@ -247,7 +259,7 @@ export class ChatRoomElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // Shown: connect now, so a server that cannot be reached is said before the visitor tries.
     if (this.mode !== 'launcher' || this.open) this.#session.connect();
-    if (changed.has('room') || changed.has('server') || changed.has('name')) this.#session.sync();
+    if (changed.has('room') || changed.has('server') || changed.has('name') || changed.has('token') || changed.has('tokenProvider')) this.#session.sync();
     if (changed.has('open') && changed.get('open') !== undefined) this.#launcher.focusAfterToggle();
   }
 
@@ -345,7 +357,7 @@ export class ChatRoomElement extends LitElement {
     // The form controller's fields and handlers are the view's (name, code, error, nameInput, join...).
     const session = this.#session;
     return html`${renderConnectionBanner(this.#strings, session.status)}
-      ${renderHome({ ...this.#home, strings: this.#strings, busy: session.busy, waiting: session.waiting })}`;
+      ${renderHome({ ...this.#home, verified: this.#home.verified, strings: this.#strings, busy: session.busy, waiting: session.waiting })}`;
   }
 
   #renderRoom(room: Room): TemplateResult {

@@ -11,7 +11,7 @@ import { LocalPresence, RedisPresence, type Presence } from '../presence.js';
 import { PresentMembers } from '../present-members.js';
 import { createRateLimits, type RateLimits } from '../rate-limits.js';
 import type { RedisClient } from '../redis.js';
-import { Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
+import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
 import type { Actor, Queued } from './actor.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
 import { RoomEvents } from './events.js';
@@ -92,26 +92,27 @@ export class Chat {
    * Looks a room up by the code a client gave. Unknown and malformed codes get the same
    * ROOM_NOT_FOUND and spend the address's failure budget, so codes cannot be enumerated.
    */
-  async openRoom(code: string, clientAddress: string, returningMemberId?: string): Promise<RoomRecord> {
+  async openRoom(code: string, clientAddress: string, returningMemberId?: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     try {
       await this.rateLimits.joinFailures.check(clientAddress);
     } catch (limited) {
       // One guesser behind a shared address must not lock its neighbours out of their own rooms:
       // a member of the room (by its private memberId, which a guesser does not have) gets in.
       // Anyone else, with a right code or a wrong one, gets the same RATE_LIMITED: no oracle.
-      const room = returningMemberId === undefined ? undefined : await this.rooms.find(code);
+      const room = returningMemberId === undefined ? undefined : await this.rooms.find(code, appId);
       if (room && (await this.#isMember(room, returningMemberId!))) return room;
       throw limited;
     }
-    const room = await this.rooms.find(code);
+    // Within the app only: another app's room with the same code is as unknown as no room.
+    const room = await this.rooms.find(code, appId);
     if (room) return room;
     await this.rateLimits.joinFailures.consume(clientAddress);
     throw roomNotFound();
   }
 
-  async createRoom(clientAddress: string): Promise<RoomRecord> {
+  async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create());
+    return this.#inFlight.track(this.rooms.create(appId));
   }
 
   /**

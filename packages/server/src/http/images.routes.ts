@@ -4,6 +4,7 @@ import { ErrorCode } from '@roomchat/protocol';
 import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
+import { requestState, requireGuestsOrUser } from './app.middleware.js';
 
 interface Deps {
   chat: Chat;
@@ -15,7 +16,9 @@ export function imagesRouter({ chat, config }: Deps): Router {
   const router = new Router();
 
   router.post('/v1/rooms/:code/images', async (ctx) => {
-    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const state = requestState(ctx);
+    requireGuestsOrUser(state);
+    const room = await chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
     await chat.rateLimits.uploads.consume(`ip:${ctx.ip}`);
     // raw-body refuses a declared Content-Length over the limit before reading, and stops
     // reading at the limit otherwise (413 either way).

@@ -30,7 +30,7 @@ export function originAllowed(allowlist: readonly string[], origin: string | und
  * POST, PUT, PATCH and DELETE, so checking it here closes that. Runs before the routes, so a
  * refused request costs no rate-limit budget and reads no body.
  *
- * `allowlist` is read per request, so a later per-app allowlist can pass a function of ctx here.
+ * `allowlist` is read per request: the request's app's origins (http/app.middleware.ts).
  */
 export function originCheck(allowlist: (ctx: Context) => readonly string[]): Middleware {
   return async (ctx, next) => {

@@ -1,10 +1,15 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { bodyParser } from '@koa/bodyparser';
+import { ErrorCode } from '@roomchat/protocol';
+import { verifiedMember } from '../auth/members.js';
 import type { Actor } from '../chat/actor.js';
 import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
+import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import { parsePayload, type Schemas } from '../schemas.js';
+import { requestState, requireGuestsOrUser } from './app.middleware.js';
 
 interface Deps {
   chat: Chat;
@@ -20,19 +25,31 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/rooms' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
 
+  // Every route works within the request's app (Roomchat-App), like the socket's.
   router.post('/', async (ctx) => {
-    const room = await chat.createRoom(ctx.ip);
+    const { app, identity } = requestState(ctx);
+    const { roomCreation } = app.settings;
+    if (roomCreation === 'none' || (roomCreation === 'verified' && !identity)) {
+      throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
+    }
+    const room = await chat.createRoom(ctx.ip, app.id);
     ctx.status = 201;
     ctx.body = { room: { code: room.code, createdAt: room.createdAt } };
   });
 
+  const open = (ctx: Context & { params: Record<string, string> }) => {
+    const state = requestState(ctx);
+    requireGuestsOrUser(state);
+    return chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
+  };
+
   router.get('/:code', async (ctx) => {
-    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const room = await open(ctx);
     ctx.body = { room: { code: room.code, createdAt: room.createdAt, members: await chat.presence.list(room) } };
   });
 
   router.get('/:code/messages', async (ctx) => {
-    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const room = await open(ctx);
     ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query));
   });
 
@@ -43,9 +60,15 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   });
 
   router.post('/:code/messages', json, async (ctx) => {
-    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const { app, identity } = requestState(ctx);
+    if (!identity && !app.settings.anonymousRestPosting) {
+      throw new ChatError(ErrorCode.AUTH_REQUIRED, 'This app does not take anonymous posts: send Authorization: Bearer <token>');
+    }
+    const room = await open(ctx);
     const { name, ...content } = parsePayload(schemas.restMessage, ctx.request.body);
-    const { stored } = await chat.send(httpPoster(room, name, ctx.ip), { code: room.code, ...content });
+    // A verified user posts under its token's name and its member id, as over its socket.
+    const author = identity ? verifiedMember(app, identity) : { name };
+    const { stored } = await chat.send(httpPoster(room, author, ctx.ip), { code: room.code, ...content });
     ctx.status = 201;
     ctx.body = { message: await stored };
   });
@@ -57,6 +80,6 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
  * An HTTP client posting to the room it opened by code (the code is its capability), under the
  * name it gives, with no member id; budgeted by its address like one connection (`ip:` key).
  */
-function httpPoster(room: RoomRecord, name: string, address: string): Actor {
-  return { membership: () => ({ room, member: { name } }), budget: { own: `ip:${address}` } };
+function httpPoster(room: RoomRecord, member: { name: string; id?: string }, address: string): Actor {
+  return { membership: () => ({ room, member: { name: member.name, id: member.id } }), budget: { own: `ip:${address}` } };
 }

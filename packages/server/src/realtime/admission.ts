@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ChatServerConfig } from '../config.js';
 import { clientAddress } from '../client-address.js';
-import { originAllowed } from '../http/origin.middleware.js';
 import type { ChatIo } from './socket-types.js';
 
 /** The client address of a Socket.IO handshake request, by the same rule as HTTP's. */
@@ -11,9 +10,9 @@ export function handshakeAddress(req: IncomingMessage, trustProxy: number): stri
 }
 
 /**
- * Decides which handshakes become connections: browsers do not apply CORS to WebSocket upgrades,
- * so the origin allowlist is checked here, and one address may hold at most
- * `connectionsPerAddress` connections on this node. A refused handshake fails like a network
+ * Decides which handshakes become connections: one address may hold at most
+ * `connectionsPerAddress` connections on this node. (Browsers do not apply CORS to WebSocket
+ * upgrades, so origins are checked too: per app, in realtime/identify.ts, where the app is known.) A refused handshake fails like a network
  * error, so clients retry with socket.io's own backoff and get in once connections free up.
  */
 export function admitConnections(io: ChatIo, config: ChatServerConfig, log: Logger): void {
@@ -30,11 +29,6 @@ export function admitConnections(io: ChatIo, config: ChatServerConfig, log: Logg
   });
 
   io.engine.opts.allowRequest = (req, callback) => {
-    // The same rule as for HTTP writes, so a page this server serves (the demo) connects too.
-    if (!originAllowed(config.corsOrigins, req.headers.origin, { host: req.headers.host ?? '' })) {
-      callback('ORIGIN_NOT_ALLOWED: this origin may not connect', false);
-      return;
-    }
     const address = handshakeAddress(req, config.trustProxy);
     if ((open.get(address) ?? 0) >= config.connectionsPerAddress) {
       log.debug({ address }, 'connection refused: connectionsPerAddress reached');

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ErrorCode, normalizeRoomCode } from '@roomchat/protocol';
+import { ErrorCode, normalizeRoomCode, type Member } from '@roomchat/protocol';
+import { publicMemberId, verifiedMember } from '../auth/members.js';
+import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import type { Actor, Queued } from '../chat/actor.js';
 import type { ChangeRequest } from '../chat/changes.js';
 import type { Chat } from '../chat/chat.js';
@@ -18,20 +19,27 @@ interface Deps {
   roomsPerConnection: number;
   /** Told how long each message:send took to its ack, in seconds (the metrics' histogram). */
   observeAck?: ((seconds: number) => void) | undefined;
+  /** How tokens given to `auth:refresh` are checked. */
+  tokenLimits: TokenLimits;
 }
 
+
 /**
- * The id others see for a member. The client's memberId merges its connections into one member,
- * so it must stay private: shown as is, anyone could join under it and be counted as that member.
+ * Who a connection joins rooms as: a verified user is one member per app and `sub` (all its tabs
+ * and devices), named by its token; a guest is named by itself, one member per private memberId.
  */
-function publicMemberId(memberId: string): string {
-  return createHash('sha256').update(memberId).digest('base64url').slice(0, 16);
+function memberFor(socket: ChatSocket, name: string | undefined, memberId: string | undefined): Member {
+  const { identity, app } = socket.data;
+  if (identity) return verifiedMember(app, identity);
+  if (name === undefined) throw new ChatError(ErrorCode.NAME_INVALID, 'Pick a name');
+  return { id: publicMemberId(memberId ?? socket.id), name };
 }
 
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
-export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection, observeAck }: Deps): void {
+export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection, observeAck, tokenLimits }: Deps): void {
   socket.data.memberships = new Map();
   const address = socket.data.address;
+  const app = socket.data.app;
   const { rateLimits } = chat;
 
   /**
@@ -43,15 +51,16 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     await rateLimits.joinsPerAddress.consume(address);
   };
 
-  const enter = async (room: RoomRecord, name: string, memberId: string | undefined) => {
+  const enter = async (room: RoomRecord, name: string | undefined, memberId: string | undefined) => {
     const joined = socket.data.memberships.get(room.code);
     if (!joined && socket.data.memberships.size >= roomsPerConnection) {
       throw new ChatError(ErrorCode.TOO_MANY_ROOMS, `A connection can be in at most ${roomsPerConnection} rooms; leave one first`);
     }
+    const member = memberFor(socket, name, memberId);
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
-    const id = joined?.member.id ?? publicMemberId(memberId ?? socket.id);
+    if (joined) member.id = joined.member.id;
     await socket.join(channelOf(room));
-    const snapshot = await chat.join(room, { id, name }, socket.id);
+    const snapshot = await chat.join(room, member, socket.id);
     socket.data.memberships.set(room.code, { room, member: snapshot.self });
     return { room: snapshot };
   };
@@ -65,15 +74,21 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
+    const { roomCreation } = app.settings;
+    if (roomCreation === 'none' || (roomCreation === 'verified' && !socket.data.identity)) {
+      throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
+    }
+    memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
     await spendJoin();
-    const room = await chat.createRoom(address);
+    const room = await chat.createRoom(address, app.id);
     return enter(room, name, memberId);
   }, log);
 
   handle(socket, 'room:join', schemas.roomJoin, async ({ code, name, memberId }) => {
+    const returning = memberFor(socket, name, memberId).id;
     await spendJoin();
     // A member of the room may come back even while its address is locked out for guessing codes.
-    const room = await chat.openRoom(code, address, memberId === undefined ? undefined : publicMemberId(memberId));
+    const room = await chat.openRoom(code, address, memberId === undefined && !socket.data.identity ? undefined : returning, app.id);
     return enter(room, name, memberId);
   }, log);
 
@@ -137,9 +152,30 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return { seq: await chat.markRead(room, member.id, seq) };
   }, log);
 
+  // The token's expiry closes the connection unless a refresh came first: the client reconnects
+  // with a fresh token (the SDK's getToken) or learns AUTH_EXPIRED from the handshake.
+  let expiry: NodeJS.Timeout | undefined;
+  const expireAt = (identity: Identity) => {
+    clearTimeout(expiry);
+    const delay = identity.expiresAt + tokenLimits.tokenClockToleranceMs - Date.now();
+    expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(delay, 0), 2 ** 31 - 1));
+  };
+  if (socket.data.identity) expireAt(socket.data.identity);
+
+  handle(socket, 'auth:refresh', schemas.authRefresh, async ({ token }) => {
+    const current = socket.data.identity;
+    if (!current) throw new ChatError(ErrorCode.AUTH_INVALID, 'This connection was opened without a token; reconnect with one');
+    const next = await verifyToken(app, token, tokenLimits);
+    if (next.sub !== current.sub) throw new ChatError(ErrorCode.AUTH_INVALID, 'A refresh must be for the same user (sub)');
+    socket.data.identity = next;
+    expireAt(next);
+    return { expiresAt: new Date(next.expiresAt).toISOString() };
+  }, log);
+
   answerUnknownEvents(socket);
 
   socket.on('disconnect', (reason, description) => {
+    clearTimeout(expiry);
     // A packet over socketMaxPayloadBytes closes the connection before it can be parsed, so there
     // is no ack to answer with (long-polling gets a 413); the operator sees it here.
     if (isOversizedPacket(description)) log.warn({ address, reason }, 'connection closed: a packet was larger than socketMaxPayloadBytes');

@@ -1,5 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, Member, ServerToClientEvents } from '@roomchat/protocol';
+import type { App } from '../auth/apps.js';
+import type { Identity } from '../auth/tokens.js';
 import type { RoomRecord } from '../rooms.js';
 
 /** What the server remembers per connection. */
@@ -8,6 +10,10 @@ export interface SocketData {
   memberships: Map<string, { room: RoomRecord; member: Member }>;
   /** The client's address, for rate limits. */
   address: string;
+  /** The app the connection belongs to (realtime/identify.ts). */
+  app: App;
+  /** The verified user, when the connection gave a token; absent for a guest. */
+  identity?: Identity | undefined;
 }
 
 export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -139,8 +139,9 @@ export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at
 }
 
 /** A member recorded as present (present_members), as the member list shows it. */
-export function toPresentMember(row: { member_id: string; name: string }): Member {
-  return { id: row.member_id, name: row.name };
+export function toPresentMember(row: { member_id: string; name: string; profile?: string | null }): Member {
+  const profile = row.profile ? (JSON.parse(row.profile) as Pick<Member, 'verified' | 'userId' | 'avatarUrl'>) : {};
+  return { id: row.member_id, name: row.name, ...profile };
 }
 
 /** Stored read positions (read_positions) by member id. */

@@ -9,6 +9,8 @@ export interface HomeFormOptions {
   strings(): ChatStrings;
   /** The element's `name` attribute, the first choice for the name field. */
   name(): string | undefined;
+  /** Whether the host site names the visitor with a token (then no name is asked). */
+  verified(): boolean;
   /** Joins (or creates) once the fields are filled in. */
   enter(kind: 'join' | 'create', code: string, name: string): void;
 }
@@ -19,6 +21,9 @@ export interface HomeFormOptions {
  */
 export class HomeFormController implements ReactiveController {
   name = '';
+  get verified(): boolean {
+    return this.#options.verified();
+  }
   code = '';
   error: HomeError | null = null;
   readonly #host: ChatHost;
@@ -55,7 +60,7 @@ export class HomeFormController implements ReactiveController {
 
   async #submit(kind: 'join' | 'create', code: string, name: string): Promise<void> {
     const s = this.#options.strings();
-    if (!name.trim()) {
+    if (!name.trim() && !this.#options.verified()) {
       await this.#invalid({ text: s.nameRequired, field: 'name' });
       return;
     }

@@ -26,6 +26,16 @@ export interface SessionHost extends ChatHost {
   room: string | undefined;
   name: string | undefined;
   readonly serverUrl: string;
+  /** The host site's app id (default app when unset). */
+  app: string | undefined;
+  /** A token the host signed for the visitor, or a function fetching fresh ones. */
+  token: string | undefined;
+  tokenProvider: (() => Promise<string>) | undefined;
+}
+
+/** Whether the host names the visitor with a token: then the widget asks no name. */
+export function hostVerifies(host: Pick<SessionHost, 'token' | 'tokenProvider'>): boolean {
+  return Boolean(host.token || host.tokenProvider);
 }
 
 /** What the session tells the rest of the element, in the order things happen. */
@@ -74,6 +84,8 @@ export class SessionController implements ReactiveController {
   #clientOff: (() => void) | null = null;
   #roomOff: (() => void) | null = null;
   #teardownQueued = false;
+  /** The app and whether verified, of the client made: a change makes a new client. */
+  #clientKey = '';
   readonly #host: SessionHost;
   readonly #hooks: SessionHooks;
 
@@ -132,7 +144,7 @@ export class SessionController implements ReactiveController {
       return;
     }
     const name = (host.name ?? '').trim();
-    if (name) void this.enter('join', wanted, name);
+    if (name || hostVerifies(host)) void this.enter('join', wanted, name);
     else if (this.room) {
       // Switching rooms keeps the name the visitor joined with.
       void this.enter('join', wanted, this.room.self.name);
@@ -151,7 +163,7 @@ export class SessionController implements ReactiveController {
     host.requestUpdate();
     const previous = this.room;
     try {
-      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom({ name }) : client.joinRoom(code, { name })));
+      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom(name ? { name } : {}) : client.joinRoom(code, name ? { name } : {})));
       if (!room) return;
       if (token !== this.#joinToken) {
         // Superseded by a later join or an exit: do not stay in a room nobody sees.
@@ -251,11 +263,19 @@ export class SessionController implements ReactiveController {
   }
 
   #ensureClient(): ChatClient {
-    const url = this.#host.serverUrl;
-    if (this.client && this.client.url === url) return this.client;
+    const host = this.#host;
+    const url = host.serverUrl;
+    const key = `${host.app ?? ''} ${hostVerifies(host)}`;
+    if (this.client && this.client.url === url && this.#clientKey === key) return this.client;
     this.teardown();
+    this.#clientKey = key;
+    // The token is read when the SDK asks (each connect, each refresh), so a page that updates the
+    // `token` attribute or sets `tokenProvider` later is heard without a new connection.
+    const getToken = hostVerifies(host) ? async () => (host.tokenProvider ? host.tokenProvider() : (host.token ?? '')) : undefined;
     const client = new ChatClient({
       url,
+      ...(host.app ? { app: host.app } : {}),
+      ...(getToken ? { getToken } : {}),
       memberId: sessionMemberId(),
       // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
       // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.

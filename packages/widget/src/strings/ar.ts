@@ -36,6 +36,7 @@ export const ar: ChatStrings = {
     }),
   membersTitle: 'في هذه الغرفة',
   you: 'أنت',
+  verified: 'موثّق',
   exit: 'مغادرة الغرفة',
   exitConfirm: 'هل تريد مغادرة هذه الغرفة؟ لن تصلك رسائلها بعد ذلك.',
   exitConfirmYes: 'مغادرة',

@@ -25,6 +25,7 @@ export const de: ChatStrings = {
   members: (n) => plural('de', n, { one: '# Person hier', other: '# Personen hier' }),
   membersTitle: 'In diesem Raum',
   you: 'du',
+  verified: 'verifiziert',
   exit: 'Raum verlassen',
   exitConfirm: 'Diesen Raum verlassen? Du bekommst dann keine Nachrichten mehr daraus.',
   exitConfirmYes: 'Verlassen',

@@ -23,6 +23,7 @@ export const en: ChatStrings = {
   members: (n) => plural('en', n, { other: '# here' }),
   membersTitle: 'In this room',
   you: 'you',
+  verified: 'verified',
   exit: 'Leave room',
   exitConfirm: 'Leave this room? You will stop getting its messages.',
   exitConfirmYes: 'Leave',

@@ -25,6 +25,7 @@ export const es: ChatStrings = {
   members: (n) => plural('es', n, { one: '# persona aquí', other: '# personas aquí' }),
   membersTitle: 'En esta sala',
   you: 'tú',
+  verified: 'verificado',
   exit: 'Salir de la sala',
   exitConfirm: '¿Salir de esta sala? Dejarás de recibir sus mensajes.',
   exitConfirmYes: 'Salir',

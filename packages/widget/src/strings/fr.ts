@@ -25,6 +25,7 @@ export const fr: ChatStrings = {
   members: (n) => plural('fr', n, { one: '# présent', other: '# présents' }),
   membersTitle: 'Dans ce salon',
   you: 'vous',
+  verified: 'vérifié',
   exit: 'Quitter le salon',
   exitConfirm: 'Quitter ce salon ? Vous ne recevrez plus ses messages.',
   exitConfirmYes: 'Quitter',

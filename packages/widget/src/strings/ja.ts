@@ -24,6 +24,7 @@ export const ja: ChatStrings = {
   members: (n) => `${n.toLocaleString('ja')}人が参加中`,
   membersTitle: 'このルームのメンバー',
   you: 'あなた',
+  verified: '認証済み',
   exit: 'ルームを退出',
   exitConfirm: 'このルームを退出しますか？ 退出するとメッセージが届かなくなります。',
   exitConfirmYes: '退出する',

@@ -25,6 +25,7 @@ export const ptBR: ChatStrings = {
   members: (n) => plural('pt-BR', n, { one: '# pessoa aqui', other: '# pessoas aqui' }),
   membersTitle: 'Nesta sala',
   you: 'você',
+  verified: 'verificado',
   exit: 'Sair da sala',
   exitConfirm: 'Sair desta sala? Você vai parar de receber as mensagens dela.',
   exitConfirmYes: 'Sair',

@@ -29,6 +29,8 @@ export interface ChatStrings {
   members: (count: number) => string;
   membersTitle: string;
   you: string;
+  /** Beside a member the host site signed in (screen readers; a check mark shows it). */
+  verified: string;
   /** The button that leaves the room (after `exitConfirm`); distinct from `closeChat`, which only hides the panel. */
   exit: string;
   /** Asked before leaving; `exitConfirmYes` confirms, `cancel` stays. */

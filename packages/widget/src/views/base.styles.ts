@@ -249,6 +249,15 @@ export const baseStyles = css`
     font-size: 0.85em;
     font-weight: 700;
   }
+  img.avatar {
+    object-fit: cover;
+  }
+  /* A member the host site signed in. */
+  .verified {
+    color: var(--_accent);
+    font-weight: 700;
+    margin-inline-start: 0.25em;
+  }
 `;
 
 /** Last, so it overrides every transition and animation above it. */

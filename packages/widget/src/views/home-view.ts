@@ -15,6 +15,8 @@ export interface HomeError {
 export interface HomeContext {
   strings: ChatStrings;
   name: string;
+  /** The host site names the visitor (a token): no name field. */
+  verified: boolean;
   code: string;
   error: HomeError | null;
   busy: HomeBusy;
@@ -44,7 +46,7 @@ export function renderHome(ctx: HomeContext): TemplateResult {
         </div>
       </div>
       <form @submit=${onSubmit} novalidate>
-        <div class="field">
+        ${ctx.verified ? nothing : html`<div class="field">
           <label for="name">${s.nameLabel}</label>
           <input
             id="name"
@@ -57,7 +59,7 @@ export function renderHome(ctx: HomeContext): TemplateResult {
             aria-describedby=${error?.field === 'name' ? 'home-error' : nothing}
             @input=${(e: Event) => ctx.nameInput((e.target as HTMLInputElement).value)}
           />
-        </div>
+        </div>`}
         <div class="field">
           <label for="code">${s.codeLabel}</label>
           <div class="join-row">

@@ -16,6 +16,18 @@ export interface MembersContext {
   listKey: (e: KeyboardEvent) => void;
 }
 
+/** A member's picture when the host site gave one (verified members), else their initial. */
+export function renderAvatar(m: Pick<Member, 'name' | 'avatarUrl'>): TemplateResult {
+  return m.avatarUrl
+    ? html`<img class="avatar" part="avatar" aria-hidden="true" alt="" src=${m.avatarUrl} referrerpolicy="no-referrer" loading="lazy" />`
+    : html`<span class="avatar" aria-hidden="true">${initial(m.name)}</span>`;
+}
+
+/** The mark beside a member the host site vouched for with a signed token. */
+export function renderVerified(s: ChatStrings): TemplateResult {
+  return html`<span class="verified" part="verified" title=${s.verified}><span aria-hidden="true">✓</span><span class="visually-hidden">${s.verified}</span></span>`;
+}
+
 /** The header's member count, a button that opens the list of who is in the room. */
 export function renderMembers(ctx: MembersContext): TemplateResult {
   const s = ctx.strings;
@@ -36,8 +48,9 @@ export function renderMembers(ctx: MembersContext): TemplateResult {
                     ctx.members,
                     (m) => m.id,
                     (m) => html`<li class="member c${colorIndex(m.name)}">
-                      <span class="avatar" aria-hidden="true">${initial(m.name)}</span>
+                      ${renderAvatar(m)}
                       <span class="member-name">${m.name}</span>
+                      ${m.verified ? renderVerified(s) : nothing}
                       ${m.id === ctx.selfId ? html`<span class="you">(${s.you})</span>` : nothing}
                     </li>`,
                   )}

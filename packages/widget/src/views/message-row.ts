@@ -1,10 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatError, ChatMessage } from '@roomchat/sdk';
+import type { ChatError, ChatMessage, Member } from '@roomchat/sdk';
 import { formatDay, formatTime, thumbSize } from '../format.js';
 import { alertIcon, imageIcon, retryIcon } from '../icons.js';
 import type { MentionName } from '../message-format.js';
 import type { ChatStrings } from '../strings/index.js';
-import { initial, type PendingItem, type TimelineRow } from '../timeline.js';
+import type { PendingItem, TimelineRow } from '../timeline.js';
+import { renderAvatar, renderVerified } from './members.js';
 import { renderMessageActions, type MessageActionsContext } from './message-actions.js';
 import { renderEdited, renderTombstone } from './message-changes.js';
 import { renderMessageText } from './message-text.js';
@@ -21,6 +22,8 @@ export interface RowContext {
   openImage(message: ChatMessage): void;
   /** The members a message mentions, to highlight their `@name`. */
   mentions(message: ChatMessage): MentionName[];
+  /** The present member who wrote the message, for a verified author's mark and picture. */
+  author(message: ChatMessage): Member | undefined;
   retry(clientId: string): void;
   discard(clientId: string): void;
   conversation: ConversationRowContext;
@@ -60,12 +63,13 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
       const deleted = Boolean(m.deletedAt);
       const classes = `msg c${row.color}${row.own ? ' own' : ''}${row.startsGroup ? ' first' : ''}${c.highlighted === m.id ? ' highlight' : ''}`;
       const time = formatTime(m.createdAt, ctx.locale);
+      const author = ctx.author(m);
       const box = m.image && thumbSize(m.image);
       return html`${c.unreadFrom === m.seq ? renderUnreadDivider(s) : nothing}<li class=${classes} part=${row.own ? 'message own-message' : 'message'} data-seq=${m.seq} data-id=${m.id} tabindex="-1">
-        ${row.own ? nothing : html`<span class="avatar" aria-hidden="true">${initial(m.author)}</span>`}
+        ${row.own ? nothing : renderAvatar({ name: m.author, avatarUrl: author?.avatarUrl })}
         ${row.startsGroup
           ? html`<div class="msg-head">
-              ${row.own ? html`<span class="visually-hidden">${m.author}</span>` : html`<span class="author">${m.author}</span>`}
+              ${row.own ? html`<span class="visually-hidden">${m.author}</span>` : html`<span class="author">${m.author}</span>`}${author?.verified ? renderVerified(s) : nothing}
               <time class="time" datetime=${m.createdAt}>${time}</time>
             </div>`
           : html`<span class="visually-hidden">${m.author}, ${time}: </span>`}

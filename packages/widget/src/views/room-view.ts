@@ -83,6 +83,8 @@ function rowContext(room: Room, parts: RoomViewParts): RowContext {
     errorText: parts.errorText,
     openImage: (message) => parts.lightbox.open(message),
     mentions: (message) => mentionNames(message, room.members, room.messages, room.self.id),
+    // A verified author is found among the present members: a message carries its author's id only.
+    author: (message) => (message.authorId === undefined ? undefined : room.members.find((m) => m.id === message.authorId)),
     retry: (clientId) => parts.composer.retry(clientId),
     discard: (clientId) => parts.composer.discard(clientId),
     conversation: parts.conversation.row(room),

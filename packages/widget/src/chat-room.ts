@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
+import { normalizeRoomCode, type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
@@ -12,6 +12,7 @@ import { LauncherController } from './controllers/launcher.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
+import { PersistenceController, type PersistMode } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
@@ -47,6 +48,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr title-text - The heading of the home view and the launcher panel. Default "Roomchat".
  * @attr greeting - The line under the heading, e.g. "Questions about your order? Ask us."
  * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
+ * @attr persist - Where the room is remembered across reloads and pages of the site: `session` (default: this tab), `local` (every tab, for 7 days) or `none`.
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
@@ -119,6 +121,7 @@ export class ChatRoomElement extends LitElement {
     emptyText: { type: String, attribute: 'empty-text' },
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
     strings: { converter: { fromAttribute: parseStringsAttribute } },
+    persist: { type: String },
   };
 
   /**
@@ -146,6 +149,8 @@ export class ChatRoomElement extends LitElement {
   declare emptyText: string | undefined;
   /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
   declare strings: Partial<ChatStrings> | undefined;
+  /** Where the room the visitor is in is remembered for the next page: `session` (default), `local` or `none`. */
+  declare persist: PersistMode | undefined;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.
@@ -158,16 +163,25 @@ export class ChatRoomElement extends LitElement {
     joinStarted: () => (this.#home.error = null),
     entered: (room) => this.#entered(room),
     left: () => this.#left(),
-    exited: () => (this.#home.code = ''),
+    exited: (code) => {
+      this.#home.code = '';
+      this.#persist.forget(code);
+    },
+    memberId: (code): string | undefined => this.#persist.memberId(code),
+    joinedAs: (room, memberId) => this.#persist.entered(room, memberId),
     joinFailed: async (error, kind, code) => {
       this.#reportError(error, kind);
+      if (kind === 'join') this.#persist.forget(normalizeRoomCode(code));
       // Switching rooms failed: the visitor stays where they were and is told below the composer.
       if (this.#session.room) this.#composer.error = this.#errorText(error);
       else await this.#home.failed(error, this.#errorText(error), code);
     },
     ready: (room, created) => {
       this.#emit('chat-ready', { room: room.code, self: room.self, created });
-      if (this.mode !== 'launcher' || this.open) focusIn(this, '#input');
+      // Back after a reload or a navigation: the visitor's place in the list, and the page's focus.
+      const restored = this.#persist.takeRestored(room);
+      if (restored?.scroll) this.#scroll.restore(restored.scroll);
+      else if (!restored && (this.mode !== 'launcher' || this.open)) focusIn(this, '#input');
     },
     message: (room, message) => this.#messageArrived(room, message),
     updated: (_room, message) => this.#conversation.updated(message),
@@ -197,6 +211,10 @@ export class ChatRoomElement extends LitElement {
     announce: (text) => this.#announcer.announce(text),
     reportError: (error, action) => this.#reportError(error, action),
   });
+  readonly #persist: PersistenceController = new PersistenceController(this, {
+    scroll: () => this.#scroll.position(),
+    room: (): Room | null => this.#session.room,
+  });
   readonly #members = new MembersController(this);
   readonly #lightbox = new LightboxController(this);
   readonly #copyCode = new CopyCodeController(this, (text) => this.#announcer.announce(text));
@@ -215,6 +233,7 @@ export class ChatRoomElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (!this.hasUpdated) this.#persist.restore();
     // Re-inserted after a teardown: get back into the room the attributes name.
     if (this.hasUpdated && !this.#session.room) this.#session.sync();
   }

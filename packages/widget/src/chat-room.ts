@@ -9,6 +9,7 @@ import { ExitConfirmController } from './controllers/exit-confirm.js';
 import { focusIn } from './controllers/host.js';
 import { HomeFormController } from './controllers/home-form.js';
 import { LauncherController } from './controllers/launcher.js';
+import { InviteController } from './controllers/invite.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
@@ -21,6 +22,7 @@ import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
 import { renderHome } from './views/home-view.js';
+import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
 import { renderRoomView } from './views/room-view.js';
 
@@ -49,6 +51,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr greeting - The line under the heading, e.g. "Questions about your order? Ask us."
  * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
  * @attr persist - Where the room is remembered across reloads and pages of the site: `session` (default: this tab), `local` (every tab, for 7 days) or `none`.
+ * @attr invite-url - The invite link's template, e.g. `https://shop.example/chat?room={code}`. Default: this page with `#roomchat=CODE`, which opens the widget in the room.
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
@@ -122,6 +125,7 @@ export class ChatRoomElement extends LitElement {
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
     strings: { converter: { fromAttribute: parseStringsAttribute } },
     persist: { type: String },
+    inviteUrl: { type: String, attribute: 'invite-url' },
   };
 
   /**
@@ -151,6 +155,8 @@ export class ChatRoomElement extends LitElement {
   declare strings: Partial<ChatStrings> | undefined;
   /** Where the room the visitor is in is remembered for the next page: `session` (default), `local` or `none`. */
   declare persist: PersistMode | undefined;
+  /** The invite link's template, with `{code}` in it (`invite-url`); default: this page with `#roomchat=CODE`. */
+  declare inviteUrl: string | undefined;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.
@@ -216,6 +222,7 @@ export class ChatRoomElement extends LitElement {
     room: (): Room | null => this.#session.room,
   });
   readonly #members = new MembersController(this);
+  readonly #invite = new InviteController(this, (text) => this.#announcer.announce(text));
   readonly #lightbox = new LightboxController(this);
   readonly #copyCode = new CopyCodeController(this, (text) => this.#announcer.announce(text));
   readonly #launcher = new LauncherController(this, {
@@ -233,7 +240,8 @@ export class ChatRoomElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.hasUpdated) this.#persist.restore();
+    // An invite in the URL wins over the room remembered from the last page.
+    if (!this.hasUpdated && !this.#invite.follow()) this.#persist.restore();
     // Re-inserted after a teardown: get back into the room the attributes name.
     if (this.hasUpdated && !this.#session.room) this.#session.sync();
   }
@@ -325,6 +333,7 @@ export class ChatRoomElement extends LitElement {
     this.#conversation.left();
     this.#members.close();
     this.#lightbox.clear();
+    this.#invite.close();
     this.#exitConfirm.reset();
     this.#scroll.reset();
     this.#launcher.clearUnread();
@@ -375,6 +384,7 @@ export class ChatRoomElement extends LitElement {
       // The room at the time of the click: the header may be a render behind a switch or an exit.
       copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
       copied: this.#copyCode.copied,
+      tools: renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite }),
       composer: this.#composer,
       scroll: this.#scroll,
       members: this.#members,

@@ -150,4 +150,67 @@ describe('a visitor the widget keeps', { timeout: 120_000 }, () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  it('copies an invite link that opens the launcher in the room for a new visitor; the QR code loads its library only when asked for', async () => {
+    const { room, seen } = await roomWithHistory(1);
+    const origin = await site(`<script src="${chat.url}/widget.js" defer></script><chat-room mode="launcher"></chat-room>`);
+    const ada = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+    await ada.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    const page = await ada.newPage();
+    const problems = await watch(page);
+    const urls = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto(`${origin}/products?ref=news#reviews`);
+    await w(page, '.launcher').click();
+    await w(page, '#name').fill('Ada');
+    await w(page, '#code').fill(room.code);
+    await w(page, '#code').press('Enter');
+    await w(page, '.room-code').waitFor();
+    await w(page, '.invite-toggle').click();
+    const link = await w(page, '.invite-link').inputValue();
+    assert.equal(link, `${origin}/products?ref=news#roomchat=${room.code}`, "this page's URL with the code in its fragment");
+    await w(page, '.copy-invite').click();
+    await w(page, '.copy-invite', { hasText: 'Invite link copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await expectNoQrLoaded(urls);
+    await w(page, '.show-qr').click();
+    await w(page, 'svg.qr').waitFor();
+    assert.equal(await w(page, 'svg.qr').getAttribute('aria-label'), 'QR code of the invite link');
+    assert.ok(urls.some((u) => /\/widget\/qr\.[\w-]+\.js$/.test(u)), 'the QR module loaded on demand');
+
+    // Bea follows the link in a browser of her own: the launcher opens on the room's code.
+    const bea = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+    problems.push(...(await watch(bea)));
+    await bea.goto(link);
+    await w(bea, '#code').waitFor();
+    assert.equal(await bea.evaluate(() => document.querySelector('chat-room').open), true, 'the launcher opened');
+    assert.equal(await w(bea, '#code').inputValue(), room.code);
+    assert.equal(bea.url(), `${origin}/products?ref=news`, 'the invite is taken out of the address');
+    await w(bea, '#name').fill('Bea');
+    await w(bea, '.join').click();
+    await w(bea, '.room-code').waitFor();
+    assert.equal((await w(bea, '.room-code').textContent()).trim(), room.code);
+    await waitUntil(() => seen.joined.includes('Bea'));
+
+    // A template set by the site.
+    await page.evaluate(() => document.querySelector('chat-room').setAttribute('invite-url', 'https://shop.example/chat?room={code}'));
+    await w(page, '.invite-link').waitFor();
+    await page.waitForFunction(() => document.querySelector('chat-room').shadowRoot.querySelector('.invite-link')?.value.startsWith('https://shop.example/'));
+    assert.equal(await w(page, '.invite-link').inputValue(), `https://shop.example/chat?room=${room.code}`);
+    assert.deepEqual(problems, []);
+    await ada.close();
+    await bea.context().close();
+  });
 });
+
+function expectNoQrLoaded(urls) {
+  assert.ok(!urls.some((u) => /\/widget\/qr\./.test(u)), 'no QR code asked for yet: its module is not loaded');
+}
+
+/** Waits for `check` to hold, polling the Node side (SDK state) every 50 ms, for up to 10 s. */
+async function waitUntil(check) {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > 10_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -8,6 +8,8 @@ export interface HeaderContext {
   code: string;
   /** Whether the code was just copied (the button shows a check for a moment). */
   copied: boolean;
+  /** Buttons before the members: the invite menu (invite.ts) and the notifications bell. */
+  tools: TemplateResult | typeof nothing;
   /** The members button and its list (see members.ts). */
   members: TemplateResult;
   copy: () => void;
@@ -17,7 +19,7 @@ export interface HeaderContext {
   confirm: TemplateResult | typeof nothing;
 }
 
-/** The room header: the room code with a copy button, the members, and Leave room. */
+/** The room header: the room code with a copy button, the invite menu and the bell, the members, and Leave room. */
 export function renderHeader(ctx: HeaderContext): TemplateResult {
   const s = ctx.strings;
   return html`<header part="header">
@@ -28,6 +30,7 @@ export function renderHeader(ctx: HeaderContext): TemplateResult {
             <span class=${ctx.copied ? 'copied' : ''}>${ctx.copied ? checkIcon : copyIcon}</span>
           </button>
         </div>
+        ${ctx.tools}
         ${ctx.members}
         <button class="icon-btn exit" aria-haspopup="dialog" @click=${ctx.exit}>${exitIcon}<span class="label">${s.exit}</span></button>
         ${ctx.confirm}

@@ -26,6 +26,8 @@ export interface RoomViewParts {
   errorText(error: ChatError): string;
   copyCode(): void;
   copied: boolean;
+  /** The invite menu and the bell, drawn by their own views. */
+  tools: TemplateResult | typeof nothing;
   composer: ComposerController;
   scroll: ScrollAnchoringController;
   members: MembersController;
@@ -42,6 +44,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
     code: room.code,
     copied: parts.copied,
     copy: parts.copyCode,
+    tools: parts.tools,
     exit: exitConfirm.ask,
     confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
     members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),

@@ -13,6 +13,7 @@ import { InviteController } from './controllers/invite.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
+import { NotificationsController } from './controllers/notifications.js';
 import { PersistenceController, type PersistMode } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { SessionController } from './controllers/session.js';
@@ -21,6 +22,7 @@ import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoo
 import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
+import { renderBell } from './views/bell.js';
 import { renderHome } from './views/home-view.js';
 import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
@@ -52,6 +54,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
  * @attr persist - Where the room is remembered across reloads and pages of the site: `session` (default: this tab), `local` (every tab, for 7 days) or `none`.
  * @attr invite-url - The invite link's template, e.g. `https://shop.example/chat?room={code}`. Default: this page with `#roomchat=CODE`, which opens the widget in the room.
+ * @attr sound - Present: a short beep when a message arrives while the room is out of sight (off by default).
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
@@ -126,6 +129,7 @@ export class ChatRoomElement extends LitElement {
     strings: { converter: { fromAttribute: parseStringsAttribute } },
     persist: { type: String },
     inviteUrl: { type: String, attribute: 'invite-url' },
+    sound: { type: Boolean },
   };
 
   /**
@@ -153,10 +157,10 @@ export class ChatRoomElement extends LitElement {
   declare emptyText: string | undefined;
   /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
   declare strings: Partial<ChatStrings> | undefined;
-  /** Where the room the visitor is in is remembered for the next page: `session` (default), `local` or `none`. */
+  // `persist`, `invite-url` and `sound`: see the class doc and the controllers that read them.
   declare persist: PersistMode | undefined;
-  /** The invite link's template, with `{code}` in it (`invite-url`); default: this page with `#roomchat=CODE`. */
   declare inviteUrl: string | undefined;
+  declare sound: boolean;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.
@@ -217,12 +221,14 @@ export class ChatRoomElement extends LitElement {
     announce: (text) => this.#announcer.announce(text),
     reportError: (error, action) => this.#reportError(error, action),
   });
-  readonly #persist: PersistenceController = new PersistenceController(this, {
-    scroll: () => this.#scroll.position(),
-    room: (): Room | null => this.#session.room,
-  });
+  readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
   readonly #members = new MembersController(this);
   readonly #invite = new InviteController(this, (text) => this.#announcer.announce(text));
+  readonly #notify: NotificationsController = new NotificationsController(this, {
+    room: (): Room | null => this.#session.room,
+    strings: () => this.#strings,
+    announce: (text) => this.#announcer.announce(text),
+  });
   readonly #lightbox = new LightboxController(this);
   readonly #copyCode = new CopyCodeController(this, (text) => this.#announcer.announce(text));
   readonly #launcher = new LauncherController(this, {
@@ -234,6 +240,7 @@ export class ChatRoomElement extends LitElement {
     super();
     this.mode = 'inline';
     this.open = false;
+    this.sound = false;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -384,7 +391,7 @@ export class ChatRoomElement extends LitElement {
       // The room at the time of the click: the header may be a render behind a switch or an exit.
       copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
       copied: this.#copyCode.copied,
-      tools: renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite }),
+      tools: html`${renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite })}${renderBell(this.#strings, this.#notify.enabled, this.#notify.toggle)}`,
       composer: this.#composer,
       scroll: this.#scroll,
       members: this.#members,

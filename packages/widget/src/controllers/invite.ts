@@ -1,7 +1,7 @@
 import type { ReactiveController } from 'lit';
 import { normalizeRoomCode } from '@roomchat/sdk';
 import { copyText } from '../dom.js';
-import type { ChatHost } from './host.js';
+import { focusIn, type ChatHost } from './host.js';
 
 /** The fragment parameter an invite link carries the room code in: `#roomchat=K7QWM3XP`. */
 export const INVITE_PARAM = 'roomchat';
@@ -97,7 +97,7 @@ export class InviteController implements ReactiveController {
     if (e.key === 'Escape') {
       e.stopPropagation();
       this.close();
-      (this.#host.renderRoot as ShadowRoot).querySelector<HTMLElement>('.invite-toggle')?.focus();
+      void this.#host.updateComplete.then(() => focusIn(this.#host, '.invite-toggle'));
     }
   };
 

@@ -9,6 +9,7 @@ import * as clientIdIndexByTime from '../migrations/20261201120000_client_id_ind
 import * as authorId from '../migrations/20261201120100_author_id.js';
 import * as presentMembers from '../migrations/20261206120000_present_members.js';
 import * as eventLog from '../migrations/20261206230000_event_log.js';
+import * as roomTitle from '../migrations/20261207020000_room_title.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -18,6 +19,8 @@ export interface RoomRow {
   id: number;
   app_id: string;
   code: string;
+  /** Null for a room created without one. */
+  title: string | null;
   created_at: number | string;
 }
 export interface MessageRow {
@@ -64,6 +67,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261201120100_author_id': authorId,
   '20261206120000_present_members': presentMembers,
   '20261206230000_event_log': eventLog,
+  '20261207020000_room_title': roomTitle,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

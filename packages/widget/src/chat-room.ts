@@ -360,7 +360,7 @@ export class ChatRoomElement extends LitElement {
     const room = this.#session.room;
     const { dir } = this.#i18n;
     const launcher = this.#launcher;
-    const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close) : nothing;
+    const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close, room?.title) : nothing;
     const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#renderHome()}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;

@@ -2,7 +2,7 @@
 // the real server: the invite menu and its QR code, the bell, and what `persist` remembers.
 import { sendKeys } from '@web/test-runner-commands';
 import './define.js';
-import { $, afterEach, cleanup, createRoomIn, describe, equal, expectAccessible, it, mount, shadow, waitFor } from './testing.js';
+import { $, afterEach, cleanup, createRoomIn, describe, equal, expectAccessible, it, mount, sdkClient, shadow, waitFor } from './testing.js';
 
 afterEach(() => cleanup());
 
@@ -49,5 +49,14 @@ describe('staying in the room', () => {
     await fresh.updateComplete;
     equal(fresh.currentRoom, null, `not back in ${other}`);
     equal(shadow(fresh).querySelector('#name') !== null, true, 'the home view');
+  });
+
+  it("shows the room's title in the header and as the launcher panel's title", async () => {
+    const room = await sdkClient().createRoom({ name: 'Bo', title: 'Order #1234' });
+    const el = await mount({ mode: 'launcher', open: '', room: room.code, name: 'Ada' });
+    await waitFor(() => shadow(el).querySelector('.room-title'), 'the header');
+    equal($(el, '.room-title').textContent, 'Order #1234');
+    equal($(el, '.panel-title').textContent, 'Order #1234');
+    await expectAccessible(el);
   });
 });

@@ -109,9 +109,9 @@ export class Chat {
     throw roomNotFound();
   }
 
-  async createRoom(clientAddress: string): Promise<RoomRecord> {
+  async createRoom(clientAddress: string, title?: string): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create());
+    return this.#inFlight.track(this.rooms.create(undefined, title));
   }
 
   /**
@@ -131,6 +131,7 @@ export class Chat {
     const readPositions = await this.#reads.of(room, members.map((m) => m.id));
     return {
       code: room.code,
+      ...(room.title ? { title: room.title } : {}),
       createdAt: room.createdAt,
       self,
       members,

@@ -20,15 +20,17 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/rooms' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
 
-  router.post('/', async (ctx) => {
-    const room = await chat.createRoom(ctx.ip);
+  router.post('/', json, async (ctx) => {
+    // The body is optional: no body creates a room without a title.
+    const { title } = parsePayload(schemas.restRoomCreate, ctx.request.body ?? {});
+    const room = await chat.createRoom(ctx.ip, title);
     ctx.status = 201;
-    ctx.body = { room: { code: room.code, createdAt: room.createdAt } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt } };
   });
 
   router.get('/:code', async (ctx) => {
     const room = await chat.openRoom(ctx.params.code!, ctx.ip);
-    ctx.body = { room: { code: room.code, createdAt: room.createdAt, members: await chat.presence.list(room) } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.presence.list(room) } };
   });
 
   router.get('/:code/messages', async (ctx) => {
@@ -46,6 +48,9 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   return router;
 }
+
+/** The room's title as the API shows it: absent when it has none. */
+const titled = (room: RoomRecord) => (room.title ? { title: room.title } : {});
 
 /**
  * An HTTP client posting to the room it opened by code (the code is its capability), under the

@@ -62,9 +62,9 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   /** This connection as the use cases see it: a member of the rooms it joined, budgeted per connection and per address. */
   const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
-  handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
+  handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId, title }) => {
     await spendJoin();
-    const room = await chat.createRoom(address);
+    const room = await chat.createRoom(address, title);
     return enter(room, name, memberId);
   }, log);
 

@@ -144,7 +144,7 @@ export class NotificationsController implements ReactiveController {
     if (this.#host.sound) this.#beep();
     if (!this.enabled) return;
     const s = this.#options.strings();
-    const notification = new Notification(s.notificationTitle(message.author, room.code), {
+    const notification = new Notification(s.notificationTitle(message.author, room.title ?? room.code), {
       body: message.kind === 'text' ? (message.text ?? '') : s.sentAnImage(message.author),
       // The same tag in every tab: were two tabs ever to show it, the browser shows it once.
       tag: message.id,

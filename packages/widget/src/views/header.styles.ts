@@ -20,6 +20,19 @@ export const headerStyles = css`
     align-items: center;
     gap: 0.25em;
   }
+  /* A titled room: the title on its own line, the code under it, smaller. */
+  .room-title {
+    flex-basis: 100%;
+    font-weight: 700;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .room-id:has(.room-title) {
+    flex-wrap: wrap;
+    row-gap: 0;
+    font-size: 0.9em;
+  }
   .room-label {
     color: var(--_muted);
     font-size: 0.8em;

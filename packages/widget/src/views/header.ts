@@ -6,6 +6,8 @@ export interface HeaderContext {
   strings: ChatStrings;
   /** The room's code, shown so the visitor can pass it on. */
   code: string;
+  /** The room's title, if it was created with one: shown above the code. */
+  title: string | undefined;
   /** Whether the code was just copied (the button shows a check for a moment). */
   copied: boolean;
   /** Buttons before the members: the invite menu (invite.ts) and the notifications bell. */
@@ -24,6 +26,7 @@ export function renderHeader(ctx: HeaderContext): TemplateResult {
   const s = ctx.strings;
   return html`<header part="header">
         <div class="room-id">
+          ${ctx.title ? html`<span class="room-title">${ctx.title}</span>` : nothing}
           <span class="room-label" id="room-label">${s.roomLabel}</span>
           <span class="room-code" aria-labelledby="room-label" id="room-code">${ctx.code}</span>
           <button class="icon-btn copy" aria-label=${ctx.copied ? s.copied : s.copyCode} title=${s.copyCode} @click=${ctx.copy}>

@@ -42,6 +42,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
   const header = renderHeader({
     strings: s,
     code: room.code,
+    title: room.title,
     copied: parts.copied,
     copy: parts.copyCode,
     tools: parts.tools,

@@ -177,8 +177,8 @@ export class ChatRoomElement extends LitElement {
       this.#home.code = '';
       this.#persist.forget(code);
     },
-    memberId: (code): string | undefined => this.#persist.memberId(code),
-    joinedAs: (room, memberId) => this.#persist.entered(room, memberId),
+    memberId: (code, name): string | undefined => this.#persist.memberId(code, name),
+    joinedAs: (room, memberId, name) => this.#persist.entered(room, memberId, name),
     joinFailed: async (error, kind, code) => {
       this.#reportError(error, kind);
       if (kind === 'join') this.#persist.forget(normalizeRoomCode(code));

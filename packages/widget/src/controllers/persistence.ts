@@ -53,6 +53,8 @@ export interface PersistenceOptions {
 export class PersistenceController implements ReactiveController {
   /** The room put back by {@link restore}, and where its list was, until it is shown again. */
   #restored: { code: string; scroll: ScrollPosition | null } | null = null;
+  /** The name the visitor joined the current room with (the server may show it as "Ada (2)"). */
+  #joinedAs: string | null = null;
   readonly #host: PersistenceHost;
   readonly #options: PersistenceOptions;
 
@@ -102,22 +104,24 @@ export class PersistenceController implements ReactiveController {
   }
 
   /**
-   * The member id to join `code` as (a new one to create a room with, `code` null): the one the
-   * visitor has in that room in any tab, else a new one. Undefined with `persist="none"` (the
-   * tab's own id then).
+   * The member id to join `code` as `name` (a new one to create a room with, `code` null): the one
+   * the visitor has in that room under that name in any tab, else a new one. Keyed by name too:
+   * two windows of one browser joining under two names are two people (a demo, a shared computer).
+   * Undefined with `persist="none"` (the tab's own id then).
    */
-  memberId(code: string | null): string | undefined {
+  memberId(code: string | null, name: string): string | undefined {
     if (this.#mode === 'none') return undefined;
     if (code === null) return randomId();
-    return readMembers()[memberKey(this.#host.serverUrl, normalizeRoomCode(code))]?.id ?? randomId();
+    return readMembers()[memberKey(this.#host.serverUrl, normalizeRoomCode(code), name)]?.id ?? randomId();
   }
 
-  /** The visitor is in `room` as `memberId`: remember both. */
-  entered(room: Room, memberId: string): void {
+  /** The visitor is in `room` as `memberId` under the name they asked for: remember both. */
+  entered(room: Room, memberId: string, name: string): void {
     if (this.#mode === 'none') return;
     const members = readMembers();
-    members[memberKey(this.#host.serverUrl, room.code)] = { id: memberId, at: Date.now() };
+    members[memberKey(this.#host.serverUrl, room.code, name)] = { id: memberId, at: Date.now() };
     write(localStore(), MEMBERS_KEY, members);
+    this.#joinedAs = name;
     this.save();
   }
 
@@ -135,7 +139,7 @@ export class PersistenceController implements ReactiveController {
     const entry: RememberedRoom = {
       server: host.serverUrl,
       code: room.code,
-      name: room.self.name,
+      name: this.#joinedAs ?? room.self.name,
       scroll: this.#options.scroll(),
       at: Date.now(),
     };
@@ -157,7 +161,7 @@ export class PersistenceController implements ReactiveController {
   }
 }
 
-const memberKey = (server: string, code: string) => `${server} ${code}`;
+const memberKey = (server: string, code: string, name: string) => `${server} ${code} ${name.trim().toLowerCase()}`;
 
 function readMembers(): MemberIds {
   const parsed = read(localStore(), MEMBERS_KEY);

@@ -41,10 +41,10 @@ export interface SessionHooks {
   left(): void;
   /** The visitor chose to exit `code` (not a switch, nor the room closing). */
   exited(code: string): void;
-  /** The member id to join `code` as, or create a room as (`code` null); undefined: the client's. */
-  memberId?(code: string | null): string | undefined;
-  /** The visitor is in `room` as the member `memberId`. */
-  joinedAs?(room: Room, memberId: string): void;
+  /** The member id to join `code` as `name`, or create a room as (`code` null); undefined: the client's. */
+  memberId?(code: string | null, name: string): string | undefined;
+  /** The visitor is in `room` as the member `memberId`, having asked for `name`. */
+  joinedAs?(room: Room, memberId: string, name: string): void;
   /** A join or create failed; resolves once the visitor was shown why. */
   joinFailed(error: ChatError, kind: 'join' | 'create', code: string): Promise<void>;
   /** The entered room is rendered. */
@@ -155,7 +155,7 @@ export class SessionController implements ReactiveController {
     host.requestUpdate();
     const previous = this.room;
     try {
-      const memberId = this.#hooks.memberId?.(kind === 'join' ? code : null);
+      const memberId = this.#hooks.memberId?.(kind === 'join' ? code : null, name);
       const room = await this.#request(client, token, () =>
         kind === 'create' ? client.createRoom({ name, memberId }) : client.joinRoom(code, { name, memberId }),
       );
@@ -171,7 +171,7 @@ export class SessionController implements ReactiveController {
         this.#hooks.emit('chat-leave', { room: previous.code, member: previous.self, self: true });
       }
       this.#attach(room, kind === 'create');
-      this.#hooks.joinedAs?.(room, memberId ?? client.memberId);
+      this.#hooks.joinedAs?.(room, memberId ?? client.memberId, name);
     } catch (cause) {
       if (token !== this.#joinToken) return;
       // Keep `room` in step with what is shown: the visitor is not in the room that failed.

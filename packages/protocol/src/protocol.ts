@@ -200,6 +200,8 @@ export interface Member {
 /** What joining or creating a room answers with. */
 export interface RoomSnapshot {
   code: string;
+  /** The title the room was created with, if any (1..{@link ROOM_TITLE_MAX_LENGTH} characters). */
+  title?: string;
   createdAt: string;
   /** The member this connection joined as. */
   self: Member;
@@ -241,7 +243,13 @@ export interface JoinOptions {
   memberId?: string;
 }
 
-export interface RoomCreatePayload extends JoinOptions {}
+/** The longest room title, in characters (code points). */
+export const ROOM_TITLE_MAX_LENGTH = 80;
+
+export interface RoomCreatePayload extends JoinOptions {
+  /** An optional title shown with the room's code, e.g. "Order #1234". */
+  title?: string;
+}
 export interface RoomJoinPayload extends JoinOptions {
   code: string;
 }

@@ -12,6 +12,7 @@ import {
   type LogEntry,
   type JoinOptions,
   type Limits,
+  type RoomCreatePayload,
   type RoomSnapshot,
   type ServerToClientEvents,
 } from './protocol.js';
@@ -171,12 +172,12 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     return this.#token !== undefined || this.#getToken !== undefined;
   }
 
-  /** Creates a room and joins it. `name` is needed for a guest only. */
-  async createRoom(options: JoinOptions = {}): Promise<Room> {
+  /** Creates a room (with an optional title, e.g. "Order #1234") and joins it. `name` is needed for a guest only. */
+  async createRoom(options: RoomCreatePayload = {}): Promise<Room> {
     const refused = this.verified ? undefined : checkName(options.name ?? '', this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
-    const res = await this.#request('room:create', { name: options.name, memberId });
+    const res = await this.#request('room:create', { name: options.name, memberId, ...(options.title === undefined ? {} : { title: options.title }) });
     return this.#adopt(res.room, memberId);
   }
 

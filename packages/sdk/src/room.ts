@@ -37,6 +37,8 @@ export type { SendOptions } from './sender.js';
 export class Room extends Emitter<RoomEvents, RoomEvents> {
   readonly code: string;
   readonly createdAt: string;
+  /** The title the room was created with, if any. */
+  readonly title: string | undefined;
   #self: Member;
   #members = new Map<string, Member>();
   #timeline: Timeline;
@@ -90,6 +92,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#memberId = memberId;
     this.code = snapshot.code;
     this.createdAt = snapshot.createdAt;
+    this.title = snapshot.title;
     this.#self = snapshot.self;
     this.#limits = snapshot.limits;
     this.#hasMore = snapshot.hasMore;

@@ -32,7 +32,7 @@ export class PresentMembers {
   async all(): Promise<Array<{ room: RoomRecord; member: Member }>> {
     const rows: Array<RoomRow & { member_id: string; name: string; profile: string | null }> = await this.#db('present_members')
       .join('rooms', 'rooms.id', 'present_members.room_id')
-      .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'present_members.member_id', 'present_members.name', 'present_members.profile');
+      .select('rooms.id', 'rooms.app_id', 'rooms.code', 'rooms.created_at', 'rooms.title', 'present_members.member_id', 'present_members.name', 'present_members.profile');
     return rows.map((row) => ({ room: toRoom(row), member: toPresentMember(row) }));
   }
 }

@@ -11,6 +11,8 @@ export interface RoomRecord {
   id: number;
   appId: string;
   code: string;
+  /** The title the room was created with, if any. */
+  title?: string;
   createdAt: string;
 }
 
@@ -27,12 +29,12 @@ export class Rooms {
     this.#newCode = customAlphabet(ROOM_CODE_ALPHABET, codeLength);
   }
 
-  /** Creates a room with a fresh random code. */
-  async create(appId = DEFAULT_APP_ID): Promise<RoomRecord> {
+  /** Creates a room with a fresh random code, and a title if one is given. */
+  async create(appId = DEFAULT_APP_ID, title?: string): Promise<RoomRecord> {
     // At 8 characters a collision needs ~10^6 rooms to become likely at all; retrying a few
     // times covers it without a read-before-write race.
     for (let attempt = 0; ; attempt++) {
-      const row = { app_id: appId, code: this.#newCode(), created_at: Date.now() };
+      const row = { app_id: appId, code: this.#newCode(), title: title ?? null, created_at: Date.now() };
       try {
         const [inserted] = await retryingLocks(this.#db, () => this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id'));
         return toRoom({ ...row, id: inserted!.id });

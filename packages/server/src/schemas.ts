@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   DEFAULT_LIMITS,
   ErrorCode,
+  ROOM_TITLE_MAX_LENGTH,
   type MessageDeletePayload,
   type MessageEditPayload,
   type MessageHistoryPayload,
@@ -68,6 +69,13 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
   const join = { name: name.optional(), memberId: id.optional() };
+  // A room's title, cleaned like a name (one spelling, single spaces, nothing invisible).
+  const title = z
+    .string()
+    .transform((s) => wellFormed(s).normalize('NFC').replace(/\s+/gu, ' ').trim())
+    .pipe(z.string().min(1, 'A title has at least one character'))
+    .refine((s) => codePoints(s) <= ROOM_TITLE_MAX_LENGTH, `Titles are at most ${ROOM_TITLE_MAX_LENGTH} characters`)
+    .refine((s) => !FORBIDDEN_IN_NAMES.test(s), 'Titles cannot contain control, invisible or text-direction characters');
   // Message ids are the server's row ids: decimal, as strings.
   const messageId = z.string().regex(/^\d{1,18}$/, 'Not a message id');
   const emoji = z
@@ -77,7 +85,9 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => !/[\s\p{Cc}]/u.test(s) && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u.test(s), 'A reaction is an emoji');
 
   return {
-    roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
+    roomCreate: z.object({ ...join, title: title.optional() }) satisfies z.ZodType<RoomCreatePayload>,
+    /** REST: create a room, with a title or none. */
+    restRoomCreate: z.object({ title: title.optional() }),
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
+import { normalizeRoomCode, type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
 import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
@@ -9,9 +9,12 @@ import { ExitConfirmController } from './controllers/exit-confirm.js';
 import { focusIn } from './controllers/host.js';
 import { HomeFormController } from './controllers/home-form.js';
 import { LauncherController } from './controllers/launcher.js';
+import { InviteController } from './controllers/invite.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
+import { NotificationsController } from './controllers/notifications.js';
+import { PersistenceController, type PersistMode } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { hostVerifies, SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
@@ -19,7 +22,9 @@ import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoo
 import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
+import { renderBell } from './views/bell.js';
 import { renderHome } from './views/home-view.js';
+import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
 import { renderRoomView } from './views/room-view.js';
 
@@ -49,6 +54,9 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @attr title-text - The heading of the home view and the launcher panel. Default "Roomchat".
  * @attr greeting - The line under the heading, e.g. "Questions about your order? Ask us."
  * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
+ * @attr persist - Where the room is remembered across reloads and pages of the site: `session` (default: this tab), `local` (every tab, for 7 days) or `none`.
+ * @attr invite-url - The invite link's template, e.g. `https://shop.example/chat?room={code}`. Default: this page with `#roomchat=CODE`, which opens the widget in the room.
+ * @attr sound - Present: a short beep when a message arrives while the room is out of sight (off by default).
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *
  * @event chat-ready - The visitor entered a room and its history is shown. Detail: `{ room, self, created }`.
@@ -125,6 +133,9 @@ export class ChatRoomElement extends LitElement {
     emptyText: { type: String, attribute: 'empty-text' },
     // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
     strings: { converter: { fromAttribute: parseStringsAttribute } },
+    persist: { type: String },
+    inviteUrl: { type: String, attribute: 'invite-url' },
+    sound: { type: Boolean },
   };
 
   /**
@@ -158,6 +169,10 @@ export class ChatRoomElement extends LitElement {
   declare emptyText: string | undefined;
   /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
   declare strings: Partial<ChatStrings> | undefined;
+  // `persist`, `invite-url` and `sound`: see the class doc and the controllers that read them.
+  declare persist: PersistMode | undefined;
+  declare inviteUrl: string | undefined;
+  declare sound: boolean;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.
@@ -170,16 +185,25 @@ export class ChatRoomElement extends LitElement {
     joinStarted: () => (this.#home.error = null),
     entered: (room) => this.#entered(room),
     left: () => this.#left(),
-    exited: () => (this.#home.code = ''),
+    exited: (code) => {
+      this.#home.code = '';
+      this.#persist.forget(code);
+    },
+    memberId: (code, name): string | undefined => this.#persist.memberId(code, name),
+    joinedAs: (room, memberId, name) => this.#persist.entered(room, memberId, name),
     joinFailed: async (error, kind, code) => {
       this.#reportError(error, kind);
+      if (kind === 'join') this.#persist.forget(normalizeRoomCode(code));
       // Switching rooms failed: the visitor stays where they were and is told below the composer.
       if (this.#session.room) this.#composer.error = this.#errorText(error);
       else await this.#home.failed(error, this.#errorText(error), code);
     },
     ready: (room, created) => {
       this.#emit('chat-ready', { room: room.code, self: room.self, created });
-      if (this.mode !== 'launcher' || this.open) focusIn(this, '#input');
+      // Back after a reload or a navigation: the visitor's place in the list, and the page's focus.
+      const restored = this.#persist.takeRestored(room);
+      if (restored?.scroll) this.#scroll.restore(restored.scroll);
+      else if (!restored && (this.mode !== 'launcher' || this.open)) focusIn(this, '#input');
     },
     message: (room, message) => this.#messageArrived(room, message),
     updated: (_room, message) => this.#conversation.updated(message),
@@ -210,7 +234,14 @@ export class ChatRoomElement extends LitElement {
     announce: (text) => this.#announcer.announce(text),
     reportError: (error, action) => this.#reportError(error, action),
   });
+  readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
   readonly #members = new MembersController(this);
+  readonly #invite = new InviteController(this, (text) => this.#announcer.announce(text));
+  readonly #notify: NotificationsController = new NotificationsController(this, {
+    room: (): Room | null => this.#session.room,
+    strings: () => this.#strings,
+    announce: (text) => this.#announcer.announce(text),
+  });
   readonly #lightbox = new LightboxController(this);
   readonly #copyCode = new CopyCodeController(this, (text) => this.#announcer.announce(text));
   readonly #launcher = new LauncherController(this, {
@@ -222,12 +253,15 @@ export class ChatRoomElement extends LitElement {
     super();
     this.mode = 'inline';
     this.open = false;
+    this.sound = false;
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // An invite in the URL wins over the room remembered from the last page.
+    if (!this.hasUpdated && !this.#invite.follow()) this.#persist.restore();
     // Re-inserted after a teardown: get back into the room the attributes name.
     if (this.hasUpdated && !this.#session.room) this.#session.sync();
   }
@@ -319,6 +353,7 @@ export class ChatRoomElement extends LitElement {
     this.#conversation.left();
     this.#members.close();
     this.#lightbox.clear();
+    this.#invite.close();
     this.#exitConfirm.reset();
     this.#scroll.reset();
     this.#launcher.clearUnread();
@@ -338,7 +373,7 @@ export class ChatRoomElement extends LitElement {
     const room = this.#session.room;
     const { dir } = this.#i18n;
     const launcher = this.#launcher;
-    const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close) : nothing;
+    const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close, room?.title) : nothing;
     const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#renderHome()}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;
@@ -369,6 +404,7 @@ export class ChatRoomElement extends LitElement {
       // The room at the time of the click: the header may be a render behind a switch or an exit.
       copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
       copied: this.#copyCode.copied,
+      tools: html`${renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite })}${renderBell(this.#strings, this.#notify.enabled, this.#notify.toggle)}`,
       composer: this.#composer,
       scroll: this.#scroll,
       members: this.#members,

@@ -6,7 +6,7 @@
  * the viewport. The rest then takes over the same element: the page keeps its reference, its
  * attributes, and any property it set meanwhile. Why and what it weighs: docs/performance.md.
  */
-import { observedAttributes } from './attributes.js';
+import { observedAttributes, ROOMS_KEY } from './attributes.js';
 
 /** Replaced at build time (rollup.config.js) by the rest's file name, relative to this script. */
 const REST = '__ROOMCHAT_REST__';
@@ -72,6 +72,17 @@ function load(): Promise<FullClass> {
     return ChatRoomElement;
   });
   return rest;
+}
+
+/** Whether the visitor has a room to go back to (persistence.ts) or the page's URL is an invite (invite.ts). */
+function returning(el: Element): boolean {
+  if (/(^#|&)roomchat=/.test(location.hash)) return true;
+  const persist = el.getAttribute('persist');
+  try {
+    return persist !== 'none' && (persist === 'local' ? localStorage : sessionStorage).getItem(ROOMS_KEY)?.includes('"code"') === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The `lang` the page declared for the element, up its ancestors, else the browser's. */
@@ -168,6 +179,8 @@ class ChatRoomLoader extends HTMLElement {
         this.#upgrade(true);
       };
       root.replaceChildren(button);
+      // A visitor coming back to a room (or following an invite) is re-joined now, not on the next open.
+      if (returning(this)) this.#upgrade(false);
     } else {
       const box = document.createElement('div');
       box.className = 'rc-box';

@@ -69,6 +69,8 @@ const steps = [
       'test/e2e.test.mjs',
       'test/conversation.e2e.test.mjs',
       'test/loader.e2e.test.mjs',
+      'test/stay.e2e.test.mjs',
+      'test/attention.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

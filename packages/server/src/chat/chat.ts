@@ -110,9 +110,9 @@ export class Chat {
     throw roomNotFound();
   }
 
-  async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
+  async createRoom(clientAddress: string, appId = DEFAULT_APP_ID, title?: string): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create(appId));
+    return this.#inFlight.track(this.rooms.create(appId, title));
   }
 
   /**
@@ -132,6 +132,7 @@ export class Chat {
     const readPositions = await this.#reads.of(room, members.map((m) => m.id));
     return {
       code: room.code,
+      ...(room.title ? { title: room.title } : {}),
       createdAt: room.createdAt,
       self,
       members,

@@ -26,15 +26,17 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
 
   // Every route works within the request's app (Roomchat-App), like the socket's.
-  router.post('/', async (ctx) => {
+  router.post('/', json, async (ctx) => {
     const { app, identity } = requestState(ctx);
     const { roomCreation } = app.settings;
     if (roomCreation === 'none' || (roomCreation === 'verified' && !identity)) {
       throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
-    const room = await chat.createRoom(ctx.ip, app.id);
+    // The body is optional: no body creates a room without a title.
+    const { title } = parsePayload(schemas.restRoomCreate, ctx.request.body ?? {});
+    const room = await chat.createRoom(ctx.ip, app.id, title);
     ctx.status = 201;
-    ctx.body = { room: { code: room.code, createdAt: room.createdAt } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt } };
   });
 
   const open = (ctx: Context & { params: Record<string, string> }) => {
@@ -45,7 +47,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.get('/:code', async (ctx) => {
     const room = await open(ctx);
-    ctx.body = { room: { code: room.code, createdAt: room.createdAt, members: await chat.presence.list(room) } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.presence.list(room) } };
   });
 
   router.get('/:code/messages', async (ctx) => {
@@ -75,6 +77,9 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   return router;
 }
+
+/** The room's title as the API shows it: absent when it has none. */
+const titled = (room: RoomRecord) => (room.title ? { title: room.title } : {});
 
 /**
  * An HTTP client posting to the room it opened by code (the code is its capability), under the

@@ -73,14 +73,14 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   /** This connection as the use cases see it: a member of the rooms it joined, budgeted per connection and per address. */
   const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
-  handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
+  handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId, title }) => {
     const { roomCreation } = app.settings;
     if (roomCreation === 'none' || (roomCreation === 'verified' && !socket.data.identity)) {
       throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
     memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
     await spendJoin();
-    const room = await chat.createRoom(address, app.id);
+    const room = await chat.createRoom(address, app.id, title);
     return enter(room, name, memberId);
   }, log);
 

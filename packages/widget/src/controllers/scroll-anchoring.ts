@@ -68,6 +68,24 @@ export class ScrollAnchoringController implements ReactiveController {
     this.#forceBottom = true;
   }
 
+  /** Where the list is scrolled: its first visible row and that row's offset, or null at the bottom. */
+  position(): Anchor | null {
+    const list = this.#list;
+    if (!list || isAtBottom(list)) return null;
+    const rows = list.querySelectorAll<HTMLElement>('[data-seq]');
+    for (const row of rows) {
+      if (row.offsetTop + row.offsetHeight > list.scrollTop) return { seq: Number(row.dataset['seq']), offset: row.offsetTop - list.scrollTop };
+    }
+    return null;
+  }
+
+  /** The next render puts the row `seq` back where it was (a reload restoring the visitor's place). */
+  restore(position: Anchor): void {
+    this.#anchor = position;
+    this.#forceBottom = false;
+    this.#host.requestUpdate();
+  }
+
   /** A room was entered or left: nothing new below any more. */
   reset(): void {
     this.newBelow = false;

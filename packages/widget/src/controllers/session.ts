@@ -49,8 +49,12 @@ export interface SessionHooks {
   entered(room: Room): void;
   /** The visitor is out of the room they were in: drop per-room state. */
   left(): void;
-  /** The visitor chose to exit (not a switch, nor the room closing). */
-  exited(): void;
+  /** The visitor chose to exit `code` (not a switch, nor the room closing). */
+  exited(code: string): void;
+  /** The member id to join `code` as `name`, or create a room as (`code` null); undefined: the client's. */
+  memberId?(code: string | null, name: string): string | undefined;
+  /** The visitor is in `room` as the member `memberId`, having asked for `name`. */
+  joinedAs?(room: Room, memberId: string, name: string): void;
   /** A join or create failed; resolves once the visitor was shown why. */
   joinFailed(error: ChatError, kind: 'join' | 'create', code: string): Promise<void>;
   /** The entered room is rendered. */
@@ -163,7 +167,10 @@ export class SessionController implements ReactiveController {
     host.requestUpdate();
     const previous = this.room;
     try {
-      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom(name ? { name } : {}) : client.joinRoom(code, name ? { name } : {})));
+      const memberId = this.#hooks.memberId?.(kind === 'join' ? code : null, name);
+      // A signed-in visitor has no name of its own: the server takes it from the token.
+      const options = { ...(name ? { name } : {}), ...(memberId ? { memberId } : {}) };
+      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom(options) : client.joinRoom(code, options)));
       if (!room) return;
       if (token !== this.#joinToken) {
         // Superseded by a later join or an exit: do not stay in a room nobody sees.
@@ -176,6 +183,7 @@ export class SessionController implements ReactiveController {
         this.#hooks.emit('chat-leave', { room: previous.code, member: previous.self, self: true });
       }
       this.#attach(room, kind === 'create');
+      this.#hooks.joinedAs?.(room, memberId ?? client.memberId, name);
     } catch (cause) {
       if (token !== this.#joinToken) return;
       // Keep `room` in step with what is shown: the visitor is not in the room that failed.
@@ -198,7 +206,7 @@ export class SessionController implements ReactiveController {
     if (!room) return;
     this.#detach();
     this.#host.room = '';
-    this.#hooks.exited();
+    this.#hooks.exited(room.code);
     this.#host.requestUpdate();
     const self = room.self;
     try {

@@ -122,6 +122,15 @@ export const ar: ChatStrings = {
           ? `قرأها ${names[0]} و${plural('ar', names.length - 1, { one: 'شخص آخر', two: 'شخصان آخران', few: '# أشخاص آخرين', many: '# شخصًا آخر', other: '# شخص آخر' })}`
           : '',
   unreadDivider: 'رسائل جديدة',
+
+  invite: 'دعوة',
+  copyInvite: 'نسخ رابط الدعوة',
+  inviteCopied: 'تم نسخ رابط الدعوة',
+  showQr: 'عرض رمز QR',
+  qrLabel: 'رمز QR لرابط الدعوة',
+  notify: 'الإشعارات',
+  notifyBlocked: 'الإشعارات محظورة لهذا الموقع',
+  notificationTitle: (author, room) => `${author} في ${room}`,
   errors: {
     ROOM_NOT_FOUND: 'لا توجد غرفة بهذا الرمز. تحقّق منه وحاول مرة أخرى.',
     NAME_INVALID: 'لا يمكن استخدام هذا الاسم. استخدم من 1 إلى 40 حرفًا عاديًا.',

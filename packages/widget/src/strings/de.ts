@@ -100,6 +100,15 @@ export const de: ChatStrings = {
           ? `Gesehen von ${names[0]} und ${plural('de', names.length - 1, { one: '# weiteren Person', other: '# weiteren Personen' })}`
           : '',
   unreadDivider: 'Neue Nachrichten',
+
+  invite: 'Einladen',
+  copyInvite: 'Einladungslink kopieren',
+  inviteCopied: 'Einladungslink kopiert',
+  showQr: 'QR-Code zeigen',
+  qrLabel: 'QR-Code des Einladungslinks',
+  notify: 'Benachrichtigungen',
+  notifyBlocked: 'Benachrichtigungen sind für diese Website blockiert',
+  notificationTitle: (author, room) => `${author} in ${room}`,
   errors: {
     ROOM_NOT_FOUND: 'Es gibt keinen Raum mit diesem Code. Prüfe ihn und versuche es noch einmal.',
     NAME_INVALID: 'Dieser Name kann nicht verwendet werden. Verwende 1 bis 40 normale Zeichen.',

@@ -104,6 +104,15 @@ export const en: ChatStrings = {
           : '',
   unreadDivider: 'New messages',
 
+  invite: 'Invite',
+  copyInvite: 'Copy invite link',
+  inviteCopied: 'Invite link copied',
+  showQr: 'Show QR code',
+  qrLabel: 'QR code of the invite link',
+  notify: 'Notifications',
+  notifyBlocked: 'Notifications are blocked for this site',
+  notificationTitle: (author, room) => `${author} in ${room}`,
+
   errors: {
     ROOM_NOT_FOUND: 'There is no room with that code. Check it and try again.',
     NAME_INVALID: 'That name cannot be used. Use 1 to 40 ordinary characters.',

@@ -100,6 +100,15 @@ export const es: ChatStrings = {
           ? `Visto por ${names[0]} y ${plural('es', names.length - 1, { one: '# persona más', other: '# personas más' })}`
           : '',
   unreadDivider: 'Mensajes nuevos',
+
+  invite: 'Invitar',
+  copyInvite: 'Copiar el enlace de invitación',
+  inviteCopied: 'Enlace de invitación copiado',
+  showQr: 'Mostrar el código QR',
+  qrLabel: 'Código QR del enlace de invitación',
+  notify: 'Notificaciones',
+  notifyBlocked: 'Las notificaciones están bloqueadas para este sitio',
+  notificationTitle: (author, room) => `${author} en ${room}`,
   errors: {
     ROOM_NOT_FOUND: 'No hay ninguna sala con ese código. Revísalo e inténtalo de nuevo.',
     NAME_INVALID: 'No se puede usar ese nombre. Usa de 1 a 40 caracteres normales.',

@@ -100,6 +100,15 @@ export const fr: ChatStrings = {
           ? `Vu par ${names[0]} et ${plural('fr', names.length - 1, { one: '# autre personne', other: '# autres personnes' })}`
           : '',
   unreadDivider: 'Nouveaux messages',
+
+  invite: 'Inviter',
+  copyInvite: "Copier le lien d'invitation",
+  inviteCopied: "Lien d'invitation copié",
+  showQr: 'Afficher le code QR',
+  qrLabel: "Code QR du lien d'invitation",
+  notify: 'Notifications',
+  notifyBlocked: 'Les notifications sont bloquées pour ce site',
+  notificationTitle: (author, room) => `${author} dans ${room}`,
   errors: {
     ROOM_NOT_FOUND: 'Aucun salon n’a ce code. Vérifiez-le et réessayez.',
     NAME_INVALID: 'Ce nom ne peut pas être utilisé (1 à 40 caractères ordinaires).',

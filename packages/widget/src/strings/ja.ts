@@ -100,6 +100,15 @@ export const ja: ChatStrings = {
           ? `${names[0]}さんほか${(names.length - 1).toLocaleString('ja')}人が既読`
           : '',
   unreadDivider: '新着メッセージ',
+
+  invite: '招待',
+  copyInvite: '招待リンクをコピー',
+  inviteCopied: '招待リンクをコピーしました',
+  showQr: 'QRコードを表示',
+  qrLabel: '招待リンクのQRコード',
+  notify: '通知',
+  notifyBlocked: 'このサイトの通知はブロックされています',
+  notificationTitle: (author, room) => `${room}の${author}`,
   errors: {
     ROOM_NOT_FOUND: 'そのコードのルームはありません。コードを確認して、もう一度お試しください。',
     NAME_INVALID: 'その名前は使えません。通常の文字で1〜40文字にしてください。',

@@ -100,6 +100,15 @@ export const ptBR: ChatStrings = {
           ? `Vista por ${names[0]} e mais ${plural('pt-BR', names.length - 1, { one: '# pessoa', other: '# pessoas' })}`
           : '',
   unreadDivider: 'Novas mensagens',
+
+  invite: 'Convidar',
+  copyInvite: 'Copiar o link de convite',
+  inviteCopied: 'Link de convite copiado',
+  showQr: 'Mostrar o código QR',
+  qrLabel: 'Código QR do link de convite',
+  notify: 'Notificações',
+  notifyBlocked: 'As notificações estão bloqueadas para este site',
+  notificationTitle: (author, room) => `${author} em ${room}`,
   errors: {
     ROOM_NOT_FOUND: 'Não existe sala com esse código. Confira e tente de novo.',
     NAME_INVALID: 'Esse nome não pode ser usado. Use de 1 a 40 caracteres comuns.',

@@ -123,6 +123,20 @@ export interface ChatStrings {
   /** The divider above the first message unread when the visitor opened or came back to the room. */
   unreadDivider: string;
 
+  /** The room's invite menu: its button, and what it holds. */
+  invite: string;
+  copyInvite: string;
+  inviteCopied: string;
+  showQr: string;
+  /** The QR code's accessible name. */
+  qrLabel: string;
+  /** The bell in the room header: desktop notifications on or off. */
+  notify: string;
+  /** Said when the browser refuses notifications. */
+  notifyBlocked: string;
+  /** A notification's title: who wrote, in which room (its title, else its code). */
+  notificationTitle: (author: string, room: string) => string;
+
   /** Inline error text for each server error code; `fallback` for anything else. */
   errors: Partial<Record<ErrorCode, string>> & { fallback: string };
 }

@@ -40,9 +40,9 @@ export function renderLauncher(ctx: LauncherContext): TemplateResult {
  * hides the panel. It is a chevron labelled "Hide chat", apart from the room header's "Leave room"
  * (an exit icon and a word, and a confirmation), so hiding and leaving are not mistaken.
  */
-export function renderPanelBar(strings: ChatStrings, close: () => void): TemplateResult {
+export function renderPanelBar(strings: ChatStrings, close: () => void, roomTitle?: string): TemplateResult {
   return html`<div class="panel-bar" part="panel-bar">
-      <h2 class="panel-title" id="panel-title">${strings.title}</h2>
+      <h2 class="panel-title" id="panel-title">${roomTitle || strings.title}</h2>
       <button class="icon-btn hide" aria-label=${strings.closeChat} title=${strings.closeChat} @click=${close}>${minimizeIcon}</button>
     </div>`;
 }

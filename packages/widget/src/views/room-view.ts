@@ -27,6 +27,8 @@ export interface RoomViewParts {
   errorText(error: ChatError): string;
   copyCode(): void;
   copied: boolean;
+  /** The invite menu and the bell, drawn by their own views. */
+  tools: TemplateResult | typeof nothing;
   composer: ComposerController;
   scroll: ScrollAnchoringController;
   members: MembersController;
@@ -41,8 +43,10 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
   const header = renderHeader({
     strings: s,
     code: room.code,
+    title: room.title,
     copied: parts.copied,
     copy: parts.copyCode,
+    tools: parts.tools,
     exit: exitConfirm.ask,
     confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
     search: { toggle: renderSearchToggle(s, conversation.search), box: renderSearch(s, conversation.search, parts.locale) },

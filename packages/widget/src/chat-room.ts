@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { normalizeRoomCode, type ChatClient, type ChatError, type ChatMessage, type Room } from '@roomchat/sdk';
+import { ChatRoomProperties } from './chat-room.properties.js';
 import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
@@ -14,12 +15,12 @@ import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
 import { NotificationsController } from './controllers/notifications.js';
-import { PersistenceController, type PersistMode } from './controllers/persistence.js';
+import { PersistenceController } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
 import { hostVerifies, SessionController } from './controllers/session.js';
 import { rememberName } from './dom.js';
 import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoomEventMap } from './events.js';
-import { parseStringsAttribute, type ChatStrings } from './strings/index.js';
+import type { ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
 import { renderBell } from './views/bell.js';
@@ -28,10 +29,7 @@ import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
 import { renderRoomView } from './views/room-view.js';
 
-/** `inline` fills the box the page gives it; `launcher` is a floating button that opens a panel; `page` fills the viewport. */
-export type ChatRoomMode = 'inline' | 'launcher' | 'page';
-/** `auto` follows `prefers-color-scheme`. */
-export type ChatRoomTheme = 'auto' | 'light' | 'dark';
+export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
 
 /**
  * Room chat as one element: a home view to pick a name and create or join a room by code, and a
@@ -114,65 +112,14 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  * @cssproperty --chat-launcher-inset - Distance of the launcher from the corner. Default `20px`.
  * @cssproperty --chat-z-index - Stacking of the launcher and panel. Default `2147483000`.
  */
-export class ChatRoomElement extends LitElement {
+export class ChatRoomElement extends ChatRoomProperties {
   static override styles = chatRoomStyles;
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: false };
-  static override properties = {
-    server: { type: String },
-    room: { type: String },
-    name: { type: String },
-    app: { type: String },
-    token: { type: String },
-    tokenProvider: { attribute: false },
-    mode: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
-    open: { type: Boolean, reflect: true },
-    lang: { type: String, reflect: true },
-    titleText: { type: String, attribute: 'title-text' },
-    greeting: { type: String },
-    emptyText: { type: String, attribute: 'empty-text' },
-    // Also settable as a JSON attribute, so a script-tag page can translate without JavaScript.
-    strings: { converter: { fromAttribute: parseStringsAttribute } },
-    persist: { type: String },
-    inviteUrl: { type: String, attribute: 'invite-url' },
-    sound: { type: Boolean },
-  };
-
   /**
    * The server URL used when no `server` attribute is set. The script-tag bundle sets it to the
    * origin it was loaded from; otherwise the page's origin is used.
    */
   static defaultServer: string | undefined;
-
-  /** The Roomchat server URL; see {@link ChatRoomElement.defaultServer}. */
-  declare server: string | undefined;
-  /** The code of the room to be in. Set it to switch rooms, clear it to leave. Updated when the visitor joins or creates one. */
-  declare room: string | undefined;
-  /** The visitor's display name. Updated with the name the visitor picks. */
-  declare name: string | undefined;
-  /** The host site's app id (docs/identity.md). */
-  declare app: string | undefined;
-  /** A token the host's backend signed for the visitor: no name is asked, and they show as verified. */
-  declare token: string | undefined;
-  /** Fetches a fresh token from the host's backend (on connect, before expiry, after AUTH_EXPIRED). */
-  declare tokenProvider: (() => Promise<string>) | undefined;
-  declare mode: ChatRoomMode;
-  declare theme: ChatRoomTheme | undefined;
-  /** In launcher mode: whether the panel is open. */
-  declare open: boolean;
-  declare lang: string;
-  /** The heading of the home view and the launcher panel (`title-text`). */
-  declare titleText: string | undefined;
-  /** The line under the heading. */
-  declare greeting: string | undefined;
-  /** What a room without messages says (`empty-text`). */
-  declare emptyText: string | undefined;
-  /** Overrides for some or all UI strings, on top of the table chosen by `lang`. */
-  declare strings: Partial<ChatStrings> | undefined;
-  // `persist`, `invite-url` and `sound`: see the class doc and the controllers that read them.
-  declare persist: PersistMode | undefined;
-  declare inviteUrl: string | undefined;
-  declare sound: boolean;
 
   // Each concern's state and handlers live in a controller (controllers/), each piece of markup in
   // a view (views/); the element holds the public API and wires them together.

@@ -35,6 +35,14 @@ export const ROOM_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 /** Default room code length: 31^8 ≈ 8.5e11 codes. */
 export const DEFAULT_ROOM_CODE_LENGTH = 8;
 
+/** The longest room key a site may give (`openRoom({ key })`, `room-key`): room for a slug or a UUID with a prefix. */
+export const ROOM_KEY_MAX_LENGTH = 128;
+/**
+ * What a room key may hold: ASCII letters, digits and `.`, `_`, `-`, `:`, `@`, starting with a
+ * letter or digit. Safe in a URL path segment, a header, an HTML attribute and a log line, as is.
+ */
+export const ROOM_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+
 /** The image types the server accepts, by MIME type. */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
@@ -200,6 +208,8 @@ export interface Member {
 /** What joining or creating a room answers with. */
 export interface RoomSnapshot {
   code: string;
+  /** The site's key of the room, for a room opened or created by key. */
+  key?: string;
   createdAt: string;
   /** The member this connection joined as. */
   self: Member;
@@ -244,6 +254,10 @@ export interface JoinOptions {
 export interface RoomCreatePayload extends JoinOptions {}
 export interface RoomJoinPayload extends JoinOptions {
   code: string;
+}
+/** Opens the app's room with this key, creating it when the app's `roomCreation` setting allows. */
+export interface RoomOpenPayload extends JoinOptions {
+  key: string;
 }
 export interface RoomLeavePayload {
   code: string;
@@ -358,6 +372,8 @@ export const APP_HEADER = 'Roomchat-App';
 export interface ClientToServerEvents {
   'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
   'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** Joins the app's room with a key (ROOM_NOT_FOUND when there is none and this client may not create it). */
+  'room:open': (payload: RoomOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;

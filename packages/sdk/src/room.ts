@@ -36,6 +36,8 @@ export type { SendOptions } from './sender.js';
  */
 export class Room extends Emitter<RoomEvents, RoomEvents> {
   readonly code: string;
+  /** The site's key of the room, when it was opened by key (`client.openRoom({ key })`). */
+  readonly key: string | undefined;
   readonly createdAt: string;
   #self: Member;
   #members = new Map<string, Member>();
@@ -89,6 +91,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#sends = new PendingSends({ sender: this.#sender, upload: (source, options) => this.uploadImage(source, options), changed: () => this.emit('sends', this.sends) });
     this.#memberId = memberId;
     this.code = snapshot.code;
+    this.key = snapshot.key;
     this.createdAt = snapshot.createdAt;
     this.#self = snapshot.self;
     this.#limits = snapshot.limits;

@@ -11,6 +11,7 @@ import * as presentMembers from '../migrations/20261206120000_present_members.js
 import * as eventLog from '../migrations/20261206230000_event_log.js';
 import * as messageSearch from '../migrations/20261207020000_message_search.js';
 import * as apps from '../migrations/20261207021000_apps.js';
+import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -20,6 +21,8 @@ export interface RoomRow {
   id: number;
   app_id: string;
   code: string;
+  /** The site's own name for the room (issue #22), unique within the app; null for rooms made by code. */
+  key?: string | null;
   created_at: number | string;
 }
 export interface MessageRow {
@@ -68,6 +71,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261206230000_event_log': eventLog,
   '20261207020000_message_search': messageSearch,
   '20261207021000_apps': apps,
+  '20261207030000_room_keys': roomKeys,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -11,6 +11,8 @@ export interface RoomRecord {
   id: number;
   appId: string;
   code: string;
+  /** The site's own key of the room, when it was opened by key. */
+  key?: string;
   createdAt: string;
 }
 
@@ -27,17 +29,20 @@ export class Rooms {
     this.#newCode = customAlphabet(ROOM_CODE_ALPHABET, codeLength);
   }
 
-  /** Creates a room with a fresh random code. */
-  async create(appId = DEFAULT_APP_ID): Promise<RoomRecord> {
+  /** Creates a room with a fresh random code (and the site's key, when given). */
+  async create(appId = DEFAULT_APP_ID, key?: string): Promise<RoomRecord> {
     // At 8 characters a collision needs ~10^6 rooms to become likely at all; retrying a few
     // times covers it without a read-before-write race.
     for (let attempt = 0; ; attempt++) {
-      const row = { app_id: appId, code: this.#newCode(), created_at: Date.now() };
+      const row = { app_id: appId, code: this.#newCode(), created_at: Date.now(), ...(key === undefined ? {} : { key }) };
       try {
         const [inserted] = await retryingLocks(this.#db, () => this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id'));
         return toRoom({ ...row, id: inserted!.id });
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 4) throw error;
+        // Two first visitors of a page race to create its room: the one that lost joins the winner's.
+        const existing = key === undefined ? undefined : await this.findByKey(key, appId);
+        if (existing) return existing;
       }
     }
   }
@@ -47,6 +52,12 @@ export class Rooms {
     const normalized = normalizeRoomCode(code);
     if (!VALID_CODE.test(normalized)) return undefined;
     const row = await this.#db<RoomRow>('rooms').where({ app_id: appId, code: normalized }).first();
+    return row && toRoom(row);
+  }
+
+  /** The app's room with this key (keys are per app: another app's key is as unknown as none). */
+  async findByKey(key: string, appId = DEFAULT_APP_ID): Promise<RoomRecord | undefined> {
+    const row = await this.#db<RoomRow>('rooms').where({ app_id: appId, key }).first();
     return row && toRoom(row);
   }
 

@@ -11,6 +11,9 @@ import {
   type ReadMarkPayload,
   type RoomCreatePayload,
   type RoomJoinPayload,
+  type RoomOpenPayload,
+  ROOM_KEY_MAX_LENGTH,
+  ROOM_KEY_PATTERN,
   type RoomLeavePayload,
   type AuthRefreshPayload,
   type TypingPayload,
@@ -66,6 +69,11 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => codePoints(s) <= config.messageMaxLength, { message: `Messages are at most ${config.messageMaxLength} characters`, params: { code: TEXT_TOO_LONG } })
     .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
+  const roomKey = z
+    .string()
+    .min(1, 'A room key is not empty')
+    .max(ROOM_KEY_MAX_LENGTH, `A room key is at most ${ROOM_KEY_MAX_LENGTH} characters`)
+    .regex(ROOM_KEY_PATTERN, 'A room key holds letters, digits and . _ - : @ only, and starts with a letter or digit');
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
   const join = { name: name.optional(), memberId: id.optional() };
   // Message ids are the server's row ids: decimal, as strings.
@@ -79,6 +87,7 @@ export function createSchemas(config: ChatServerConfig) {
   return {
     roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
+    roomOpen: z.object({ key: roomKey, ...join }) satisfies z.ZodType<RoomOpenPayload>,
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,
     messageSend: z
@@ -146,6 +155,7 @@ type Holds<T extends true> = T;
 export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['roomCreate'], RoomCreatePayload>>,
   Holds<Mirrors<Schemas['roomJoin'], RoomJoinPayload>>,
+  Holds<Mirrors<Schemas['roomOpen'], RoomOpenPayload>>,
   Holds<Mirrors<Schemas['roomLeave'], RoomLeavePayload>>,
   Holds<Mirrors<Schemas['messageSend'], MessageSendPayload>>,
   Holds<Mirrors<Schemas['messageEdit'], MessageEditPayload>>,

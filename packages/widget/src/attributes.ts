@@ -3,4 +3,4 @@
  * rest of the widget is there, and the browser keeps the list it registered with, so the list is
  * kept here, once; a component test checks it against the full element's.
  */
-export const observedAttributes = ['server', 'room', 'name', 'app', 'token', 'mode', 'theme', 'open', 'lang', 'strings', 'title-text', 'greeting', 'empty-text'];
+export const observedAttributes = ['server', 'room', 'room-key', 'name', 'app', 'token', 'mode', 'theme', 'open', 'lang', 'strings', 'title-text', 'greeting', 'empty-text'];

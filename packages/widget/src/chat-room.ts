@@ -39,6 +39,7 @@ export type ChatRoomTheme = 'auto' | 'light' | 'dark';
  *
  * @attr server - The Roomchat server URL. Default: the origin `widget.js` was loaded from (ESM: the page's origin).
  * @attr room - A room code to join; changing it switches rooms, clearing it leaves.
+ * @attr room-key - The site's key of a room (`product-123`): joins the app's room with that key, creating it on first use when the app allows.
  * @attr name - The visitor's display name; with `room` set too, the widget joins without asking.
  * @attr app - The host site's app id; default: the server's default app.
  * @attr token - A token the host signed for the visitor (docs/identity.md): no name is asked.
@@ -112,6 +113,7 @@ export class ChatRoomElement extends LitElement {
   static override properties = {
     server: { type: String },
     room: { type: String },
+    roomKey: { type: String, attribute: 'room-key' },
     name: { type: String },
     app: { type: String },
     token: { type: String },
@@ -137,6 +139,8 @@ export class ChatRoomElement extends LitElement {
   declare server: string | undefined;
   /** The code of the room to be in. Set it to switch rooms, clear it to leave. Updated when the visitor joins or creates one. */
   declare room: string | undefined;
+  /** The site's key of the room to be in (`room-key`, e.g. a page's id): opened, or created on first use, within the app. */
+  declare roomKey: string | undefined;
   /** The visitor's display name. Updated with the name the visitor picks. */
   declare name: string | undefined;
   /** The host site's app id (docs/identity.md). */
@@ -189,7 +193,9 @@ export class ChatRoomElement extends LitElement {
     strings: () => this.#strings,
     name: () => this.name,
     verified: () => hostVerifies(this),
-    enter: (kind, code, name) => void this.#session.enter(kind, code, name),
+    keyed: () => Boolean(this.roomKey),
+    // With `room-key`, the home view only asks a guest's name: either button opens the keyed room.
+    enter: (kind, code, name) => void (this.roomKey ? this.#session.enter('open', this.roomKey, name) : this.#session.enter(kind, code, name)),
   });
   readonly #scroll = new ScrollAnchoringController(this, {
     room: () => this.#session.room,
@@ -259,7 +265,7 @@ export class ChatRoomElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // Shown: connect now, so a server that cannot be reached is said before the visitor tries.
     if (this.mode !== 'launcher' || this.open) this.#session.connect();
-    if (changed.has('room') || changed.has('server') || changed.has('name') || changed.has('token') || changed.has('tokenProvider')) this.#session.sync();
+    if (changed.has('room') || changed.has('roomKey') || changed.has('server') || changed.has('name') || changed.has('token') || changed.has('tokenProvider')) this.#session.sync();
     if (changed.has('open') && changed.get('open') !== undefined) this.#launcher.focusAfterToggle();
   }
 

@@ -1,7 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
+import { DEFAULT_LIMITS, ErrorCode, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
 import type { ChatServerConfig } from '../config.js';
+import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { uniqueName } from '../display-names.js';
 import { Images, processImage } from '../images.js';
@@ -110,6 +111,18 @@ export class Chat {
     throw roomNotFound();
   }
 
+  /**
+   * The app's room with this key; created on first use when `mayCreate` (the app's roomCreation
+   * setting, judged by the caller), budgeted like any room creation. Otherwise ROOM_NOT_FOUND.
+   */
+  async openKeyedRoom(key: string, clientAddress: string, appId: string, mayCreate: boolean): Promise<RoomRecord> {
+    const room = await this.rooms.findByKey(key, appId);
+    if (room) return room;
+    if (!mayCreate) throw new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that key, and this app\'s rooms are created by its site');
+    await this.rateLimits.roomCreates.consume(clientAddress);
+    return this.#inFlight.track(this.rooms.create(appId, key));
+  }
+
   async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
     return this.#inFlight.track(this.rooms.create(appId));
@@ -132,6 +145,7 @@ export class Chat {
     const readPositions = await this.#reads.of(room, members.map((m) => m.id));
     return {
       code: room.code,
+      ...(room.key === undefined ? {} : { key: room.key }),
       createdAt: room.createdAt,
       self,
       members,

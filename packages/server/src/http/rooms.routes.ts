@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { ErrorCode } from '@roomchat/protocol';
+import { mayCreateRooms } from '../auth/apps.js';
 import { verifiedMember } from '../auth/members.js';
 import type { Actor } from '../chat/actor.js';
 import type { Chat } from '../chat/chat.js';
@@ -28,9 +29,8 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   // Every route works within the request's app (Roomchat-App), like the socket's.
   router.post('/', async (ctx) => {
     const { app, identity } = requestState(ctx);
-    const { roomCreation } = app.settings;
-    if (roomCreation === 'none' || (roomCreation === 'verified' && !identity)) {
-      throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
+    if (!mayCreateRooms(app, identity)) {
+      throw new ChatError(ErrorCode.FORBIDDEN, app.settings.roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
     const room = await chat.createRoom(ctx.ip, app.id);
     ctx.status = 201;

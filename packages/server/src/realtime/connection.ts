@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode, type Member } from '@roomchat/protocol';
+import { mayCreateRooms } from '../auth/apps.js';
 import { publicMemberId, verifiedMember } from '../auth/members.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import type { Actor, Queued } from '../chat/actor.js';
@@ -74,9 +75,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId }) => {
-    const { roomCreation } = app.settings;
-    if (roomCreation === 'none' || (roomCreation === 'verified' && !socket.data.identity)) {
-      throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
+    if (!mayCreateRooms(app, socket.data.identity)) {
+      throw new ChatError(ErrorCode.FORBIDDEN, app.settings.roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
     memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
     await spendJoin();
@@ -89,6 +89,14 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     await spendJoin();
     // A member of the room may come back even while its address is locked out for guessing codes.
     const room = await chat.openRoom(code, address, memberId === undefined && !socket.data.identity ? undefined : returning, app.id);
+    return enter(room, name, memberId);
+  }, log);
+
+  // A site's room per page: no code to share, the key names it within the app.
+  handle(socket, 'room:open', schemas.roomOpen, async ({ key, name, memberId }) => {
+    memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
+    await spendJoin();
+    const room = await chat.openKeyedRoom(key, address, app.id, mayCreateRooms(app, socket.data.identity));
     return enter(room, name, memberId);
   }, log);
 

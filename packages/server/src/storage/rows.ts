@@ -134,8 +134,10 @@ export function toReactions(rows: ReactionCountRow[]): Map<string, Reaction[]> {
   return reactions;
 }
 
-export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'>): RoomRecord {
-  return { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: iso(row.created_at) };
+export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at' | 'key'>): RoomRecord {
+  const room: RoomRecord = { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: iso(row.created_at) };
+  if (row.key) room.key = row.key;
+  return room;
 }
 
 /** A member recorded as present (present_members), as the member list shows it. */

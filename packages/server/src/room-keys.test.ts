@@ -5,19 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { SignJWT } from 'jose';
 import { io as rawSocket } from 'socket.io-client';
 import { ErrorCode, ROOM_KEY_MAX_LENGTH } from '@roomchat/protocol';
 import { ChatError, type ChatClient } from '@roomchat/sdk';
 import type { App } from './auth/apps.js';
-import { connect, createStorage, engines, servicesOf, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
+import { connect, createStorage, signFor, engines, servicesOf, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
 
 const SHOP = 'https://shop.example';
 
-/** A token as the host's backend signs it (HS256 with the app's secret). */
-export function signFor(app: App, sub: string, name = `User ${sub}`): Promise<string> {
-  return new SignJWT({ name }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(app.secret));
-}
 
 for (const engine of engines()) {
   describe(`rooms by key on ${engine}`, () => {
@@ -80,7 +75,7 @@ for (const engine of engines()) {
 
     test("where the app's site creates the rooms, an unknown key is ROOM_NOT_FOUND and a key the site created opens", async () => {
       await assert.rejects(client(siteOnly).openRoom({ key: 'not-yet', name: 'Ann' }), (e: ChatError) => e.code === ErrorCode.ROOM_NOT_FOUND);
-      await running.server.chat.rooms.create(siteOnly.id, 'made-by-site');
+      await running.server.chat.rooms.create(siteOnly.id, { key: 'made-by-site' });
       const room = await client(siteOnly).openRoom({ key: 'made-by-site', name: 'Ann' });
       assert.equal(room.key, 'made-by-site');
     });

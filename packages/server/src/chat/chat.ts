@@ -14,6 +14,7 @@ import { createRateLimits, type RateLimits } from '../rate-limits.js';
 import type { RedisClient } from '../redis.js';
 import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
 import type { Actor, Queued } from './actor.js';
+import { RoomAccess } from './access.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
 import { RoomEvents } from './events.js';
 import { InFlight } from './in-flight.js';
@@ -38,6 +39,8 @@ export class Chat {
   readonly rooms: Rooms;
   readonly messages: Messages;
   readonly images: Images;
+  /** Who may enter private rooms: checked on every way in (chat/access.ts). */
+  readonly access: RoomAccess;
   readonly presence: Presence;
   readonly rateLimits: RateLimits;
   readonly limits: Limits;
@@ -66,6 +69,7 @@ export class Chat {
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
     this.images = new Images(db);
+    this.access = new RoomAccess(db);
     this.rateLimits = createRateLimits(config, redis);
     const onLeave = (room: RoomRecord, member: Member) => {
       this.#inFlight.track(this.#recordLeave(room, member)).catch((err) => this.#log.error({ err }, 'could not record a leave'));
@@ -120,7 +124,7 @@ export class Chat {
     if (room) return room;
     if (!mayCreate) throw new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that key, and this app\'s rooms are created by its site');
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create(appId, key));
+    return this.#inFlight.track(this.rooms.create(appId, { key }));
   }
 
   async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {

@@ -37,10 +37,13 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
     ctx.body = { room: { code: room.code, createdAt: room.createdAt } };
   });
 
-  const open = (ctx: Context & { params: Record<string, string> }) => {
+  /** The request's room by code, within its app, once its user may enter it (a private room's list). */
+  const open = async (ctx: Context & { params: Record<string, string> }) => {
     const state = requestState(ctx);
     requireGuestsOrUser(state);
-    return chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
+    const room = await chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
+    await chat.access.check(room, state.identity);
+    return room;
   };
 
   router.get('/:code', async (ctx) => {
@@ -54,7 +57,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
   });
 
   router.get('/:code/search', async (ctx) => {
-    const room = await chat.openRoom(ctx.params.code!, ctx.ip);
+    const room = await open(ctx);
     const { q, before } = parsePayload(schemas.searchQuery, ctx.query);
     ctx.body = await chat.search(room, q, before, ctx.ip);
   });

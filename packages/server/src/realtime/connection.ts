@@ -58,6 +58,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
       throw new ChatError(ErrorCode.TOO_MANY_ROOMS, `A connection can be in at most ${roomsPerConnection} rooms; leave one first`);
     }
     const member = memberFor(socket, name, memberId);
+    await chat.access.check(room, socket.data.identity);
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
     if (joined) member.id = joined.member.id;
     await socket.join(channelOf(room));

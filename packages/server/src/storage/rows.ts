@@ -134,9 +134,10 @@ export function toReactions(rows: ReactionCountRow[]): Map<string, Reaction[]> {
   return reactions;
 }
 
-export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at' | 'key'>): RoomRecord {
+export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at' | 'key' | 'is_private'>): RoomRecord {
   const room: RoomRecord = { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: iso(row.created_at) };
   if (row.key) room.key = row.key;
+  if (row.is_private) room.private = true;
   return room;
 }
 

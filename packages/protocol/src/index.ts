@@ -5,6 +5,8 @@
 export { ErrorCode, type Ack, type ErrorPayload } from './acks.js';
 export {
   APP_HEADER,
+  APP_SECRET_SCHEME,
+  BOT_AUTHOR_PREFIX,
   CHANGE_KINDS,
   DEFAULT_LIMITS,
   DEFAULT_ROOM_CODE_LENGTH,

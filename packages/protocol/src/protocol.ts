@@ -115,6 +115,8 @@ export interface ChatMessage {
    * Absent on messages posted over HTTP and on those stored before the field existed.
    */
   authorId?: string;
+  /** Posted by the site's backend under a bot or system name (REST with the app secret), not by a member. */
+  bot?: true;
   /** The text of a `text` message; absent for others. */
   text?: string;
   /** The image of an `image` message; absent for others. */
@@ -367,6 +369,14 @@ export interface AuthRefreshPayload {
 
 /** The HTTP header that names the app on REST requests (absent: the default app). */
 export const APP_HEADER = 'Roomchat-App';
+/**
+ * The `Authorization` scheme of the app secret, for a site's backend: `Roomchat-Secret <secret>`.
+ * A scheme of its own, not `Bearer`, so a secret is never taken for a user's token or the other
+ * way round (docs/api.md#server-to-server).
+ */
+export const APP_SECRET_SCHEME = 'Roomchat-Secret';
+/** Author ids of bot posts start with it; member ids (hashes, base64url) never hold a colon. */
+export const BOT_AUTHOR_PREFIX = 'bot:';
 
 /** Events the client emits. Each ends with an ack callback. */
 export interface ClientToServerEvents {

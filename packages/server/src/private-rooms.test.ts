@@ -68,13 +68,18 @@ for (const engine of engines()) {
         () => client().joinRoom(room.code, { name: 'Guest' }),
         () => client().openRoom({ key: 'deal-7', name: 'Guest' }),
       ]) {
-        await assert.rejects(attempt(), (e: ChatError) => (refusals.push(e.code), true));
+        await assert.rejects(attempt(), (e: ChatError) => {
+          refusals.push(e.code);
+          return true;
+        });
       }
       assert.deepEqual(refusals, Array(4).fill(ErrorCode.FORBIDDEN));
     });
 
     test('an outsider gets FORBIDDEN on the REST room, history, search, send and image upload', async () => {
-      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#123456' } }).png().toBuffer();
+      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#123456' } })
+        .png()
+        .toBuffer();
       const json = { 'content-type': 'application/json' };
       for (const token of [await signFor(shop, 'eve'), undefined]) {
         const answers = [
@@ -84,7 +89,11 @@ for (const engine of engines()) {
           await rest(`/v1/rooms/${room.code}/messages`, token, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Eve', text: 'let me in' }) }),
           await rest(`/v1/rooms/${room.code}/images`, token, { method: 'POST', body: png }),
         ];
-        assert.deepEqual(answers.map((a) => [a.status, a.body.error?.code]), Array(5).fill([403, ErrorCode.FORBIDDEN]), token ? 'signed-in outsider' : 'guest');
+        assert.deepEqual(
+          answers.map((a) => [a.status, a.body.error?.code]),
+          Array(5).fill([403, ErrorCode.FORBIDDEN]),
+          token ? 'signed-in outsider' : 'guest',
+        );
       }
       const stored = await running.server.chat.history(room, {});
       assert.ok(!stored.messages.some((m) => m.text === 'let me in'), 'nothing was posted');

@@ -13,7 +13,6 @@ import { connect, createStorage, signFor, engines, servicesOf, startServer, test
 
 const SHOP = 'https://shop.example';
 
-
 for (const engine of engines()) {
   describe(`rooms by key on ${engine}`, () => {
     const { test, skipped } = testNeeding(...servicesOf(engine));
@@ -53,7 +52,10 @@ for (const engine of engines()) {
       await ann.send('is it waterproof?');
       const bob = await client(shop).openRoom({ key: 'product-123', name: 'Bob' });
       assert.equal(bob.code, ann.code, 'one room per key');
-      assert.deepEqual(bob.messages.filter((m) => m.kind === 'text').map((m) => m.text), ['is it waterproof?']);
+      assert.deepEqual(
+        bob.messages.filter((m) => m.kind === 'text').map((m) => m.text),
+        ['is it waterproof?'],
+      );
       const other = await client(shop).openRoom({ key: 'product-124', name: 'Cy' });
       assert.notEqual(other.code, ann.code);
     });
@@ -68,7 +70,10 @@ for (const engine of engines()) {
       await inShop.send('shop only');
       const inBlog = await client(blog).openRoom({ key: 'home', name: 'Bob' });
       assert.notEqual(inBlog.code, inShop.code);
-      assert.deepEqual(inBlog.messages.filter((m) => m.kind === 'text'), []);
+      assert.deepEqual(
+        inBlog.messages.filter((m) => m.kind === 'text'),
+        [],
+      );
       // And the shop room's code does not open it from the blog app either.
       await assert.rejects(client(blog).joinRoom(inShop.code, { name: 'Eve' }), (e: ChatError) => e.code === ErrorCode.ROOM_NOT_FOUND);
     });
@@ -91,7 +96,11 @@ for (const engine of engines()) {
       const bad = ['', 'a'.repeat(ROOM_KEY_MAX_LENGTH + 1), 'has space', '../etc', '-leading', 'naïve', '<script>', 42];
       const c = client(shop);
       for (const key of bad) {
-        await assert.rejects(c.openRoom({ key: key as string, name: 'Ann' }), (e: ChatError) => e instanceof ChatError && e.code === ErrorCode.INVALID_PAYLOAD, `SDK: ${key}`);
+        await assert.rejects(
+          c.openRoom({ key: key as string, name: 'Ann' }),
+          (e: ChatError) => e instanceof ChatError && e.code === ErrorCode.INVALID_PAYLOAD,
+          `SDK: ${key}`,
+        );
       }
       const socket = rawSocket(running.url, { auth: { app: shop.id }, transports: ['websocket'], extraHeaders: { origin: SHOP } });
       try {
@@ -99,7 +108,9 @@ for (const engine of engines()) {
           const ack = (await socket.timeout(5000).emitWithAck('room:open', { key, name: 'Ann' })) as { ok: boolean; error?: { code: string } };
           assert.equal(ack.error?.code, ErrorCode.INVALID_PAYLOAD, `server: ${key}`);
         }
-        const longest = (await socket.timeout(5000).emitWithAck('room:open', { key: `k${'x'.repeat(ROOM_KEY_MAX_LENGTH - 1)}`, name: 'Ann' })) as { ok: boolean };
+        const longest = (await socket.timeout(5000).emitWithAck('room:open', { key: `k${'x'.repeat(ROOM_KEY_MAX_LENGTH - 1)}`, name: 'Ann' })) as {
+          ok: boolean;
+        };
         assert.equal(longest.ok, true, 'a key of the maximum length opens');
       } finally {
         socket.close();

@@ -35,6 +35,9 @@ const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /** Control characters other than tab and newlines have no place in a chat message. */
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
+/** The most users one REST request may add to a private room (or create it with). */
+export const ROOM_USERS_PER_REQUEST = 100;
+
 const codePoints = (s: string) => [...s].length;
 /** Lone surrogates become U+FFFD, as every UTF-8 encoder (and so the database) would store them. */
 const wellFormed = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed();
@@ -74,6 +77,8 @@ export function createSchemas(config: ChatServerConfig) {
     .min(1, 'A room key is not empty')
     .max(ROOM_KEY_MAX_LENGTH, `A room key is at most ${ROOM_KEY_MAX_LENGTH} characters`)
     .regex(ROOM_KEY_PATTERN, 'A room key holds letters, digits and . _ - : @ only, and starts with a letter or digit');
+  // A user is the `sub` its host signs (auth/tokens.ts allows 1 to 255 characters).
+  const userId = z.string().min(1).max(255);
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
   const join = { name: name.optional(), memberId: id.optional() };
   // Message ids are the server's row ids: decimal, as strings.
@@ -120,6 +125,14 @@ export function createSchemas(config: ChatServerConfig) {
     restMessage: z
       .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId'),
+    /** REST, app secret: a room by key, open or private with its users. */
+    appRoom: z.strictObject({
+      private: z.boolean().optional(),
+      members: z.array(userId).max(ROOM_USERS_PER_REQUEST, `At most ${ROOM_USERS_PER_REQUEST} users at once`).optional(),
+    }),
+    /** REST, app secret: users to add to a private room. */
+    roomUsers: z.strictObject({ users: z.array(userId).min(1, 'Name at least one user').max(ROOM_USERS_PER_REQUEST, `At most ${ROOM_USERS_PER_REQUEST} users at once`) }),
+    roomKey,
     /** REST: history query string. */
     historyQuery: z
       .object({

@@ -127,6 +127,11 @@ export class Chat {
     return this.#inFlight.track(this.rooms.create(appId, { key }));
   }
 
+  /** A room the app's backend asks for under its key, open or private with its users (REST with the app secret; no client budget). */
+  createKeyedRoom(appId: string, key: string, options: { private?: boolean | undefined; members?: readonly string[] | undefined }): Promise<RoomRecord> {
+    return this.#inFlight.track(this.rooms.create(appId, { key, ...options }));
+  }
+
   async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
     return this.#inFlight.track(this.rooms.create(appId));

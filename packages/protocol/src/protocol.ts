@@ -42,6 +42,8 @@ export const ROOM_KEY_MAX_LENGTH = 128;
  * letter or digit. Safe in a URL path segment, a header, an HTML attribute and a log line, as is.
  */
 export const ROOM_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+/** Keys of direct conversations start with it; a site's own keys may not. */
+export const DIRECT_KEY_PREFIX = 'dm:';
 
 /** The image types the server accepts, by MIME type. */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -261,6 +263,24 @@ export interface RoomJoinPayload extends JoinOptions {
 export interface RoomOpenPayload extends JoinOptions {
   key: string;
 }
+/** Opens the one private room of the connection's verified user and another user of the app. */
+export interface DirectOpenPayload {
+  /** The other user's id (the `sub` the host signs for them). */
+  userId: string;
+  memberId?: string;
+}
+/** A room of a verified user's conversation list (`room:list`). */
+export interface RoomSummary {
+  code: string;
+  key?: string;
+  private: boolean;
+  /** For a direct conversation: the other user. */
+  direct?: { userId: string };
+  /** The newest text or image message not deleted. */
+  lastMessage?: ChatMessage;
+  /** Messages of others after the user's read position. */
+  unread: number;
+}
 export interface RoomLeavePayload {
   code: string;
 }
@@ -384,6 +404,10 @@ export interface ClientToServerEvents {
   'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
   /** Joins the app's room with a key (ROOM_NOT_FOUND when there is none and this client may not create it). */
   'room:open': (payload: RoomOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** A verified user's direct conversation with `userId`: the same room from both sides, created on first use. */
+  'direct:open': (payload: DirectOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** A verified user's rooms (its private and direct rooms, and the rooms it joined), newest activity first. */
+  'room:list': (payload: Record<string, never>, ack: (res: Ack<{ rooms: RoomSummary[] }>) => void) => void;
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;

@@ -15,6 +15,7 @@ import {
   type JoinOptions,
   type Limits,
   type RoomSnapshot,
+  type RoomSummary,
   type ServerToClientEvents,
 } from './protocol.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
@@ -166,7 +167,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   /** The rooms this client has joined and not left. */
-  get rooms(): Room[] {
+  get joinedRooms(): Room[] {
     return [...this.#rooms.values()];
   }
 
@@ -201,6 +202,21 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       throw new ChatError(ErrorCode.INVALID_PAYLOAD, `A room key is 1 to ${ROOM_KEY_MAX_LENGTH} letters, digits or . _ - : @, starting with a letter or digit`);
     }
     return this.#enter(join, (memberId) => this.#request('room:open', { key, name: join.name, memberId }));
+  }
+
+  /**
+   * Opens the direct conversation of this client's signed-in user and `userId` (another user of
+   * the app, by the id your backend signs as `sub`): one private room for the two, the same from
+   * either side, created on first use. Guests get AUTH_REQUIRED.
+   */
+  async openDirect(userId: string, options: Pick<JoinOptions, 'memberId'> = {}): Promise<Room> {
+    if (!this.verified) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'Direct conversations are for signed-in users: give the client a token');
+    return this.#enter(options, (memberId) => this.#request('direct:open', { userId, memberId }));
+  }
+
+  /** The signed-in user's rooms (private, direct and joined ones) with their last message and unread count, newest activity first. */
+  async rooms(): Promise<RoomSummary[]> {
+    return (await this.#request('room:list', {})).rooms;
   }
 
   /**

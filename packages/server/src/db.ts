@@ -13,6 +13,7 @@ import * as messageSearch from '../migrations/20261207020000_message_search.js';
 import * as apps from '../migrations/20261207021000_apps.js';
 import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
+import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207021000_apps': apps,
   '20261207030000_room_keys': roomKeys,
   '20261207031000_private_rooms': privateRooms,
+  '20261207032000_joined_rooms': joinedRooms,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

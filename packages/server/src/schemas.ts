@@ -14,6 +14,8 @@ import {
   type RoomOpenPayload,
   ROOM_KEY_MAX_LENGTH,
   ROOM_KEY_PATTERN,
+  DIRECT_KEY_PREFIX,
+  type DirectOpenPayload,
   type RoomLeavePayload,
   type AuthRefreshPayload,
   type TypingPayload,
@@ -76,7 +78,10 @@ export function createSchemas(config: ChatServerConfig) {
     .string()
     .min(1, 'A room key is not empty')
     .max(ROOM_KEY_MAX_LENGTH, `A room key is at most ${ROOM_KEY_MAX_LENGTH} characters`)
-    .regex(ROOM_KEY_PATTERN, 'A room key holds letters, digits and . _ - : @ only, and starts with a letter or digit');
+    .regex(ROOM_KEY_PATTERN, 'A room key holds letters, digits and . _ - : @ only, and starts with a letter or digit')
+    // Direct rooms' keys are made by the server (chat/conversations.ts): a key of the site's that
+    // looked like one could pre-empt two users' direct room as an open room.
+    .refine((k) => !k.startsWith(DIRECT_KEY_PREFIX), `Room keys starting with "${DIRECT_KEY_PREFIX}" are the server's, for direct conversations`);
   // A user is the `sub` its host signs (auth/tokens.ts allows 1 to 255 characters).
   const userId = z.string().min(1).max(255);
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
@@ -93,6 +98,8 @@ export function createSchemas(config: ChatServerConfig) {
     roomCreate: z.object(join) satisfies z.ZodType<RoomCreatePayload>,
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
     roomOpen: z.object({ key: roomKey, ...join }) satisfies z.ZodType<RoomOpenPayload>,
+    directOpen: z.object({ userId, memberId: id.optional() }) satisfies z.ZodType<DirectOpenPayload>,
+    roomList: z.object({}),
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,
     messageSend: z
@@ -169,6 +176,7 @@ export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['roomCreate'], RoomCreatePayload>>,
   Holds<Mirrors<Schemas['roomJoin'], RoomJoinPayload>>,
   Holds<Mirrors<Schemas['roomOpen'], RoomOpenPayload>>,
+  Holds<Mirrors<Schemas['directOpen'], DirectOpenPayload>>,
   Holds<Mirrors<Schemas['roomLeave'], RoomLeavePayload>>,
   Holds<Mirrors<Schemas['messageSend'], MessageSendPayload>>,
   Holds<Mirrors<Schemas['messageEdit'], MessageEditPayload>>,

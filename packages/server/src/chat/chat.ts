@@ -15,6 +15,7 @@ import type { RedisClient } from '../redis.js';
 import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
 import type { Actor, Queued } from './actor.js';
 import { RoomAccess } from './access.js';
+import { Conversations } from './conversations.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
 import { RoomEvents } from './events.js';
 import { InFlight } from './in-flight.js';
@@ -41,6 +42,8 @@ export class Chat {
   readonly images: Images;
   /** Who may enter private rooms: checked on every way in (chat/access.ts). */
   readonly access: RoomAccess;
+  /** Direct rooms and verified users' conversation lists. */
+  readonly conversations: Conversations;
   readonly presence: Presence;
   readonly rateLimits: RateLimits;
   readonly limits: Limits;
@@ -68,6 +71,7 @@ export class Chat {
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
+    this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);
     this.access = new RoomAccess(db);
     this.rateLimits = createRateLimits(config, redis);

@@ -101,6 +101,26 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return enter(room, name, memberId);
   }, log);
 
+  // Direct conversations and the conversation list are a verified user's: a guest has no id to be found by.
+  const user = () => {
+    const { identity } = socket.data;
+    if (!identity) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'Direct conversations are for signed-in users: connect with a token');
+    return identity;
+  };
+
+  handle(socket, 'direct:open', schemas.directOpen, async ({ userId, memberId }) => {
+    const me = user();
+    await spendJoin();
+    const room = await chat.conversations.openDirect(app, me.sub, userId, mayCreateRooms(app, me));
+    return enter(room, undefined, memberId);
+  }, log);
+
+  handle(socket, 'room:list', schemas.roomList, async () => {
+    const me = user();
+    await rateLimits.searches.consume(address);
+    return { rooms: await chat.conversations.list(app, me) };
+  }, log);
+
   handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {
     const { room, member } = membership(code);
     socket.data.memberships.delete(room.code);

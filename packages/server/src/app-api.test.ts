@@ -74,9 +74,13 @@ describe('a site backend with its app secret', () => {
     const code = body.room.code;
     const added = await call(shop, 'POST', `/v1/rooms/${code}/members`, { users: ['bob', 'carol', 'bob'] });
     assert.deepEqual([added.status, added.body.members], [200, ['alice', 'bob', 'carol']]);
-    await client(shop, await signFor(shop, 'bob')).joinRoom(code);
+    const bobClient = client(shop, await signFor(shop, 'bob'));
+    await bobClient.joinRoom(code);
+    const refusedOnRejoin = new Promise<ChatError>((resolve) => bobClient.on('error', resolve));
     const removed = await call(shop, 'DELETE', `/v1/rooms/${code}/members/bob`);
     assert.deepEqual(removed.body.members, ['alice', 'carol']);
+    // A removed user's live connection is closed; its client re-joins and is refused.
+    assert.equal((await refusedOnRejoin).code, ErrorCode.FORBIDDEN);
     await assert.rejects(client(shop, await signFor(shop, 'bob')).joinRoom(code), (e: ChatError) => e.code === ErrorCode.FORBIDDEN);
     const open = await call(shop, 'PUT', '/v1/rooms/by-key/lobby', {});
     assert.equal(open.body.room.private, false);

@@ -136,6 +136,12 @@ export class Chat {
     return this.#inFlight.track(this.rooms.create(appId, { key, ...options }));
   }
 
+  /** Takes users off a private room's list, and closes their connections in it (they are refused on re-joining). */
+  async removeUsers(room: RoomRecord, users: string[]): Promise<void> {
+    await this.access.remove(room, users);
+    this.events.publish({ type: 'users-removed', room, users });
+  }
+
   async createRoom(clientAddress: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
     return this.#inFlight.track(this.rooms.create(appId));

@@ -54,7 +54,7 @@ export function appRoomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.delete('/:code/members/:user', async (ctx) => {
     const room = privateRoom(await roomOf(ctx));
-    await chat.access.remove(room, [ctx.params.user!]);
+    await chat.removeUsers(room, [ctx.params.user!]);
     ctx.body = { members: await chat.access.members(room) };
   });
 

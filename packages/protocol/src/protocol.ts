@@ -35,6 +35,16 @@ export const ROOM_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 /** Default room code length: 31^8 ≈ 8.5e11 codes. */
 export const DEFAULT_ROOM_CODE_LENGTH = 8;
 
+/** The longest room key a site may give (`openRoom({ key })`, `room-key`): room for a slug or a UUID with a prefix. */
+export const ROOM_KEY_MAX_LENGTH = 128;
+/**
+ * What a room key may hold: ASCII letters, digits and `.`, `_`, `-`, `:`, `@`, starting with a
+ * letter or digit. Safe in a URL path segment, a header, an HTML attribute and a log line, as is.
+ */
+export const ROOM_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+/** Keys of direct conversations start with it; a site's own keys may not. */
+export const DIRECT_KEY_PREFIX = 'dm:';
+
 /** The image types the server accepts, by MIME type. */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
@@ -107,6 +117,8 @@ export interface ChatMessage {
    * Absent on messages posted over HTTP and on those stored before the field existed.
    */
   authorId?: string;
+  /** Posted by the site's backend under a bot or system name (REST with the app secret), not by a member. */
+  bot?: true;
   /** The text of a `text` message; absent for others. */
   text?: string;
   /** The image of an `image` message; absent for others. */
@@ -202,6 +214,8 @@ export interface RoomSnapshot {
   code: string;
   /** The title the room was created with, if any (1..{@link ROOM_TITLE_MAX_LENGTH} characters). */
   title?: string;
+  /** The site's key of the room, for a room opened or created by key. */
+  key?: string;
   createdAt: string;
   /** The member this connection joined as. */
   self: Member;
@@ -252,6 +266,28 @@ export interface RoomCreatePayload extends JoinOptions {
 }
 export interface RoomJoinPayload extends JoinOptions {
   code: string;
+}
+/** Opens the app's room with this key, creating it when the app's `roomCreation` setting allows. */
+export interface RoomOpenPayload extends JoinOptions {
+  key: string;
+}
+/** Opens the one private room of the connection's verified user and another user of the app. */
+export interface DirectOpenPayload {
+  /** The other user's id (the `sub` the host signs for them). */
+  userId: string;
+  memberId?: string;
+}
+/** A room of a verified user's conversation list (`room:list`). */
+export interface RoomSummary {
+  code: string;
+  key?: string;
+  private: boolean;
+  /** For a direct conversation: the other user. */
+  direct?: { userId: string };
+  /** The newest text or image message not deleted. */
+  lastMessage?: ChatMessage;
+  /** Messages of others after the user's read position. */
+  unread: number;
 }
 export interface RoomLeavePayload {
   code: string;
@@ -361,11 +397,25 @@ export interface AuthRefreshPayload {
 
 /** The HTTP header that names the app on REST requests (absent: the default app). */
 export const APP_HEADER = 'Roomchat-App';
+/**
+ * The `Authorization` scheme of the app secret, for a site's backend: `Roomchat-Secret <secret>`.
+ * A scheme of its own, not `Bearer`, so a secret is never taken for a user's token or the other
+ * way round (docs/api.md#server-to-server).
+ */
+export const APP_SECRET_SCHEME = 'Roomchat-Secret';
+/** Author ids of bot posts start with it; member ids (hashes, base64url) never hold a colon. */
+export const BOT_AUTHOR_PREFIX = 'bot:';
 
 /** Events the client emits. Each ends with an ack callback. */
 export interface ClientToServerEvents {
   'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
   'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** Joins the app's room with a key (ROOM_NOT_FOUND when there is none and this client may not create it). */
+  'room:open': (payload: RoomOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** A verified user's direct conversation with `userId`: the same room from both sides, created on first use. */
+  'direct:open': (payload: DirectOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /** A verified user's rooms (its private and direct rooms, and the rooms it joined), newest activity first. */
+  'room:list': (payload: Record<string, never>, ack: (res: Ack<{ rooms: RoomSummary[] }>) => void) => void;
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;

@@ -7,6 +7,8 @@ import {
   DEFAULT_LIMITS,
   ErrorCode,
   normalizeRoomCode,
+  ROOM_KEY_MAX_LENGTH,
+  ROOM_KEY_PATTERN,
   type Ack,
   type ClientToServerEvents,
   type LogEntry,
@@ -14,6 +16,7 @@ import {
   type Limits,
   type RoomCreatePayload,
   type RoomSnapshot,
+  type RoomSummary,
   type ServerToClientEvents,
 } from './protocol.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
@@ -109,6 +112,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #transport: RoomTransport;
   /** Messages for rooms whose join awaits its answer, by code. */
   #early = new Map<string, LogEntry[]>();
+  /** Buffers of opens by key, whose room's code is not known until their answer. */
+  #earlyAnyRoom = new Set<LogEntry[]>();
   /** The server's limits as last seen in a snapshot; the defaults before the first join. */
   #limits: Limits = { ...DEFAULT_LIMITS };
   /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
@@ -163,7 +168,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   /** The rooms this client has joined and not left. */
-  get rooms(): Room[] {
+  get joinedRooms(): Room[] {
     return [...this.#rooms.values()];
   }
 
@@ -183,23 +188,62 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** Joins a room by its code (case and dashes do not matter). Joining a room again returns the same Room. */
   async joinRoom(code: string, options: JoinOptions = {}): Promise<Room> {
+    const normalized = normalizeRoomCode(code);
+    return this.#enter(options, (memberId) => this.#request('room:join', { code: normalized, name: options.name, memberId }), normalized);
+  }
+
+  /**
+   * Joins the app's room with the site's own key (a page, a product: `{ key: 'product-123' }`),
+   * creating it on first use when the app allows; no code to share.
+   * @example const room = await client.openRoom({ key: `product-${product.id}` });
+   */
+  async openRoom(options: JoinOptions & { key: string }): Promise<Room> {
+    const { key, ...join } = options;
+    if (typeof key !== 'string' || key.length === 0 || key.length > ROOM_KEY_MAX_LENGTH || !ROOM_KEY_PATTERN.test(key)) {
+      throw new ChatError(ErrorCode.INVALID_PAYLOAD, `A room key is 1 to ${ROOM_KEY_MAX_LENGTH} letters, digits or . _ - : @, starting with a letter or digit`);
+    }
+    return this.#enter(join, (memberId) => this.#request('room:open', { key, name: join.name, memberId }));
+  }
+
+  /**
+   * Opens the direct conversation of this client's signed-in user and `userId` (another user of
+   * the app, by the id your backend signs as `sub`): one private room for the two, the same from
+   * either side, created on first use. Guests get AUTH_REQUIRED.
+   */
+  async openDirect(userId: string, options: Pick<JoinOptions, 'memberId'> = {}): Promise<Room> {
+    if (!this.verified) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'Direct conversations are for signed-in users: give the client a token');
+    return this.#enter(options, (memberId) => this.#request('direct:open', { userId, memberId }));
+  }
+
+  /** The signed-in user's rooms (private, direct and joined ones) with their last message and unread count, newest activity first. */
+  async rooms(): Promise<RoomSummary[]> {
+    return (await this.#request('room:list', {})).rooms;
+  }
+
+  /**
+   * Joins a room with `request`. Messages broadcast to the room after the server read the
+   * snapshot can arrive before the answer; they are kept (by code, or all unknown rooms' when
+   * the code is not known yet) and handed to the room once it exists.
+   */
+  async #enter(options: JoinOptions, request: (memberId: string) => Promise<{ room: RoomSnapshot }>, code?: string): Promise<Room> {
     const refused = this.verified ? undefined : checkName(options.name ?? '', this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
-    const normalized = normalizeRoomCode(code);
-    // Messages broadcast to the room after the server read the snapshot can arrive before the
-    // join's answer; they are kept and handed to the room once it exists.
     const early: LogEntry[] = [];
-    if (!this.#rooms.has(normalized)) this.#early.set(normalized, early);
-    let res: AckData<'room:join'>;
+    const buffered = code === undefined ? this.#earlyAnyRoom : undefined;
+    if (code !== undefined && !this.#rooms.has(code)) this.#early.set(code, early);
+    buffered?.add(early);
+    let res: { room: RoomSnapshot };
     try {
-      res = await this.#request('room:join', { code: normalized, name: options.name, memberId });
+      res = await request(memberId);
     } finally {
-      if (this.#early.get(normalized) === early) this.#early.delete(normalized);
+      if (code !== undefined && this.#early.get(code) === early) this.#early.delete(code);
+      buffered?.delete(early);
     }
     const room = this.#adopt(res.room, memberId);
+    const mine = early.filter((m) => m.roomCode === room.code);
     // After the caller's turn, like any live message, so that its listeners hear them.
-    if (early.length) setTimeout(() => room.left || early.forEach((m) => room._receive(m)), 0);
+    if (mine.length) setTimeout(() => room.left || mine.forEach((m) => room._receive(m)), 0);
     return room;
   }
 
@@ -265,7 +309,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     socket.on('message:created', (message) => {
       const room = this.#rooms.get(message.roomCode);
       if (room) room._receive(message);
-      else this.#early.get(message.roomCode)?.push(message);
+      else {
+        this.#early.get(message.roomCode)?.push(message);
+        for (const early of this.#earlyAnyRoom) early.push(message);
+      }
     });
     socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));

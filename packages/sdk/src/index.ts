@@ -25,5 +25,6 @@ export {
   type Member,
   type MessageKind,
   type RoomSnapshot,
+  type RoomSummary,
   type SearchPage,
 } from './protocol.js';

@@ -36,6 +36,8 @@ export type { SendOptions } from './sender.js';
  */
 export class Room extends Emitter<RoomEvents, RoomEvents> {
   readonly code: string;
+  /** The site's key of the room, when it was opened by key (`client.openRoom({ key })`). */
+  readonly key: string | undefined;
   readonly createdAt: string;
   /** The title the room was created with, if any. */
   readonly title: string | undefined;
@@ -91,6 +93,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     this.#sends = new PendingSends({ sender: this.#sender, upload: (source, options) => this.uploadImage(source, options), changed: () => this.emit('sends', this.sends) });
     this.#memberId = memberId;
     this.code = snapshot.code;
+    this.key = snapshot.key;
     this.createdAt = snapshot.createdAt;
     this.title = snapshot.title;
     this.#self = snapshot.self;

@@ -77,7 +77,7 @@ describe('the outbox cannot be poisoned', () => {
       void again.joinRoom(first.code, { name: 'Bo' }).then((room) => room.on('send-failed', (_entry, error) => resolve(error)));
     });
     assert.equal((await failed).code, 'MESSAGE_TOO_LONG');
-    const room = again.rooms[0]!;
+    const room = again.joinedRooms[0]!;
     assert.equal((await room.send('next')).text, 'next', 'the room sends again');
     assert.equal(store.load().length, 0);
   });

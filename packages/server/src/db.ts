@@ -12,6 +12,9 @@ import * as eventLog from '../migrations/20261206230000_event_log.js';
 import * as messageSearch from '../migrations/20261207020000_message_search.js';
 import * as apps from '../migrations/20261207021000_apps.js';
 import * as roomTitle from '../migrations/20261207021500_room_title.js';
+import * as roomKeys from '../migrations/20261207030000_room_keys.js';
+import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
+import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -23,6 +26,10 @@ export interface RoomRow {
   code: string;
   /** Null for a room created without one. */
   title: string | null;
+  /** The site's own name for the room (issue #22), unique within the app; null for rooms made by code. */
+  key?: string | null;
+  /** Whether only the users in room_members may enter (booleans come back as 0/1 from SQLite). */
+  is_private?: boolean | number;
   created_at: number | string;
 }
 export interface MessageRow {
@@ -72,6 +79,9 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207020000_message_search': messageSearch,
   '20261207021000_apps': apps,
   '20261207021500_room_title': roomTitle,
+  '20261207030000_room_keys': roomKeys,
+  '20261207031000_private_rooms': privateRooms,
+  '20261207032000_joined_rooms': joinedRooms,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

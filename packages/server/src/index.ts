@@ -18,6 +18,7 @@ import { originCheck } from './http/origin.middleware.js';
 import { Apps } from './auth/apps.js';
 import { identifyConnections } from './realtime/identify.js';
 import { roomsRouter } from './http/rooms.routes.js';
+import { appRoomsRouter } from './http/app-rooms.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
 import { Metrics, metricsRouter } from './metrics.js';
@@ -167,7 +168,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.

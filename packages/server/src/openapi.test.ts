@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import sharp from 'sharp';
+import { APP_SECRET_SCHEME } from '@roomchat/protocol';
 import { connect, createStorage, engines, servicesOf, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
 
 // ajv-formats is CommonJS with its function as module.exports.default.
@@ -40,7 +41,10 @@ for (const engine of engines()) {
         assert.ok(validate(body), `${method} ${path} → ${res.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
       } else {
         const declared = Object.keys(response.content ?? {});
-        assert.ok(declared.some((d) => d === type || (d.endsWith('/*') && type.startsWith(d.slice(0, -1)))), `${type} is one of ${declared.join(', ')}`);
+        assert.ok(
+          declared.some((d) => d === type || (d.endsWith('/*') && type.startsWith(d.slice(0, -1)))),
+          `${type} is one of ${declared.join(', ')}`,
+        );
       }
       seen.add(`${method} ${template} ${res.status >= 400 ? 'error' : 'success'}`);
       return { status: res.status, body: body as Json };
@@ -69,7 +73,13 @@ for (const engine of engines()) {
           for (const method of layer.methods) if (method !== 'HEAD') routes.add(`${method.toLowerCase()} ${layer.path.toString().replace(/:(\w+)/g, '{$1}')}`);
         }
       }
-      const documented = new Set(Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.keys(item).filter((k) => k !== 'parameters').map((m) => `${m} ${path}`)));
+      const documented = new Set(
+        Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+          Object.keys(item)
+            .filter((k) => k !== 'parameters')
+            .map((m) => `${m} ${path}`),
+        ),
+      );
       assert.ok(routes.size >= 9);
       assert.deepEqual([...routes].sort(), [...documented].sort());
     });
@@ -86,14 +96,17 @@ for (const engine of engines()) {
         await member.react(first.id, '👍');
         const doomed = await member.send('soon gone');
         await member.delete(doomed.id);
-        const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#08f' } }).png().toBuffer();
+        const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#08f' } })
+          .png()
+          .toBuffer();
         const headers = { 'content-type': 'image/png' };
         const { body: uploaded } = await call('post', '/v1/rooms/{code}/images', `/v1/rooms/${code}/images`, { body: png, headers });
         await call('post', '/v1/rooms/{code}/images', `/v1/rooms/${code}/images`, { body: Buffer.from('not an image'), headers });
         await call('post', '/v1/rooms/{code}/images', `/v1/rooms/${code}/images`, { body: Buffer.alloc(0), headers });
         await call('post', '/v1/rooms/{code}/images', '/v1/rooms/NOSUCHROOM/images', { body: png, headers });
         const json = { 'content-type': 'application/json' };
-        const post = (body: unknown, room = code) => call('post', '/v1/rooms/{code}/messages', `/v1/rooms/${room}/messages`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+        const post = (body: unknown, room = code) =>
+          call('post', '/v1/rooms/{code}/messages', `/v1/rooms/${room}/messages`, { method: 'POST', headers: json, body: JSON.stringify(body) });
         assert.equal((await post({ name: 'Bot', imageId: uploaded.image.id })).status, 201);
         assert.equal((await post({ name: 'Bot', text: 'replying', replyTo: first.id })).status, 201);
         assert.equal((await post({ name: 'Bot', text: '' })).status, 400);
@@ -115,6 +128,33 @@ for (const engine of engines()) {
         assert.equal((await call('get', '/v1/images/{id}/thumbnail', `/v1/images/${uploaded.image.id}/thumbnail`)).status, 200);
         assert.equal((await call('get', '/v1/images/{id}/thumbnail', '/v1/images/nope/thumbnail')).status, 404);
         assert.equal((await call('get', '/v1/openapi.json', '/v1/openapi.json')).status, 200);
+
+        // The site backend's routes, with the default app's secret (and refusals without it).
+        const secret = { authorization: `${APP_SECRET_SCHEME} ${(await running.server.apps.get('default')).secret}` };
+        const asApp = (method: string, template: string, path: string, body?: unknown, headers: Record<string, string> = secret) =>
+          call(method, template, path, {
+            headers: { ...headers, ...(body === undefined ? {} : json) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+        const byKey = '/v1/rooms/by-key/{key}';
+        const privateRoom = await asApp('put', byKey, '/v1/rooms/by-key/openapi-private', { private: true, members: ['alice'] });
+        assert.equal(privateRoom.status, 201);
+        assert.equal((await asApp('put', byKey, '/v1/rooms/by-key/openapi-private', {})).status, 200);
+        assert.equal((await asApp('put', byKey, '/v1/rooms/by-key/no%20spaces', {})).status, 400);
+        assert.equal((await asApp('put', byKey, '/v1/rooms/by-key/x', {}, {})).status, 401);
+        const privateCode: string = privateRoom.body.room.code;
+        const members = '/v1/rooms/{code}/members';
+        assert.equal((await asApp('post', members, `/v1/rooms/${privateCode}/members`, { users: ['bob'] })).status, 200);
+        assert.equal((await asApp('post', members, `/v1/rooms/${privateCode}/members`, { users: [] })).status, 400);
+        const oneMember = '/v1/rooms/{code}/members/{user}';
+        assert.equal((await asApp('delete', oneMember, `/v1/rooms/${privateCode}/members/bob`)).status, 200);
+        assert.equal((await asApp('delete', oneMember, `/v1/rooms/NOSUCHROOM/members/bob`)).status, 404);
+        const botPost = await asApp('post', '/v1/rooms/{code}/messages', `/v1/rooms/${privateCode}/messages`, { name: 'Bot', text: 'from the site' });
+        assert.equal(botPost.body.message.bot, true);
+        const oneMessage = '/v1/rooms/{code}/messages/{id}';
+        assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`)).status, 200);
+        assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`, undefined, {})).status, 401);
+        assert.equal((await call('get', '/v1/rooms/{code}/messages', `/v1/rooms/${privateCode}/messages`)).status, 403, 'a private room, without the secret');
         let limited = 0;
         for (let i = 0; i < 5 && limited === 0; i++) if ((await call('post', '/v1/rooms', '/v1/rooms')).status === 429) limited++;
         assert.equal(limited, 1, 'the rate-limited answer is documented too');

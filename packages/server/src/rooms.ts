@@ -13,7 +13,20 @@ export interface RoomRecord {
   code: string;
   /** The title the room was created with, if any. */
   title?: string;
+  /** The site's own key of the room, when it was opened by key. */
+  key?: string;
+  /** A private room admits only its listed users (chat/access.ts). */
+  private?: true;
   createdAt: string;
+}
+
+/** How a room is made: by the site's key, private with its users (their `sub`s). */
+export interface NewRoom {
+  key?: string | undefined;
+  title?: string | undefined;
+  private?: boolean | undefined;
+  /** The users a private room admits. */
+  members?: readonly string[] | undefined;
 }
 
 const VALID_CODE = new RegExp(`^[${ROOM_CODE_ALPHABET}]{1,32}$`);
@@ -29,17 +42,29 @@ export class Rooms {
     this.#newCode = customAlphabet(ROOM_CODE_ALPHABET, codeLength);
   }
 
-  /** Creates a room with a fresh random code, and a title if one is given. */
-  async create(appId = DEFAULT_APP_ID, title?: string): Promise<RoomRecord> {
+  /** Creates a room with a fresh random code (and the site's key and a title, when given). */
+  async create(appId = DEFAULT_APP_ID, { key, title, private: isPrivate, members = [] }: NewRoom = {}): Promise<RoomRecord> {
     // At 8 characters a collision needs ~10^6 rooms to become likely at all; retrying a few
     // times covers it without a read-before-write race.
     for (let attempt = 0; ; attempt++) {
-      const row = { app_id: appId, code: this.#newCode(), title: title ?? null, created_at: Date.now() };
+      const row = { app_id: appId, code: this.#newCode(), title: title ?? null, created_at: Date.now(), ...(key === undefined ? {} : { key }), ...(isPrivate ? { is_private: true } : {}) };
       try {
-        const [inserted] = await retryingLocks(this.#db, () => this.#db('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id'));
-        return toRoom({ ...row, id: inserted!.id });
+        // The room and its list in one transaction: a private room is never seen without its users.
+        const inserted = await retryingLocks(this.#db, () =>
+          this.#db.transaction(async (trx) => {
+            const [created] = await trx('rooms').insert(row).returning<Pick<RoomRow, 'id'>[]>('id');
+            const id = created!.id;
+            const users = [...new Set(members)];
+            if (users.length) await trx('room_members').insert(users.map((user_id) => ({ room_id: id, user_id, created_at: row.created_at })));
+            return id;
+          }),
+        );
+        return toRoom({ ...row, id: inserted });
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 4) throw error;
+        // Two first visitors of a page race to create its room: the one that lost joins the winner's.
+        const existing = key === undefined ? undefined : await this.findByKey(key, appId);
+        if (existing) return existing;
       }
     }
   }
@@ -49,6 +74,12 @@ export class Rooms {
     const normalized = normalizeRoomCode(code);
     if (!VALID_CODE.test(normalized)) return undefined;
     const row = await this.#db<RoomRow>('rooms').where({ app_id: appId, code: normalized }).first();
+    return row && toRoom(row);
+  }
+
+  /** The app's room with this key (keys are per app: another app's key is as unknown as none). */
+  async findByKey(key: string, appId = DEFAULT_APP_ID): Promise<RoomRecord | undefined> {
+    const row = await this.#db<RoomRow>('rooms').where({ app_id: appId, key }).first();
     return row && toRoom(row);
   }
 

@@ -12,6 +12,11 @@ import {
   type ReadMarkPayload,
   type RoomCreatePayload,
   type RoomJoinPayload,
+  type RoomOpenPayload,
+  ROOM_KEY_MAX_LENGTH,
+  ROOM_KEY_PATTERN,
+  DIRECT_KEY_PREFIX,
+  type DirectOpenPayload,
   type RoomLeavePayload,
   type AuthRefreshPayload,
   type TypingPayload,
@@ -32,6 +37,9 @@ const FORBIDDEN_IN_NAMES = /[\p{Cc}\p{Zl}\p{Zp}\u034F\u115F\u1160\u2800\u3164\uF
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /** Control characters other than tab and newlines have no place in a chat message. */
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The most users one REST request may add to a private room (or create it with). */
+export const ROOM_USERS_PER_REQUEST = 100;
 
 const codePoints = (s: string) => [...s].length;
 /** Lone surrogates become U+FFFD, as every UTF-8 encoder (and so the database) would store them. */
@@ -67,6 +75,16 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => codePoints(s) <= config.messageMaxLength, { message: `Messages are at most ${config.messageMaxLength} characters`, params: { code: TEXT_TOO_LONG } })
     .refine((s) => s.trim().length > 0, { message: 'The message is empty', params: { code: TEXT_EMPTY } })
     .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'Messages cannot contain control characters');
+  const roomKey = z
+    .string()
+    .min(1, 'A room key is not empty')
+    .max(ROOM_KEY_MAX_LENGTH, `A room key is at most ${ROOM_KEY_MAX_LENGTH} characters`)
+    .regex(ROOM_KEY_PATTERN, 'A room key holds letters, digits and . _ - : @ only, and starts with a letter or digit')
+    // Direct rooms' keys are made by the server (chat/conversations.ts): a key of the site's that
+    // looked like one could pre-empt two users' direct room as an open room.
+    .refine((k) => !k.startsWith(DIRECT_KEY_PREFIX), `Room keys starting with "${DIRECT_KEY_PREFIX}" are the server's, for direct conversations`);
+  // A user is the `sub` its host signs (auth/tokens.ts allows 1 to 255 characters).
+  const userId = z.string().min(1).max(255);
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
   const join = { name: name.optional(), memberId: id.optional() };
   // A room's title, cleaned like a name (one spelling, single spaces, nothing invisible).
@@ -89,6 +107,9 @@ export function createSchemas(config: ChatServerConfig) {
     /** REST: create a room, with a title or none. */
     restRoomCreate: z.object({ title: title.optional() }),
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
+    roomOpen: z.object({ key: roomKey, ...join }) satisfies z.ZodType<RoomOpenPayload>,
+    directOpen: z.object({ userId, memberId: id.optional() }) satisfies z.ZodType<DirectOpenPayload>,
+    roomList: z.object({}),
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,
     messageSend: z
@@ -121,6 +142,14 @@ export function createSchemas(config: ChatServerConfig) {
     restMessage: z
       .object({ name, clientId: id.optional(), text: text.optional(), imageId: id.optional(), replyTo: messageId.optional() })
       .refine(hasTextXorImage, 'Send either text or imageId'),
+    /** REST, app secret: a room by key, open or private with its users. */
+    appRoom: z.strictObject({
+      private: z.boolean().optional(),
+      members: z.array(userId).max(ROOM_USERS_PER_REQUEST, `At most ${ROOM_USERS_PER_REQUEST} users at once`).optional(),
+    }),
+    /** REST, app secret: users to add to a private room. */
+    roomUsers: z.strictObject({ users: z.array(userId).min(1, 'Name at least one user').max(ROOM_USERS_PER_REQUEST, `At most ${ROOM_USERS_PER_REQUEST} users at once`) }),
+    roomKey,
     /** REST: history query string. */
     historyQuery: z
       .object({
@@ -156,6 +185,8 @@ type Holds<T extends true> = T;
 export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['roomCreate'], RoomCreatePayload>>,
   Holds<Mirrors<Schemas['roomJoin'], RoomJoinPayload>>,
+  Holds<Mirrors<Schemas['roomOpen'], RoomOpenPayload>>,
+  Holds<Mirrors<Schemas['directOpen'], DirectOpenPayload>>,
   Holds<Mirrors<Schemas['roomLeave'], RoomLeavePayload>>,
   Holds<Mirrors<Schemas['messageSend'], MessageSendPayload>>,
   Holds<Mirrors<Schemas['messageEdit'], MessageEditPayload>>,

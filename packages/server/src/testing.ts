@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
+import { SignJWT } from 'jose';
 import knex from 'knex';
 import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
 import { createChatServer, type ChatServer, type ChatServerOptions } from './index.js';
@@ -95,6 +96,11 @@ export async function createStorage(engine: Engine): Promise<TestStorage> {
 export interface RunningServer {
   server: ChatServer;
   url: string;
+}
+
+/** A token as a host's backend signs it for its user `sub`: HS256 with the app's secret, 10 minutes. */
+export function signFor(app: { secret: string }, sub: string, name = `User ${sub}`): Promise<string> {
+  return new SignJWT({ name }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(app.secret));
 }
 
 /** Starts a server on 127.0.0.1 with an ephemeral port. */

@@ -15,6 +15,7 @@ export class ChatRoomProperties extends LitElement {
   static override properties = {
     server: { type: String },
     room: { type: String },
+    roomKey: { type: String, attribute: 'room-key' },
     name: { type: String },
     app: { type: String },
     token: { type: String },
@@ -37,6 +38,8 @@ export class ChatRoomProperties extends LitElement {
   declare server: string | undefined;
   /** The code of the room to be in. Set it to switch rooms, clear it to leave. Updated when the visitor joins or creates one. */
   declare room: string | undefined;
+  /** The site's key of the room to be in (`room-key`, e.g. a page's id): opened, or created on first use, within the app. */
+  declare roomKey: string | undefined;
   /** The visitor's display name. Updated with the name the visitor picks. */
   declare name: string | undefined;
   /** The host site's app id (docs/identity.md). */

@@ -42,6 +42,7 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  *
  * @attr server - The Roomchat server URL. Default: the origin `widget.js` was loaded from (ESM: the page's origin).
  * @attr room - A room code to join; changing it switches rooms, clearing it leaves.
+ * @attr room-key - The site's key of a room (`product-123`): joins the app's room with that key, creating it on first use when the app allows.
  * @attr name - The visitor's display name; with `room` set too, the widget joins without asking.
  * @attr app - The host site's app id; default: the server's default app.
  * @attr token - A token the host signed for the visitor (docs/identity.md): no name is asked.
@@ -160,7 +161,9 @@ export class ChatRoomElement extends ChatRoomProperties {
     strings: () => this.#strings,
     name: () => this.name,
     verified: () => hostVerifies(this),
-    enter: (kind, code, name) => void this.#session.enter(kind, code, name),
+    keyed: () => Boolean(this.roomKey),
+    // With `room-key`, the home view only asks a guest's name: either button opens the keyed room.
+    enter: (kind, code, name) => void (this.roomKey ? this.#session.enter('open', this.roomKey, name) : this.#session.enter(kind, code, name)),
   });
   readonly #scroll = new ScrollAnchoringController(this, {
     room: () => this.#session.room,
@@ -240,7 +243,7 @@ export class ChatRoomElement extends ChatRoomProperties {
   protected override updated(changed: PropertyValues<this>): void {
     // Shown: connect now, so a server that cannot be reached is said before the visitor tries.
     if (this.mode !== 'launcher' || this.open) this.#session.connect();
-    if (changed.has('room') || changed.has('server') || changed.has('name') || changed.has('token') || changed.has('tokenProvider')) this.#session.sync();
+    if (changed.has('room') || changed.has('roomKey') || changed.has('server') || changed.has('name') || changed.has('token') || changed.has('tokenProvider')) this.#session.sync();
     if (changed.has('open') && changed.get('open') !== undefined) this.#launcher.focusAfterToggle();
   }
 

@@ -25,9 +25,11 @@ describe('widget with a signed token', { timeout: 60_000 }, () => {
     site = createServer((req, res) => {
       const token = new URL(req.url, 'http://x').searchParams.get('token');
       const room = new URL(req.url, 'http://x').searchParams.get('room');
+      const roomKey = new URL(req.url, 'http://x').searchParams.get('room-key');
+      const address = roomKey ? `room-key="${roomKey}"` : `room="${room}"`;
       res.setHeader('content-type', 'text/html');
       res.end(`<!doctype html><html lang="en"><body>
-        <chat-room app="${app.id}" room="${room}" token="${token}" style="display:block;height:600px"></chat-room>
+        <chat-room app="${app.id}" ${address} token="${token}" style="display:block;height:600px"></chat-room>
         <script src="${chat.url}/widget.js" defer></script></body></html>`);
     });
     site.listen(0, '127.0.0.1');
@@ -81,5 +83,27 @@ describe('widget with a signed token', { timeout: 60_000 }, () => {
       await page.locator('chat-room').screenshot({ path: new URL('../test-artifacts/identity.widget.png', import.meta.url).pathname });
       assert.deepEqual(problems, []);
     }
+  });
+
+  it('with room-key, a page opens its own room (created on first use) and a later visitor of the page is in the same room', async () => {
+    const sign = (sub, name) =>
+      new SignJWT({ name }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('10m').sign(new TextEncoder().encode(app.secret));
+    const first = await browser.newPage();
+    const problems = await watch(first);
+    await first.goto(`${siteUrl}/?room-key=product-123&token=${await sign('user-2', 'Bea')}`);
+    await w(first, '#input').fill('First on this page');
+    await w(first, '#input').press('Enter');
+    await w(first, 'li.msg').filter({ hasText: 'First on this page' }).waitFor();
+
+    // A script on the server's side sees the same room by its key, and a second visitor too.
+    const sdk = new ChatClient({ url: chat.url, app: app.id });
+    clients.push(sdk);
+    const byKey = await sdk.openRoom({ key: 'product-123', name: 'Script' });
+    assert.ok(byKey.messages.some((m) => m.text === 'First on this page'));
+    const second = await browser.newPage();
+    await second.goto(`${siteUrl}/?room-key=product-123&token=${await sign('user-3', 'Cy')}`);
+    await w(second, 'li.msg').filter({ hasText: 'First on this page' }).waitFor();
+    assert.equal(await second.locator('chat-room').evaluate((el) => el.room), byKey.code, 'the element reports the code of the keyed room');
+    assert.deepEqual(problems, []);
   });
 });

@@ -58,6 +58,12 @@ function toApp(row: AppRow): App {
   };
 }
 
+/** Whether the app's `roomCreation` setting lets this client (a verified user, or a guest) create rooms. */
+export function mayCreateRooms(app: App, identity: unknown): boolean {
+  const { roomCreation } = app.settings;
+  return roomCreation === 'anyone' || (roomCreation === 'verified' && identity !== undefined);
+}
+
 /** An app without its secret, for listings and logs. */
 export function publicApp({ secret: _secret, ...rest }: App): Omit<App, 'secret'> {
   return rest;

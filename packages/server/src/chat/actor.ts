@@ -25,6 +25,8 @@ export interface Actor {
   membership(code: string): Membership;
   /** The keys its entries are budgeted under: its own (connection, or HTTP client), and its address when that budget applies. */
   readonly budget: { own: string; address?: string | undefined };
+  /** The app's own backend (REST with the app secret): may delete anyone's message of its rooms. */
+  readonly moderator?: boolean | undefined;
   /** The connection whose request this is: its answer carries what was done, so broadcasts skip it. */
   readonly connectionId?: string | undefined;
 }

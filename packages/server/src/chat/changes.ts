@@ -45,7 +45,7 @@ export class Changes {
     const membership = actor.membership(code);
     const member = memberOf(membership);
     await spendEntry(this.#deps.rateLimits, actor);
-    const entry = await this.check(membership.room, member, request);
+    const entry = await this.check(membership.room, member, request, actor.moderator === true);
     return { stored: this.#deps.log.append(membership.room, entry, actor.connectionId) as Promise<EntryOf<R>> };
   }
 
@@ -54,7 +54,7 @@ export class Changes {
    * are not messages (joins, changes), are MESSAGE_NOT_FOUND, as are deleted ones; another's
    * message is FORBIDDEN (moderators will come with the moderation work).
    */
-  async check(room: RoomRecord, actor: Required<Author>, request: ChangeRequest): Promise<ChangeMessage> {
+  async check(room: RoomRecord, actor: Required<Author>, request: ChangeRequest, moderator = false): Promise<ChangeMessage> {
     const { db, config, messages } = this.#deps;
     const target = await messageTarget(messages, room, request.id);
     if (target.deleted_at !== null && target.deleted_at !== undefined) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, 'That message was deleted');
@@ -68,6 +68,7 @@ export class Changes {
       }
       return { kind: 'reaction', ...entry, data: { emoji: request.emoji, on: request.on } };
     }
+    if (request.kind === 'delete' && moderator) return { kind: 'delete', ...entry };
     if (!target.author_id || target.author_id !== actor.id) throw new ChatError(ErrorCode.FORBIDDEN, 'Only its author can change a message');
     if (request.kind === 'delete') return { kind: 'delete', ...entry };
     if (target.kind !== 'text') throw new ChatError(ErrorCode.FORBIDDEN, 'Only text messages can be edited');

@@ -1,7 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { DEFAULT_LIMITS, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
+import { DEFAULT_LIMITS, ErrorCode, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
 import type { ChatServerConfig } from '../config.js';
+import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { uniqueName } from '../display-names.js';
 import { Images, processImage } from '../images.js';
@@ -13,6 +14,8 @@ import { createRateLimits, type RateLimits } from '../rate-limits.js';
 import type { RedisClient } from '../redis.js';
 import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
 import type { Actor, Queued } from './actor.js';
+import { RoomAccess } from './access.js';
+import { Conversations } from './conversations.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
 import { RoomEvents } from './events.js';
 import { InFlight } from './in-flight.js';
@@ -37,6 +40,10 @@ export class Chat {
   readonly rooms: Rooms;
   readonly messages: Messages;
   readonly images: Images;
+  /** Who may enter private rooms: checked on every way in (chat/access.ts). */
+  readonly access: RoomAccess;
+  /** Direct rooms and verified users' conversation lists. */
+  readonly conversations: Conversations;
   readonly presence: Presence;
   readonly rateLimits: RateLimits;
   readonly limits: Limits;
@@ -64,7 +71,9 @@ export class Chat {
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
+    this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);
+    this.access = new RoomAccess(db);
     this.rateLimits = createRateLimits(config, redis);
     const onLeave = (room: RoomRecord, member: Member) => {
       this.#inFlight.track(this.#recordLeave(room, member)).catch((err) => this.#log.error({ err }, 'could not record a leave'));
@@ -110,9 +119,32 @@ export class Chat {
     throw roomNotFound();
   }
 
+  /**
+   * The app's room with this key; created on first use when `mayCreate` (the app's roomCreation
+   * setting, judged by the caller), budgeted like any room creation. Otherwise ROOM_NOT_FOUND.
+   */
+  async openKeyedRoom(key: string, clientAddress: string, appId: string, mayCreate: boolean): Promise<RoomRecord> {
+    const room = await this.rooms.findByKey(key, appId);
+    if (room) return room;
+    if (!mayCreate) throw new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that key, and this app\'s rooms are created by its site');
+    await this.rateLimits.roomCreates.consume(clientAddress);
+    return this.#inFlight.track(this.rooms.create(appId, { key }));
+  }
+
+  /** A room the app's backend asks for under its key, open or private with its users (REST with the app secret; no client budget). */
+  createKeyedRoom(appId: string, key: string, options: { private?: boolean | undefined; members?: readonly string[] | undefined }): Promise<RoomRecord> {
+    return this.#inFlight.track(this.rooms.create(appId, { key, ...options }));
+  }
+
+  /** Takes users off a private room's list, and closes their connections in it (they are refused on re-joining). */
+  async removeUsers(room: RoomRecord, users: string[]): Promise<void> {
+    await this.access.remove(room, users);
+    this.events.publish({ type: 'users-removed', room, users });
+  }
+
   async createRoom(clientAddress: string, appId = DEFAULT_APP_ID, title?: string): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create(appId, title));
+    return this.#inFlight.track(this.rooms.create(appId, title === undefined ? {} : { title }));
   }
 
   /**
@@ -133,6 +165,7 @@ export class Chat {
     return {
       code: room.code,
       ...(room.title ? { title: room.title } : {}),
+      ...(room.key === undefined ? {} : { key: room.key }),
       createdAt: room.createdAt,
       self,
       members,

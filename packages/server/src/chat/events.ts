@@ -17,7 +17,9 @@ export type RoomEvent =
   | { type: 'member-left'; room: RoomRecord; member: Member }
   /** Ephemeral: never stored, never given a seq (habit 13 of the conventions). */
   | { type: 'member-typing'; room: RoomRecord; member: Member; origin: string }
-  | { type: 'read-moved'; room: RoomRecord; memberId: string; seq: number };
+  | { type: 'read-moved'; room: RoomRecord; memberId: string; seq: number }
+  /** Users (by `sub`) were taken off a private room's list: their connections in it must go. */
+  | { type: 'users-removed'; room: RoomRecord; users: string[] };
 
 /** Receives every room event, in the order they were published. */
 export type RoomEventSubscriber = (event: RoomEvent) => void;

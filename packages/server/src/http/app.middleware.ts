@@ -1,5 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { APP_HEADER, ErrorCode } from '@roomchat/protocol';
+import { APP_HEADER, APP_SECRET_SCHEME, ErrorCode } from '@roomchat/protocol';
 import type { App, Apps } from '../auth/apps.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import { ChatError } from '../errors.js';
@@ -12,6 +13,8 @@ export interface RequestState {
   app: App;
   /** The user of `Authorization: Bearer <token>`, when one was given. */
   identity: Identity | undefined;
+  /** Whether the request is the app's own backend: `Authorization: Roomchat-Secret <the app's secret>`. */
+  asApp: boolean;
 }
 
 /** The app and user of a request, as set by {@link identifyRequests}. */
@@ -31,17 +34,40 @@ export function identifyRequests(apps: Apps, limits: TokenLimits): Middleware {
     // Only the REST API's bearer is a user's token; elsewhere (GET /metrics) it is the operator's.
     const authorization = ctx.path.startsWith(API_PREFIX) ? ctx.get('Authorization') : '';
     let identity: Identity | undefined;
-    if (authorization) {
-      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-      if (!token) throw new ChatError(ErrorCode.AUTH_INVALID, 'Authorization is "Bearer <token>"');
-      identity = await verifyToken(app, token, limits);
+    let asApp = false;
+    const [, scheme, credential] = /^(\S+)\s+(\S+)$/.exec(authorization) ?? [];
+    if (authorization && scheme?.toLowerCase() === APP_SECRET_SCHEME.toLowerCase()) {
+      if (!sameSecret(credential!, app.secret)) throw new ChatError(ErrorCode.AUTH_INVALID, `Not this app's secret (the ${APP_HEADER} header names the app)`);
+      asApp = true;
+    } else if (authorization) {
+      if (scheme?.toLowerCase() !== 'bearer') throw new ChatError(ErrorCode.AUTH_INVALID, `Authorization is "Bearer <user token>" or "${APP_SECRET_SCHEME} <app secret>"`);
+      // A secret pasted where a user's token goes would fail as a malformed token; say what it is.
+      if (sameSecret(credential!, app.secret)) throw new ChatError(ErrorCode.AUTH_INVALID, `That is the app secret: send it as "${APP_SECRET_SCHEME} <secret>", from your backend only`);
+      identity = await verifyToken(app, credential!, limits);
     }
-    Object.assign(ctx.state, { app, identity } satisfies RequestState);
+    Object.assign(ctx.state, { app, identity, asApp } satisfies RequestState);
     await next();
   };
 }
 
+/** Compares a credential with the app's secret in constant time, so the comparison leaks nothing of it. */
+function sameSecret(given: string, secret: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Refuses a request that is not the app's backend, for the server-to-server routes: AUTH_REQUIRED
+ * without credentials, FORBIDDEN with a user's token (a user may not do what only the site may).
+ */
+export function requireApp({ asApp, identity }: RequestState): void {
+  if (asApp) return;
+  if (identity) throw new ChatError(ErrorCode.FORBIDDEN, `Only the app's backend may do this: send Authorization: ${APP_SECRET_SCHEME} <app secret>, not a user's token`);
+  throw new ChatError(ErrorCode.AUTH_REQUIRED, `Send Authorization: ${APP_SECRET_SCHEME} <app secret> (from your backend)`);
+}
+
 /** Refuses a guest (a request without a token) where the app admits no guests: AUTH_REQUIRED. */
-export function requireGuestsOrUser({ app, identity }: RequestState): void {
-  if (!identity && !app.settings.guestsAllowed) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'This app admits signed-in users only: send Authorization: Bearer <token>');
+export function requireGuestsOrUser({ app, identity, asApp }: RequestState): void {
+  if (!identity && !asApp && !app.settings.guestsAllowed) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'This app admits signed-in users only: send Authorization: Bearer <token>');
 }

@@ -19,6 +19,7 @@ export function imagesRouter({ chat, config }: Deps): Router {
     const state = requestState(ctx);
     requireGuestsOrUser(state);
     const room = await chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
+    await chat.access.check(room, state.identity);
     await chat.rateLimits.uploads.consume(`ip:${ctx.ip}`);
     // raw-body refuses a declared Content-Length over the limit before reading, and stops
     // reading at the limit otherwise (413 either way).

@@ -28,6 +28,7 @@ const chatMessage = z.strictObject({
   kind: z.enum(['text', 'image', 'join', 'leave']),
   author: z.string(),
   authorId: z.string().optional(),
+  bot: z.literal(true).optional(),
   text: z.string().optional(),
   image: imageInfo.optional(),
   clientId: z.string().optional(),
@@ -56,6 +57,9 @@ const errorBody = z.strictObject({
   }) satisfies z.ZodType<ErrorPayload>,
 });
 const room = z.strictObject({ code: z.string(), createdAt: time });
+const keyedRoom = z.strictObject({ code: z.string(), key: z.string(), private: z.boolean(), members: z.array(z.string()).optional(), createdAt: time });
+const roomUsers = z.strictObject({ members: z.array(z.string()) });
+const deleteEntry = z.strictObject({ id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time, kind: z.literal('delete') });
 
 type Json = Record<string, unknown>;
 
@@ -82,6 +86,10 @@ export function openApiDocument(schemas: Schemas): Json {
   const codeParam = { name: 'code', in: 'path', required: true, description: 'The room code (the capability to read and post).', schema: { type: 'string', maxLength: 64 } };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
   const roomsWithCode = { parameters: [codeParam] };
+  // Routes for the site's backend only: Authorization: Roomchat-Secret <app secret>.
+  const appSecret = [{ appSecret: [] }];
+  const userParam = { name: 'user', in: 'path', required: true, description: 'A user of the app (the `sub` its tokens carry).', schema: { type: 'string', maxLength: 255 } };
+  const keyParam = { name: 'key', in: 'path', required: true, description: 'The site’s key of the room.', schema: toJson(schemas.roomKey, 'input') };
   const imageBytes = { content: { 'image/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } };
 
   return {
@@ -97,15 +105,45 @@ export function openApiDocument(schemas: Schemas): Json {
       },
       '/v1/rooms/{code}': {
         ...roomsWithCode,
-        get: { summary: 'Look a room up, with its present members', responses: { '200': ok('The room', toJson(z.strictObject({ room: room.extend({ members: z.array(member) }) }))), ...errors(404, 429) } },
+        get: { summary: 'Look a room up, with its present members', responses: { '200': ok('The room', toJson(z.strictObject({ room: room.extend({ members: z.array(member) }) }))), ...errors(401, 403, 404, 429) } },
       },
       '/v1/rooms/{code}/messages': {
         ...roomsWithCode,
-        get: { summary: 'A page of the room’s log', parameters: query(schemas.historyQuery), responses: { '200': ok('The page, oldest first', ref('HistoryPage')), ...errors(400, 404, 429) } },
+        get: { summary: 'A page of the room’s log', parameters: query(schemas.historyQuery), responses: { '200': ok('The page, oldest first', ref('HistoryPage')), ...errors(400, 401, 403, 404, 429) } },
         post: {
-          summary: 'Post a message under a name',
+          summary: 'Post a message: under a name (where the app allows anonymous posts), as the user of a Bearer token, or with the app secret as a bot of that name (marked `bot`)',
           requestBody: { required: true, ...json(toJson(schemas.restMessage, 'input')) },
-          responses: { '201': ok('The stored message', { type: 'object', properties: { message: ref('ChatMessage') }, required: ['message'], additionalProperties: false }), ...errors(400, 403, 404, 413, 415, 429) },
+          responses: { '201': ok('The stored message', { type: 'object', properties: { message: ref('ChatMessage') }, required: ['message'], additionalProperties: false }), ...errors(400, 401, 403, 404, 413, 415, 429) },
+        },
+      },
+      '/v1/rooms/by-key/{key}': {
+        parameters: [keyParam],
+        put: {
+          summary: 'App secret: the app’s room with this key, created when missing (open, or private with its users); an existing one is returned as it is',
+          security: appSecret,
+          requestBody: { required: false, ...json(toJson(schemas.appRoom, 'input')) },
+          responses: { '200': ok('The existing room', toJson(z.strictObject({ room: keyedRoom }))), '201': ok('The room, created', toJson(z.strictObject({ room: keyedRoom }))), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/rooms/{code}/members': {
+        ...roomsWithCode,
+        post: {
+          summary: 'App secret: add users to a private room',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.roomUsers, 'input')) },
+          responses: { '200': ok('The room’s users now', toJson(roomUsers)), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/members/{user}': {
+        parameters: [codeParam, userParam],
+        delete: { summary: 'App secret: remove a user from a private room', security: appSecret, responses: { '200': ok('The room’s users now', toJson(roomUsers)), ...errors(400, 401, 403, 404, 429) } },
+      },
+      '/v1/rooms/{code}/messages/{id}': {
+        parameters: [codeParam, idParam],
+        delete: {
+          summary: 'App secret: delete any message of the room (a tombstone stays)',
+          security: appSecret,
+          responses: { '200': ok('The delete entry', toJson(z.strictObject({ entry: deleteEntry }))), ...errors(401, 403, 404, 429) },
         },
       },
       '/v1/rooms/{code}/search': {
@@ -113,7 +151,7 @@ export function openApiDocument(schemas: Schemas): Json {
         get: {
           summary: 'Search the room’s messages by words (each must appear, as a word or its start), newest first',
           parameters: query(schemas.searchQuery),
-          responses: { '200': ok('Matching messages as they are now', ref('SearchPage')), ...errors(400, 404, 429) },
+          responses: { '200': ok('Matching messages as they are now', ref('SearchPage')), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/v1/rooms/{code}/images': {
@@ -121,7 +159,7 @@ export function openApiDocument(schemas: Schemas): Json {
         post: {
           summary: 'Upload an image (PNG, JPEG, GIF or WebP) as the raw body, to send with message imageId',
           requestBody: { required: true, ...imageBytes },
-          responses: { '201': ok('The stored image', { type: 'object', properties: { image: ref('ImageInfo') }, required: ['image'], additionalProperties: false }), ...errors(400, 403, 404, 413, 415, 429) },
+          responses: { '201': ok('The stored image', { type: 'object', properties: { image: ref('ImageInfo') }, required: ['image'], additionalProperties: false }), ...errors(400, 401, 403, 404, 413, 415, 429) },
         },
       },
       '/v1/images/{id}': { parameters: [idParam], get: { summary: 'An image', responses: { '200': { description: 'The image', ...imageBytes }, ...errors(404) } } },
@@ -130,7 +168,11 @@ export function openApiDocument(schemas: Schemas): Json {
     },
     components: {
       schemas: components,
-      responses: Object.fromEntries([400, 403, 404, 413, 415, 429].map((status) => [`Error${status}`, { description: 'An error: `{ error: { code, message } }` (see docs/api.md for the codes)', ...json(ref('Error')) }])),
+      securitySchemes: {
+        appSecret: { type: 'http', scheme: 'Roomchat-Secret', description: 'The app secret, from the site’s backend only (docs/api.md#server-to-server)' },
+        userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+      responses: Object.fromEntries([400, 401, 403, 404, 413, 415, 429].map((status) => [`Error${status}`, { description: 'An error: `{ error: { code, message } }` (see docs/api.md for the codes)', ...json(ref('Error')) }])),
     },
   };
 }

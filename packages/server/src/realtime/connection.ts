@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode, type Member } from '@roomchat/protocol';
+import { mayCreateRooms } from '../auth/apps.js';
 import { publicMemberId, verifiedMember } from '../auth/members.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import type { Actor, Queued } from '../chat/actor.js';
@@ -57,6 +58,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
       throw new ChatError(ErrorCode.TOO_MANY_ROOMS, `A connection can be in at most ${roomsPerConnection} rooms; leave one first`);
     }
     const member = memberFor(socket, name, memberId);
+    await chat.access.check(room, socket.data.identity);
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
     if (joined) member.id = joined.member.id;
     await socket.join(channelOf(room));
@@ -74,9 +76,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId, title }) => {
-    const { roomCreation } = app.settings;
-    if (roomCreation === 'none' || (roomCreation === 'verified' && !socket.data.identity)) {
-      throw new ChatError(ErrorCode.FORBIDDEN, roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
+    if (!mayCreateRooms(app, socket.data.identity)) {
+      throw new ChatError(ErrorCode.FORBIDDEN, app.settings.roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
     memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
     await spendJoin();
@@ -90,6 +91,34 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     // A member of the room may come back even while its address is locked out for guessing codes.
     const room = await chat.openRoom(code, address, memberId === undefined && !socket.data.identity ? undefined : returning, app.id);
     return enter(room, name, memberId);
+  }, log);
+
+  // A site's room per page: no code to share, the key names it within the app.
+  handle(socket, 'room:open', schemas.roomOpen, async ({ key, name, memberId }) => {
+    memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
+    await spendJoin();
+    const room = await chat.openKeyedRoom(key, address, app.id, mayCreateRooms(app, socket.data.identity));
+    return enter(room, name, memberId);
+  }, log);
+
+  // Direct conversations and the conversation list are a verified user's: a guest has no id to be found by.
+  const user = () => {
+    const { identity } = socket.data;
+    if (!identity) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'Direct conversations are for signed-in users: connect with a token');
+    return identity;
+  };
+
+  handle(socket, 'direct:open', schemas.directOpen, async ({ userId, memberId }) => {
+    const me = user();
+    await spendJoin();
+    const room = await chat.conversations.openDirect(app, me.sub, userId, mayCreateRooms(app, me));
+    return enter(room, undefined, memberId);
+  }, log);
+
+  handle(socket, 'room:list', schemas.roomList, async () => {
+    const me = user();
+    await rateLimits.searches.consume(address);
+    return { rooms: await chat.conversations.list(app, me) };
   }, log);
 
   handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {

@@ -4,6 +4,22 @@ import type { RedisClient } from '../redis.js';
 import { channelOf, type ChatIo } from './socket-types.js';
 
 /**
+ * Closes the connections of users removed from a private room, on every node: a connection's
+ * memberships live in its own node's memory, so closing it is what reaches a remote one. The
+ * client reconnects at once and re-joins its rooms; the private room then refuses it (FORBIDDEN).
+ */
+async function disconnectUsers(io: ChatIo, room: RoomRecord, users: readonly string[]): Promise<void> {
+  try {
+    for (const socket of await io.in(channelOf(room)).fetchSockets()) {
+      const { identity, app } = socket.data;
+      if (identity && app?.id === room.appId && users.includes(identity.sub)) socket.disconnect(true);
+    }
+  } catch {
+    // Redis down: the removed user keeps its connection until it reconnects, and is refused then.
+  }
+}
+
+/**
  * The socket fan-out: a subscriber to room events that emits each to the room's connections, on
  * every node when there is a Redis. While Redis is down, the cluster adapter would hold even this
  * node's broadcast until it returns (it awaits the stream write first), so this node's clients get
@@ -29,6 +45,8 @@ export function socketFanOut(io: ChatIo, redis?: RedisClient): RoomEventSubscrib
         return to(event.room, event.origin).volatile.emit('member:typing', { roomCode: event.room.code, member: event.member });
       case 'read-moved':
         return to(event.room, undefined).emit('read:updated', { roomCode: event.room.code, memberId: event.memberId, seq: event.seq });
+      case 'users-removed':
+        return void disconnectUsers(io, event.room, event.users);
     }
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import {
+  BOT_AUTHOR_PREFIX,
   HTTP_PATHS,
   quoteExcerpt,
   type ChangeEntry,
@@ -75,6 +76,7 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
     createdAt: iso(row.created_at),
   };
   if (row.author_id !== null) message.authorId = row.author_id;
+  if (row.author_id?.startsWith(BOT_AUTHOR_PREFIX)) message.bot = true;
   if (row.text !== null) message.text = row.text;
   if (row.client_id !== null) message.clientId = row.client_id;
   if (image) message.image = image;
@@ -134,9 +136,11 @@ export function toReactions(rows: ReactionCountRow[]): Map<string, Reaction[]> {
   return reactions;
 }
 
-export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at'> & { title?: string | null }): RoomRecord {
+export function toRoom(row: Pick<RoomRow, 'id' | 'app_id' | 'code' | 'created_at' | 'key' | 'is_private'> & { title?: string | null }): RoomRecord {
   const room: RoomRecord = { id: Number(row.id), appId: row.app_id, code: row.code, createdAt: iso(row.created_at) };
   if (row.title) room.title = row.title;
+  if (row.key) room.key = row.key;
+  if (row.is_private) room.private = true;
   return room;
 }
 

@@ -11,6 +11,8 @@ export interface HomeFormOptions {
   name(): string | undefined;
   /** Whether the host site names the visitor with a token (then no name is asked). */
   verified(): boolean;
+  /** Whether the element names its room by key (`room-key`): then no code is asked. */
+  keyed(): boolean;
   /** Joins (or creates) once the fields are filled in. */
   enter(kind: 'join' | 'create', code: string, name: string): void;
 }
@@ -64,7 +66,7 @@ export class HomeFormController implements ReactiveController {
       await this.#invalid({ text: s.nameRequired, field: 'name' });
       return;
     }
-    if (kind === 'join' && !normalizeRoomCode(code)) {
+    if (kind === 'join' && !normalizeRoomCode(code) && !this.#options.keyed()) {
       await this.#invalid({ text: s.codeRequired, field: 'code' });
       return;
     }

@@ -24,6 +24,8 @@ const LONG_MS = 4000;
 /** The element's attributes the session follows (`room`, `name`, the server) and keeps in step. */
 export interface SessionHost extends ChatHost {
   room: string | undefined;
+  /** The site's key of the room to be in; when set, it names the room instead of `room`. */
+  roomKey: string | undefined;
   name: string | undefined;
   readonly serverUrl: string;
   /** The host site's app id (default app when unset). */
@@ -85,6 +87,8 @@ export class SessionController implements ReactiveController {
   #joinToken = 0;
   /** The code being joined, while a join is in flight. */
   #joining = '';
+  /** The room key whose open was last refused, so that re-rendering does not retry it in a loop. */
+  #refusedKey = '';
   #clientOff: (() => void) | null = null;
   #roomOff: (() => void) | null = null;
   #teardownQueued = false;
@@ -140,6 +144,14 @@ export class SessionController implements ReactiveController {
   /** Joins, switches or leaves so that the visitor is in the room the `room` attribute names. */
   sync(): void {
     const host = this.#host;
+    const key = host.roomKey?.trim();
+    if (key) {
+      // A key that was refused is not tried again until it changes (or the visitor asks again).
+      if (this.#joining === `key:${key}` || this.room?.key === key || this.#refusedKey === key) return;
+      const name = (host.name ?? '').trim() || this.room?.self.name || '';
+      if (name || hostVerifies(host)) void this.enter('open', key, name);
+      return;
+    }
     const wanted = normalizeRoomCode(host.room ?? '');
     const current = this.#joining || this.room?.code || '';
     if (wanted === current) return;
@@ -155,14 +167,15 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  /** Joins the room `code` (or creates one) as `name`, leaving the current room once in. */
-  async enter(kind: 'join' | 'create', code: string, name: string): Promise<void> {
+  /** Joins the room `code` (creates one, or opens the room with the key `code`) as `name`, leaving the current room once in. */
+  async enter(kind: 'join' | 'create' | 'open', code: string, name: string): Promise<void> {
     const host = this.#host;
     // Before taking a token: a new client tears the old one down, which voids earlier tokens.
     const client = this.#ensureClient();
     const token = ++this.#joinToken;
-    this.busy = kind;
-    this.#joining = kind === 'join' ? normalizeRoomCode(code) : '';
+    this.#refusedKey = '';
+    this.busy = kind === 'open' ? 'join' : kind;
+    this.#joining = kind === 'join' ? normalizeRoomCode(code) : kind === 'open' ? `key:${code}` : '';
     this.#hooks.joinStarted();
     host.requestUpdate();
     const previous = this.room;
@@ -170,7 +183,9 @@ export class SessionController implements ReactiveController {
       const memberId = this.#hooks.memberId?.(kind === 'join' ? code : null, name);
       // A signed-in visitor has no name of its own: the server takes it from the token.
       const options = { ...(name ? { name } : {}), ...(memberId ? { memberId } : {}) };
-      const room = await this.#request(client, token, () => (kind === 'create' ? client.createRoom(options) : client.joinRoom(code, options)));
+      const room = await this.#request(client, token, () =>
+        kind === 'create' ? client.createRoom(options) : kind === 'open' ? client.openRoom({ key: code, ...options }) : client.joinRoom(code, options),
+      );
       if (!room) return;
       if (token !== this.#joinToken) {
         // Superseded by a later join or an exit: do not stay in a room nobody sees.
@@ -188,8 +203,9 @@ export class SessionController implements ReactiveController {
       if (token !== this.#joinToken) return;
       // Keep `room` in step with what is shown: the visitor is not in the room that failed.
       this.#joining = '';
+      if (kind === 'open') this.#refusedKey = code;
       host.room = this.room?.code ?? '';
-      await this.#hooks.joinFailed(toChatError(cause), kind, code);
+      await this.#hooks.joinFailed(toChatError(cause), kind === 'create' ? 'create' : 'join', kind === 'open' ? '' : code);
     } finally {
       if (token === this.#joinToken) {
         this.busy = null;

@@ -1,0 +1,166 @@
+// The payloads of the client's requests and of the server's events, and the handshake's auth:
+// the shapes the event maps in protocol.ts are made of.
+import type { ErrorCode } from './acks.js';
+import type { ChatMessage, Member } from './protocol.js';
+
+export interface JoinOptions {
+  /**
+   * Display name, 1..40 characters: required of guests (NAME_INVALID without it), ignored for a
+   * verified user, whose name comes from the token.
+   */
+  name?: string;
+  /**
+   * The member's session id (random, chosen by the client). Several connections with the same id
+   * count as one member, and a reconnect within the grace period is not shown as leave + join.
+   */
+  memberId?: string;
+}
+
+/** The longest room title, in characters (code points). */
+export const ROOM_TITLE_MAX_LENGTH = 80;
+
+export interface RoomCreatePayload extends JoinOptions {
+  /** An optional title shown with the room's code, e.g. "Order #1234". */
+  title?: string;
+}
+export interface RoomJoinPayload extends JoinOptions {
+  code: string;
+}
+/** Opens the app's room with this key, creating it when the app's `roomCreation` setting allows. */
+export interface RoomOpenPayload extends JoinOptions {
+  key: string;
+}
+/** Opens the one private room of the connection's verified user and another user of the app. */
+export interface DirectOpenPayload {
+  /** The other user's id (the `sub` the host signs for them). */
+  userId: string;
+  memberId?: string;
+}
+/** A room of a verified user's conversation list (`room:list`). */
+export interface RoomSummary {
+  code: string;
+  key?: string;
+  private: boolean;
+  /** For a direct conversation: the other user. */
+  direct?: { userId: string };
+  /** The newest text or image message not deleted. */
+  lastMessage?: ChatMessage;
+  /** Messages of others after the user's read position. */
+  unread: number;
+}
+export interface RoomLeavePayload {
+  code: string;
+}
+interface SendBase {
+  code: string;
+  /** The client's id for this message; re-sending the same id returns the stored original. */
+  clientId: string;
+}
+export type MessageSendPayload = ((SendBase & { text: string }) | (SendBase & { imageId: string })) & {
+  /** The id of a message of the room this one replies to. */
+  replyTo?: string;
+};
+/** Edit one's own text message (within the server's `editWindowMs`). */
+export interface MessageEditPayload {
+  code: string;
+  id: string;
+  text: string;
+}
+/** Delete one's own message: its text or image is erased from storage, a tombstone stays. */
+export interface MessageDeletePayload {
+  code: string;
+  id: string;
+}
+/** Add or remove this member's `emoji` on a message. */
+export interface ReactionPayload {
+  code: string;
+  id: string;
+  emoji: string;
+}
+/** This member is typing in the room (repeat every few seconds while it lasts). */
+export interface TypingPayload {
+  code: string;
+}
+/** This member has read the room up to `seq`; positions only move forward. */
+export interface ReadMarkPayload {
+  code: string;
+  seq: number;
+}
+/** Who is typing: sent for each `typing:start`, lasting {@link TYPING_EXPIRY_MS} unless repeated. */
+export interface TypingEvent {
+  roomCode: string;
+  member: Member;
+}
+/** A member's read position moved (for "seen by"). */
+export interface ReadEvent {
+  roomCode: string;
+  memberId: string;
+  seq: number;
+}
+/**
+ * A page of history. With `before`: the newest `limit` messages older than it. With `after`: the
+ * oldest `limit` messages newer than it (catching up). With neither: the newest page.
+ */
+export interface MessageHistoryPayload {
+  code: string;
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+/**
+ * Searches a room's messages by words: each word must appear, as a word or the start of one
+ * ("mee" finds "meeting"); case is ignored, quotes and operators are plain text. Newest first;
+ * `before` (a seq) pages to older results.
+ */
+export interface MessageSearchPayload {
+  code: string;
+  query: string;
+  before?: number;
+}
+
+/** A page of search results: text messages as they are now (edited, with reactions), newest first. */
+export interface SearchPage {
+  messages: ChatMessage[];
+  /** Whether older messages also match: ask again with `before` the last one's seq. */
+  hasMore: boolean;
+}
+
+export interface MemberEvent {
+  roomCode: string;
+  member: Member;
+}
+
+/**
+ * What a client puts in the Socket.IO handshake's `auth`: the app it belongs to (absent: the
+ * server's default app) and, for a user the host site signed in, the host's signed token.
+ */
+export interface HandshakeAuth {
+  app?: string;
+  token?: string;
+}
+
+/**
+ * What a refused handshake's `connect_error` carries as `data`: the same `{ code, message }` as a
+ * failed ack (AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED, ORIGIN_NOT_ALLOWED, UNAVAILABLE).
+ */
+export interface ConnectErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Replaces the connection's identity token with a fresh one for the same user, before the old one expires. */
+export interface AuthRefreshPayload {
+  token: string;
+}
+
+/** The HTTP header that names the app on REST requests (absent: the default app). */
+export const APP_HEADER = 'Roomchat-App';
+/**
+ * The `Authorization` scheme of the app secret, for a site's backend: `Roomchat-Secret <secret>`.
+ * A scheme of its own, not `Bearer`, so a secret is never taken for a user's token or the other
+ * way round (docs/api.md#server-to-server).
+ */
+export const APP_SECRET_SCHEME = 'Roomchat-Secret';
+/** Author ids of bot posts start with it; member ids (hashes, base64url) never hold a colon. */
+export const BOT_AUTHOR_PREFIX = 'bot:';

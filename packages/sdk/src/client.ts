@@ -1,9 +1,9 @@
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { Credentials } from './credentials.js';
 import { ChatError } from './errors.js';
 import { randomId } from './ids.js';
 import {
-  APP_HEADER,
   DEFAULT_LIMITS,
   ErrorCode,
   normalizeRoomCode,
@@ -81,10 +81,6 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack> };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Refresh a token this long before it expires (at most a fifth of its remaining life). */
-const TOKEN_REFRESH_MARGIN_MS = 60_000;
-/** Handshakes tried again in a row after AUTH_EXPIRED with a fresh token from getToken, before giving up. */
-const EXPIRED_RETRIES = 3;
 /** The refusals of a handshake that are final for the credentials given (docs/api.md). */
 const HANDSHAKE_CODES = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_INVALID, ErrorCode.AUTH_EXPIRED, ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.UNAVAILABLE]);
 const DEFAULT_OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -120,20 +116,20 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #inFlight = new Set<(error: ChatError) => void>();
   /** Rejecters of every request waiting, sent or buffered: failed when the server refuses the handshake. */
   #waiting = new Set<(error: ChatError) => void>();
-  readonly #app: string | undefined;
-  #token: string | undefined;
-  readonly #getToken: (() => Promise<string>) | undefined;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiredRetries = 0;
+  readonly #credentials: Credentials;
 
   constructor(options: ChatClientOptions) {
     super();
     this.url = options.url.replace(/\/+$/, '');
     this.memberId = options.memberId ?? randomId();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.#app = options.app;
-    this.#token = options.token;
-    this.#getToken = options.getToken;
+    this.#credentials = new Credentials({
+      app: options.app,
+      token: options.token,
+      getToken: options.getToken,
+      refresh: (token) => this.#request('auth:refresh', { token }),
+      error: (error) => this.emit('error', error),
+    });
     // WebSocket first: one connection that stays on the node it reached, so several server nodes
     // need no sticky sessions. Long-polling remains the fallback where WebSockets are blocked.
     // `auth` as a function is asked on every (re)connect, so each handshake carries a fresh token.
@@ -141,7 +137,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       autoConnect: false,
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      auth: (cb) => void this.#handshakeAuth().then(cb),
+      auth: (cb) => void this.#credentials.handshake().then(cb),
       ...options.socket,
     });
     // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
@@ -174,7 +170,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** Whether this client joins as a user the host signed in (its name comes from the token). */
   get verified(): boolean {
-    return this.#token !== undefined || this.#getToken !== undefined;
+    return this.#credentials.verified;
   }
 
   /** Creates a room (with an optional title, e.g. "Order #1234") and joins it. `name` is needed for a guest only. */
@@ -251,7 +247,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#refreshTimer);
+    this.#credentials.close();
     const closed = new ChatError(ErrorCode.DISCONNECTED, 'The client was closed');
     for (const reject of this.#inFlight) reject(closed);
     for (const room of this.#rooms.values()) room._closed();
@@ -275,8 +271,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #wireSocket(): void {
     const socket = this.#socket;
     socket.on('connect', () => {
-      this.#expiredRetries = 0;
-      this.#scheduleRefresh();
+      this.#credentials.connected();
       this.#setState('connected');
       // socket.io restores room membership only through connection state recovery, which is an
       // optimisation; re-joining is what makes membership and history correct after any outage.
@@ -297,7 +292,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
       const code = err.data?.code;
       if (this.#closed || code === undefined || !HANDSHAKE_CODES.has(code)) return;
-      if (code === ErrorCode.AUTH_EXPIRED && this.#getToken && this.#expiredRetries++ < EXPIRED_RETRIES) {
+      if (code === ErrorCode.AUTH_EXPIRED && this.#credentials.retryExpired()) {
         socket.connect(); // asks getToken again
         return;
       }
@@ -344,43 +339,6 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     }
   }
 
-  async #handshakeAuth(): Promise<{ app?: string; token?: string }> {
-    if (this.#getToken) {
-      try {
-        this.#token = await this.#getToken();
-      } catch (cause) {
-        // Connect without one: the server answers AUTH_REQUIRED where guests are not admitted.
-        this.emit('error', new ChatError(ErrorCode.AUTH_INVALID, 'getToken failed', { cause }));
-      }
-    }
-    return { ...(this.#app === undefined ? {} : { app: this.#app }), ...(this.#token === undefined ? {} : { token: this.#token }) };
-  }
-
-  /**
-   * Before the token expires, asks getToken for a fresh one and hands it over the live connection
-   * (`auth:refresh`), so that a long session is neither closed nor shown as leave + join.
-   */
-  #scheduleRefresh(): void {
-    clearTimeout(this.#refreshTimer);
-    const expiresAt = this.#token === undefined ? undefined : tokenExpiry(this.#token);
-    if (!this.#getToken || expiresAt === undefined) return;
-    const left = expiresAt - Date.now();
-    const delay = Math.max(0, left - Math.min(TOKEN_REFRESH_MARGIN_MS, left / 5));
-    this.#refreshTimer = setTimeout(() => void this.#refresh(), delay);
-  }
-
-  async #refresh(): Promise<void> {
-    try {
-      const token = await this.#getToken!();
-      await this.#request('auth:refresh', { token });
-      this.#token = token;
-      this.#scheduleRefresh();
-    } catch (cause) {
-      // The server closes the connection at expiry; the reconnect asks getToken again.
-      this.emit('error', cause instanceof ChatError ? cause : new ChatError(ErrorCode.AUTH_INVALID, 'Refreshing the token failed', { cause }));
-    }
-  }
-
   #setState(state: ConnectionState): void {
     if (this.#state === state) return;
     this.#state = state;
@@ -424,21 +382,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
     if (this.#closed) return Promise.reject(new ChatError(ErrorCode.DISCONNECTED, 'The client is closed'));
-    const headers: Record<string, string> = {};
-    if (this.#app !== undefined) headers[APP_HEADER] = this.#app;
-    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
-    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, headers);
-  }
-}
-
-/** A JWT's `exp` in ms, read without verifying (the server verifies); undefined when unreadable. */
-function tokenExpiry(token: string): number | undefined {
-  try {
-    const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const exp = (JSON.parse(atob(part)) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
+    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, this.#credentials.headers());
   }
 }
 

@@ -1,5 +1,6 @@
 import { Emitter } from '@socket.io/component-emitter';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { socketConnection, type ChatSocket, type Connection } from './connection.js';
 import { Credentials } from './credentials.js';
 import { ChatError } from './errors.js';
 import { randomId } from './ids.js';
@@ -17,8 +18,8 @@ import {
   type RoomCreatePayload,
   type RoomSnapshot,
   type RoomSummary,
-  type ServerToClientEvents,
 } from './protocol.js';
+import { canShareConnection, SharedConnection } from './shared-connection.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { Room, type RoomTransport } from './room.js';
 import { checkName } from './send-checks.js';
@@ -67,6 +68,13 @@ export interface ChatClientOptions {
    * expires (then sent with `auth:refresh` over the live connection), and after AUTH_EXPIRED.
    */
   getToken?: () => Promise<string>;
+  /**
+   * Shares one connection among the tabs of the site (same origin, server, app, and guest or
+   * signed-in) that ask for it: a tab elected with a Web Lock holds the socket, the others talk to
+   * it over a BroadcastChannel (docs/decisions/0014). Tabs sharing it must be the same visitor.
+   * Ignored where Web Locks or BroadcastChannel are missing (Node, old browsers). Default false.
+   */
+  shareConnection?: boolean;
 }
 
 export interface ClientEvents {
@@ -76,9 +84,6 @@ export interface ClientEvents {
   error: (error: ChatError) => void;
 }
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-/** emitWithAck over a union of event names is beyond TypeScript's inference; #request types it. */
-type UntypedSocket = { emitWithAck(event: string, payload: unknown): Promise<Ack> };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** The refusals of a handshake that are final for the credentials given (docs/api.md). */
@@ -102,7 +107,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   readonly memberId: string;
   readonly requestTimeoutMs: number;
   #state: ConnectionState = 'disconnected';
-  #socket: ChatSocket;
+  #connection: Connection;
   #rooms = new Map<string, Room>();
   #closed = false;
   #transport: RoomTransport;
@@ -133,13 +138,19 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     // WebSocket first: one connection that stays on the node it reached, so several server nodes
     // need no sticky sessions. Long-polling remains the fallback where WebSockets are blocked.
     // `auth` as a function is asked on every (re)connect, so each handshake carries a fresh token.
-    this.#socket = io(this.url, {
-      autoConnect: false,
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-      auth: (cb) => void this.#credentials.handshake().then(cb),
-      ...options.socket,
-    });
+    const open = (): ChatSocket =>
+      io(this.url, {
+        autoConnect: false,
+        transports: ['websocket', 'polling'],
+        tryAllTransports: true,
+        auth: (cb) => void this.#credentials.handshake().then(cb),
+        ...options.socket,
+      });
+    const signedIn = options.token !== undefined || options.getToken !== undefined;
+    this.#connection =
+      options.shareConnection && canShareConnection()
+        ? new SharedConnection(`${this.url} ${options.app ?? ''} ${signedIn ? 'user' : 'guest'}`, open)
+        : socketConnection(open());
     // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
     // sends. A random member id cannot be found again after a reload, so it gets memory.
     const persisted = options.memberId === undefined ? undefined : localStorageOutboxStore(`roomchat:outbox:${this.url}:${options.memberId}`);
@@ -155,7 +166,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     };
     this.#wireSocket();
     this.#setState('connecting');
-    this.#socket.connect();
+    this.#connection.connect();
   }
 
   /** The current connection state. */
@@ -252,7 +263,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     for (const reject of this.#inFlight) reject(closed);
     for (const room of this.#rooms.values()) room._closed();
     this.#rooms.clear();
-    this.#socket.disconnect();
+    this.#connection.disconnect();
     this.#setState('disconnected');
   }
 
@@ -269,7 +280,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   #wireSocket(): void {
-    const socket = this.#socket;
+    const socket = this.#connection;
     socket.on('connect', () => {
       this.#credentials.connected();
       this.#setState('connected');
@@ -334,7 +345,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       if (!error.retryable || error.code === ErrorCode.DISCONNECTED) return;
       const delay = error.retryAfterMs ?? REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]!;
       setTimeout(() => {
-        if (!this.#closed && this.#socket.connected && this.#rooms.get(room.code) === room) void this.#rejoin(room, attempt + 1);
+        if (!this.#closed && this.#connection.connected && this.#rooms.get(room.code) === room) void this.#rejoin(room, attempt + 1);
       }, delay);
     }
   }
@@ -356,11 +367,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       // socket.io-client buffers emits made while disconnected and sends them on reconnect; the
       // timeout bounds the wait either way, and a drop of the connection ends it at once (an ack
       // can no longer come).
-      const timed = this.#socket.timeout(this.requestTimeoutMs) as unknown as UntypedSocket;
       const dropped = new Promise<never>((_, reject) => (rejectOnDisconnect = reject));
-      if (this.#socket.connected) this.#inFlight.add(rejectOnDisconnect!);
+      if (this.#connection.connected) this.#inFlight.add(rejectOnDisconnect!);
       this.#waiting.add(rejectOnDisconnect!);
-      res = await Promise.race([timed.emitWithAck(event, payload), dropped]);
+      res = await Promise.race([this.#connection.request(event, payload, this.requestTimeoutMs), dropped]);
     } catch (cause) {
       if (cause instanceof ChatError) throw cause;
       if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client was closed', { cause });

@@ -55,6 +55,7 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  * @attr empty-text - What a room without messages says. Default "No messages yet. Say hello!"
  * @attr persist - Where the room is remembered across reloads and pages of the site: `session` (default: this tab), `local` (every tab, for 7 days) or `none`.
  * @attr invite-url - The invite link's template, e.g. `https://shop.example/chat?room={code}`. Default: this page with `#roomchat=CODE`, which opens the widget in the room.
+ * @attr share-connection - `off`: this tab keeps a connection of its own. Default: the site's tabs share one (a leader tab holds it, docs/decisions/0014), read when the widget first connects.
  * @attr sound - Present: a short beep when a message arrives while the room is out of sight (off by default).
  * @attr strings - JSON overrides of UI strings, e.g. `strings='{"join":"Enter"}'` (the property takes an object).
  *

@@ -301,6 +301,9 @@ export class SessionController implements ReactiveController {
       ...(host.app ? { app: host.app } : {}),
       ...(getToken ? { getToken } : {}),
       memberId: sessionMemberId(),
+      // The site's tabs share one connection (a leader tab holds it) unless the site says
+      // share-connection="off": read once, when the connection is made.
+      shareConnection: host.getAttribute('share-connection') !== 'off',
       // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
       // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.
     });

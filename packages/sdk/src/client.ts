@@ -149,7 +149,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     const signedIn = options.token !== undefined || options.getToken !== undefined;
     this.#connection =
       options.shareConnection && canShareConnection()
-        ? new SharedConnection(`${this.url} ${options.app ?? ''} ${signedIn ? 'user' : 'guest'}`, open)
+        ? new SharedConnection(`${this.url} ${options.app ?? ''} ${signedIn ? 'user' : 'guest'}`, open, signedIn)
         : socketConnection(open());
     // Keyed by member: tabs share localStorage, and a room must re-send only its own member's
     // sends. A random member id cannot be found again after a reload, so it gets memory.

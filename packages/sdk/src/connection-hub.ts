@@ -8,10 +8,10 @@ export type ToLeader =
   | { t: 'req'; tab: string; id: number; event: string; payload: unknown; timeoutMs: number }
   | { t: 'bye'; tab: string };
 
-/** The leader's word to the tabs: its socket's state, the server's events, and each tab's acks. */
+/** The leader's word to the tabs: its connection's state, the server's events (for the tabs `to`), and each tab's acks. */
 export type ToTabs =
   | { t: 'state'; leader: string; connected: boolean; recovered: boolean; reason?: string }
-  | { t: 'ev'; leader: string; event: string; args: unknown[]; except?: string }
+  | { t: 'ev'; leader: string; event: string; args: unknown[]; to: string[] }
   | { t: 'refused'; leader: string; message: string; data: unknown }
   | { t: 'ack'; leader: string; to: string; id: number; ack?: Ack; fail?: 'disconnected' | 'timeout' };
 
@@ -24,61 +24,69 @@ const APPENDS: Record<string, 'message' | 'entry'> = { 'message:send': 'message'
 
 type Outcome = { ack?: Ack; fail?: 'disconnected' | 'timeout' };
 
+/**
+ * One socket of the hub. The server makes a connection one member per room, so a guest's tabs in
+ * a room as two members (two names in two windows: the widget keys member ids by room and name)
+ * need two; each member id gets a lane, and tabs of one member share it.
+ */
+interface Lane {
+  connection: Connection;
+  /** The tabs showing each room through this lane, by code. */
+  rooms: Map<string, Set<string>>;
+  /** Tabs whose enter request is on its way: they hear the room's events before its answer. */
+  entering: Map<string, number>;
+  /** Rooms it is to leave when their grace period ends: memberships it still has on the server. */
+  leaving: number;
+}
+
 export interface HubOptions {
-  /** The leader's socket, not yet connected. */
-  socket: ChatSocket;
+  /** Makes a socket, not yet connected. */
+  open: () => ChatSocket;
   /** Says a message to every tab, this one included. */
   post: (message: ToTabs) => void;
   /** Calls `gone` once when the tab closes (or is closed): the leader holds its rooms for it until then. */
   watch: (tab: string, gone: () => void) => void;
   /** How long a room no tab shows any more stays joined before the connection leaves it (a reload comes back within it). */
   leaveGraceMs: number;
+  /** Signed-in tabs are one member whatever their member ids: one lane. */
+  signedIn: boolean;
 }
 
 /**
- * The leader tab's side of a shared connection: the one Socket.IO connection of the site's tabs.
- * Every tab's requests go out over it and their acks come back to the asking tab; the server's
- * events go to every tab (each client keeps those of its own rooms). The server sees one member,
- * joined once: a room is left only when the last tab showing it leaves it, or closes.
+ * The leader tab's side of a shared connection: the Socket.IO connection of the site's tabs (one
+ * per member, see {@link Lane}). Every tab's requests go out over it and their acks come back to
+ * the asking tab; the server's events go to the tabs showing their room. The server sees one
+ * member, joined once: a room is left only when the last tab showing it leaves it, or closes.
  */
 export class ConnectionHub {
   readonly id = randomId();
-  readonly #connection: Connection;
   readonly #options: HubOptions;
-  /** The tabs showing each room, by code. */
-  #holders = new Map<string, Set<string>>();
+  #lanes = new Map<string, Lane>();
   #tabs = new Set<string>();
   #shared = new Map<string, Promise<Outcome>>();
-  #leaves = new Map<string, ReturnType<typeof setTimeout>>();
+  #leaves = new Set<ReturnType<typeof setTimeout>>();
   #closed = false;
 
   constructor(options: HubOptions) {
     this.#options = options;
-    const socket = options.socket;
-    this.#connection = socketConnection(socket);
-    socket.on('connect', () => this.#state());
-    socket.on('disconnect', (reason) => this.#state(reason));
-    socket.on('connect_error', (err: Error & { data?: unknown }) => {
-      options.post({ t: 'refused', leader: this.id, message: err.message, data: err.data });
-    });
-    socket.onAny((event: string, ...args: unknown[]) => options.post({ t: 'ev', leader: this.id, event, args }));
   }
 
-  /** Tells the tabs of this leader and connects. */
+  /** Tells the tabs of this leader and connects the first lane. */
   start(): void {
+    this.#lane('');
     this.#state();
-    this.#connection.connect();
   }
 
   /** Connects again (after a server-side kick or an expired token); the leader tab's client asks. */
   reconnect(): void {
-    if (!this.#closed && !this.#connection.connected) this.#connection.connect();
+    if (this.#closed) return;
+    for (const lane of this.#lanes.values()) if (!lane.connection.connected) lane.connection.connect();
   }
 
   close(): void {
     this.#closed = true;
-    for (const timer of this.#leaves.values()) clearTimeout(timer);
-    this.#connection.disconnect();
+    for (const timer of this.#leaves) clearTimeout(timer);
+    for (const lane of this.#lanes.values()) lane.connection.disconnect();
   }
 
   /** A tab's message. */
@@ -90,8 +98,37 @@ export class ConnectionHub {
     else void this.#handle(message);
   }
 
+  /** The lane of `key` (the first one made takes the first key asked for). */
+  #lane(key: string): Lane {
+    const existing = this.#lanes.get(key);
+    if (existing) return existing;
+    // A lane in no room (the first, before any join; or one whose member left) serves another member.
+    for (const [idle, lane] of this.#lanes) {
+      if (lane.rooms.size || lane.entering.size || lane.leaving) continue;
+      this.#lanes.delete(idle);
+      this.#lanes.set(key, lane);
+      return lane;
+    }
+    const socket = this.#options.open();
+    const lane: Lane = { connection: socketConnection(socket), rooms: new Map(), entering: new Map(), leaving: 0 };
+    socket.on('connect', () => this.#state());
+    socket.on('disconnect', (reason) => this.#state(reason));
+    socket.on('connect_error', (err: Error & { data?: unknown }) => this.#options.post({ t: 'refused', leader: this.id, message: err.message, data: err.data }));
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const code = (args[0] as { roomCode?: unknown } | undefined)?.roomCode;
+      const to = typeof code === 'string' ? [...(lane.rooms.get(code) ?? []), ...lane.entering.keys()] : [...this.#tabs];
+      if (to.length) this.#options.post({ t: 'ev', leader: this.id, event, args, to });
+    });
+    this.#lanes.set(key, lane);
+    lane.connection.connect();
+    return lane;
+  }
+
+  /** Connected when every lane is: a lane's drop is every tab's, and its return makes them all re-join (the others' re-joins are no-ops). */
   #state(reason?: string): void {
-    const { connected, recovered } = this.#connection;
+    const lanes = [...this.#lanes.values()].map((l) => l.connection);
+    const connected = lanes.every((c) => c.connected);
+    const recovered = lanes.every((c) => c.recovered);
     this.#options.post({ t: 'state', leader: this.id, connected, recovered, ...(reason === undefined ? {} : { reason }) });
   }
 
@@ -101,48 +138,60 @@ export class ConnectionHub {
     this.#options.watch(tab, () => this.#gone(tab));
   }
 
+  /** The lane a request goes over: an enter's by member id; another's, the one the tab is in that room through. */
+  #route(req: Extract<ToLeader, { t: 'req' }>): Lane {
+    const payload = (req.payload ?? {}) as { memberId?: unknown };
+    if (ENTERS.has(req.event)) return this.#lane(this.#options.signedIn ? 'user' : String(payload.memberId ?? ''));
+    const code = codeOf(req.payload);
+    for (const lane of this.#lanes.values()) if (lane.rooms.get(code)?.has(req.tab)) return lane;
+    return this.#lanes.values().next().value ?? this.#lane('');
+  }
+
   async #handle(req: Extract<ToLeader, { t: 'req' }>): Promise<void> {
     const reply = (outcome: Outcome) => this.#options.post({ t: 'ack', leader: this.id, to: req.tab, id: req.id, ...outcome });
+    const lane = this.#route(req);
+    const code = codeOf(req.payload);
     if (req.event === 'room:leave') {
-      const code = codeOf(req.payload);
-      const holders = this.#holders.get(code);
+      const holders = lane.rooms.get(code);
       holders?.delete(req.tab);
       // Another tab still shows the room: this tab's leave is its own, the member stays.
       if (holders?.size) return reply({ ack: { ok: true } });
-      this.#holders.delete(code);
+      lane.rooms.delete(code);
     }
+    const entering = ENTERS.has(req.event);
+    if (entering) lane.entering.set(req.tab, (lane.entering.get(req.tab) ?? 0) + 1);
     const key = SHAREABLE.has(req.event) ? `${req.event} ${JSON.stringify(req.payload)}` : undefined;
     let outcome = key === undefined ? undefined : this.#shared.get(key);
     if (!outcome) {
-      outcome = this.#forward(req.event, req.payload, req.timeoutMs);
+      outcome = this.#forward(lane, req.event, req.payload, req.timeoutMs);
       if (key !== undefined) {
         this.#shared.set(key, outcome);
         void outcome.finally(() => this.#shared.delete(key));
       }
     }
     const result = await outcome;
-    const room = (result.ack as { ok: boolean; room?: { code?: unknown } } | undefined)?.room;
-    if (ENTERS.has(req.event) && result.ack?.ok && typeof room?.code === 'string' && this.#tabs.has(req.tab)) {
-      this.#hold(room.code, req.tab);
+    if (entering) {
+      const left = (lane.entering.get(req.tab) ?? 1) - 1;
+      if (left) lane.entering.set(req.tab, left);
+      else lane.entering.delete(req.tab);
+      const room = (result.ack as { ok: boolean; room?: { code?: unknown } } | undefined)?.room;
+      if (result.ack?.ok && typeof room?.code === 'string' && this.#tabs.has(req.tab)) {
+        const holders = lane.rooms.get(room.code) ?? new Set<string>();
+        holders.add(req.tab);
+        lane.rooms.set(room.code, holders);
+      }
     }
     reply(result);
-    // The server told every connection of the room but this one: the hub tells the other tabs.
+    // The server told every connection of the room but this one: the hub tells the lane's other tabs.
     const field = APPENDS[req.event];
     const entry = field && result.ack?.ok ? (result.ack as unknown as Record<string, unknown>)[field] : undefined;
-    if (entry !== undefined) this.#options.post({ t: 'ev', leader: this.id, event: 'message:created', args: [entry], except: req.tab });
+    const others = [...(lane.rooms.get(code) ?? [])].filter((tab) => tab !== req.tab);
+    if (entry !== undefined && others.length) this.#options.post({ t: 'ev', leader: this.id, event: 'message:created', args: [entry], to: others });
   }
 
-  #hold(code: string, tab: string): void {
-    clearTimeout(this.#leaves.get(code));
-    this.#leaves.delete(code);
-    const holders = this.#holders.get(code) ?? new Set<string>();
-    holders.add(tab);
-    this.#holders.set(code, holders);
-  }
-
-  async #forward(event: string, payload: unknown, timeoutMs: number): Promise<Outcome> {
+  async #forward(lane: Lane, event: string, payload: unknown, timeoutMs: number): Promise<Outcome> {
     try {
-      return { ack: await this.#connection.request(event, payload, timeoutMs) };
+      return { ack: await lane.connection.request(event, payload, timeoutMs) };
     } catch (cause) {
       return { fail: cause instanceof Error && cause.message === 'socket has been disconnected' ? 'disconnected' : 'timeout' };
     }
@@ -151,15 +200,20 @@ export class ConnectionHub {
   /** A tab closed: the rooms only it showed are left after the grace period, unless a tab (the same, reloaded) shows them again. */
   #gone(tab: string): void {
     if (!this.#tabs.delete(tab)) return;
-    for (const [code, holders] of this.#holders) {
-      if (!holders.delete(tab) || holders.size) continue;
-      this.#holders.delete(code);
-      const timer = setTimeout(() => {
-        this.#leaves.delete(code);
-        if (this.#closed || this.#holders.has(code)) return;
-        this.#connection.request('room:leave', { code }, this.#options.leaveGraceMs).catch(() => undefined);
-      }, this.#options.leaveGraceMs);
-      this.#leaves.set(code, timer);
+    for (const lane of this.#lanes.values()) {
+      lane.entering.delete(tab);
+      for (const [code, holders] of lane.rooms) {
+        if (!holders.delete(tab) || holders.size) continue;
+        lane.rooms.delete(code);
+        lane.leaving++;
+        const timer = setTimeout(() => {
+          this.#leaves.delete(timer);
+          lane.leaving--;
+          if (this.#closed || lane.rooms.has(code) || !lane.connection.connected) return;
+          lane.connection.request('room:leave', { code }, this.#options.leaveGraceMs).catch(() => undefined);
+        }, this.#options.leaveGraceMs);
+        this.#leaves.add(timer);
+      }
     }
   }
 }

@@ -33,6 +33,7 @@ export class SharedConnection implements Connection {
   recovered = false;
   readonly #name: string;
   readonly #open: () => ChatSocket;
+  readonly #signedIn: boolean;
   readonly #tab = randomId();
   #channel: BroadcastChannel | undefined;
   #hub: ConnectionHub | undefined;
@@ -52,9 +53,10 @@ export class SharedConnection implements Connection {
    * @param name what the sharing tabs have in common (the server's URL, the app, guest or user)
    * @param open makes the socket, when this tab becomes the leader
    */
-  constructor(name: string, open: () => ChatSocket) {
+  constructor(name: string, open: () => ChatSocket, signedIn: boolean) {
     this.#name = `roomchat:connection:${name}`;
     this.#open = open;
+    this.#signedIn = signedIn;
   }
 
   connect(): void {
@@ -117,7 +119,8 @@ export class SharedConnection implements Connection {
 
   #lead(): void {
     const hub = new ConnectionHub({
-      socket: this.#open(),
+      open: this.#open,
+      signedIn: this.#signedIn,
       post: (message) => {
         this.#channel?.postMessage(message);
         this.#receive(message);
@@ -142,7 +145,7 @@ export class SharedConnection implements Connection {
     if (message.t === 'state') return this.#state(message);
     if (message.leader !== this.#leader) return;
     if (message.t === 'ev') {
-      if (message.except !== this.#tab) this.#emit(message.event, ...message.args);
+      if (message.to.includes(this.#tab)) this.#emit(message.event, ...message.args);
     }
     else if (message.t === 'refused') this.#emit('connect_error', Object.assign(new Error(message.message), { data: message.data }));
     else if (message.to === this.#tab) {

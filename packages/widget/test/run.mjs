@@ -71,6 +71,7 @@ const steps = [
       'test/loader.e2e.test.mjs',
       'test/stay.e2e.test.mjs',
       'test/attention.e2e.test.mjs',
+      'test/share.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

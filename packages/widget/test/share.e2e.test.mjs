@@ -129,8 +129,8 @@ describe('one connection for the tabs of a site', { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it('keeps the room while another tab still shows it when one tab exits; the last tab to exit leaves', async () => {
-    const { room, seen, origin, context, problems, open } = await setUp('persist="none"');
+  it('makes a second tab joining under the same name the same member over the same WebSocket; one tab exiting keeps the room, the last one leaves', async () => {
+    const { room, seen, origin, context, problems, open } = await setUp('');
     const tabs = [];
     for (let i = 0; i < 2; i++) {
       const page = await open(`/tab-${i}`);

@@ -85,6 +85,21 @@ describe('<chat-room mode="launcher"> panel', () => {
   });
 });
 
+describe('<chat-room empty-text>', () => {
+  it("says the site's empty-state text in a room without messages, follows a change of it, and drops it at the first message", async () => {
+    const el = await mount({ 'empty-text': 'Nobody has asked yet. Ask away!' });
+    await createRoomIn(el, 'Ada');
+    const empty = await waitFor(() => shadow(el).querySelector('.empty'), 'the empty state');
+    equal(empty.textContent, 'Nobody has asked yet. Ask away!');
+    el.setAttribute('empty-text', 'Ask us anything.');
+    await waitFor(() => $(el, '.empty').textContent === 'Ask us anything.', 'the new text');
+    el.removeAttribute('empty-text');
+    await waitFor(() => $(el, '.empty').textContent === 'No messages yet. Say hello!', 'the default once the attribute is gone');
+    await el.currentRoom!.send('Hello');
+    await waitFor(() => !shadow(el).querySelector('.empty'), 'no empty state once a message is there');
+  });
+});
+
 describe('<chat-room mode="page">', () => {
   it('fills the viewport edge to edge', async () => {
     const el = await mount({ mode: 'page' });

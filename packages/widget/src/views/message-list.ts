@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Room } from '@roomchat/sdk';
+import type { ChatMessage, Room } from '@roomchat/sdk';
 import { imageIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 import { buildTimeline, type PendingItem } from '../timeline.js';
@@ -52,7 +52,6 @@ export function renderMessageList(ctx: MessageListContext): TemplateResult {
         @drop=${drag.drop}
       >
         ${renderHistoryEdge(ctx)}
-        ${room.messages.length === 0 && !ctx.pending.length ? html`<p class="empty">${s.empty}</p>` : nothing}
         <ol>
           ${repeat(
             buildTimeline(room.messages, ctx.pending, room.self.id),
@@ -60,8 +59,14 @@ export function renderMessageList(ctx: MessageListContext): TemplateResult {
             (row) => renderRow(row, ctx.row),
           )}
         </ol>
+        ${quiet(room.messages) && !ctx.pending.length && !room.hasMore ? html`<p class="empty">${s.empty}</p>` : nothing}
       </div>
       ${ctx.dragging ? html`<div class="drop-zone" aria-hidden="true"><div>${imageIcon}${s.dropImage}</div></div>` : nothing}`;
+}
+
+/** No one has said anything yet: the log holds join and leave lines at most (the visitor's own join line is always there). */
+function quiet(messages: readonly ChatMessage[]): boolean {
+  return messages.every((m) => m.kind === 'join' || m.kind === 'leave');
 }
 
 /** The top of the list: loading, a button for older messages, or the start of the room. */

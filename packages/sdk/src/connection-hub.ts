@@ -83,16 +83,20 @@ export class ConnectionHub {
     for (const lane of this.#lanes.values()) if (!lane.connection.connected) lane.connection.connect();
   }
 
+  /** Disconnects (the tabs hear it) and stops answering: answers still owed are dropped, the tabs fail them on the next leader. */
   close(): void {
-    this.#closed = true;
     for (const timer of this.#leaves) clearTimeout(timer);
     for (const lane of this.#lanes.values()) lane.connection.disconnect();
+    this.#closed = true;
   }
 
   /** A tab's message. */
   receive(message: ToLeader): void {
     if (this.#closed) return;
-    if (message.t === 'bye') return this.#gone(message.tab);
+    if (message.t === 'bye') {
+      this.#gone(message.tab);
+      return;
+    }
     this.#watch(message.tab);
     if (message.t === 'hello') this.#state();
     else void this.#handle(message);
@@ -113,11 +117,11 @@ export class ConnectionHub {
     const lane: Lane = { connection: socketConnection(socket), rooms: new Map(), entering: new Map(), leaving: 0 };
     socket.on('connect', () => this.#state());
     socket.on('disconnect', (reason) => this.#state(reason));
-    socket.on('connect_error', (err: Error & { data?: unknown }) => this.#options.post({ t: 'refused', leader: this.id, message: err.message, data: err.data }));
+    socket.on('connect_error', (err: Error & { data?: unknown }) => this.#post({ t: 'refused', leader: this.id, message: err.message, data: err.data }));
     socket.onAny((event: string, ...args: unknown[]) => {
       const code = (args[0] as { roomCode?: unknown } | undefined)?.roomCode;
       const to = typeof code === 'string' ? [...(lane.rooms.get(code) ?? []), ...lane.entering.keys()] : [...this.#tabs];
-      if (to.length) this.#options.post({ t: 'ev', leader: this.id, event, args, to });
+      if (to.length) this.#post({ t: 'ev', leader: this.id, event, args, to });
     });
     this.#lanes.set(key, lane);
     lane.connection.connect();
@@ -129,7 +133,11 @@ export class ConnectionHub {
     const lanes = [...this.#lanes.values()].map((l) => l.connection);
     const connected = lanes.every((c) => c.connected);
     const recovered = lanes.every((c) => c.recovered);
-    this.#options.post({ t: 'state', leader: this.id, connected, recovered, ...(reason === undefined ? {} : { reason }) });
+    this.#post({ t: 'state', leader: this.id, connected, recovered, ...(reason === undefined ? {} : { reason }) });
+  }
+
+  #post(message: ToTabs): void {
+    if (!this.#closed) this.#options.post(message);
   }
 
   #watch(tab: string): void {
@@ -148,7 +156,7 @@ export class ConnectionHub {
   }
 
   async #handle(req: Extract<ToLeader, { t: 'req' }>): Promise<void> {
-    const reply = (outcome: Outcome) => this.#options.post({ t: 'ack', leader: this.id, to: req.tab, id: req.id, ...outcome });
+    const reply = (outcome: Outcome) => this.#post({ t: 'ack', leader: this.id, to: req.tab, id: req.id, ...outcome });
     const lane = this.#route(req);
     const code = codeOf(req.payload);
     if (req.event === 'room:leave') {
@@ -186,7 +194,7 @@ export class ConnectionHub {
     const field = APPENDS[req.event];
     const entry = field && result.ack?.ok ? (result.ack as unknown as Record<string, unknown>)[field] : undefined;
     const others = [...(lane.rooms.get(code) ?? [])].filter((tab) => tab !== req.tab);
-    if (entry !== undefined && others.length) this.#options.post({ t: 'ev', leader: this.id, event: 'message:created', args: [entry], to: others });
+    if (entry !== undefined && others.length) this.#post({ t: 'ev', leader: this.id, event: 'message:created', args: [entry], to: others });
   }
 
   async #forward(lane: Lane, event: string, payload: unknown, timeoutMs: number): Promise<Outcome> {

@@ -61,7 +61,10 @@ export class SharedConnection implements Connection {
 
   connect(): void {
     if (this.#closed) return;
-    if (this.#started) return this.#hub?.reconnect();
+    if (this.#started) {
+      this.#hub?.reconnect();
+      return;
+    }
     this.#started = true;
     const channel = new BroadcastChannel(this.#name);
     channel.onmessage = (event: MessageEvent<ToTabs | ToLeader>) => this.#receive(event.data);
@@ -141,10 +144,10 @@ export class SharedConnection implements Connection {
 
   #receive(message: ToTabs | ToLeader): void {
     if (this.#closed) return;
-    if (message.t === 'hello' || message.t === 'req' || message.t === 'bye') return this.#hub?.receive(message);
-    if (message.t === 'state') return this.#state(message);
-    if (message.leader !== this.#leader) return;
-    if (message.t === 'ev') {
+    if (message.t === 'hello' || message.t === 'req' || message.t === 'bye') this.#hub?.receive(message);
+    else if (message.t === 'state') this.#state(message);
+    else if (message.leader !== this.#leader) return;
+    else if (message.t === 'ev') {
       if (message.to.includes(this.#tab)) this.#emit(message.event, ...message.args);
     }
     else if (message.t === 'refused') this.#emit('connect_error', Object.assign(new Error(message.message), { data: message.data }));

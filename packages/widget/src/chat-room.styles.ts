@@ -6,7 +6,6 @@ import { connectionBannerStyles } from './views/connection-banner.styles.js';
 import { headerStyles } from './views/header.styles.js';
 import { homeStyles } from './views/home-view.styles.js';
 import { launcherStyles } from './views/launcher.styles.js';
-import { lightboxStyles } from './views/lightbox.styles.js';
 import { membersStyles } from './views/members.styles.js';
 import { messageActionsStyles } from './views/message-actions.styles.js';
 import { messageChangesStyles } from './views/message-changes.styles.js';
@@ -16,7 +15,6 @@ import { messageTextStyles } from './views/message-text.styles.js';
 import { reactionsStyles } from './views/reactions.styles.js';
 import { readReceiptsStyles } from './views/read-receipts.styles.js';
 import { replyQuoteStyles } from './views/reply-quote.styles.js';
-import { searchStyles } from './views/search.styles.js';
 import { typingStyles } from './views/typing.styles.js';
 
 /**
@@ -30,7 +28,6 @@ export const chatRoomStyles: CSSResultGroup = [
   homeStyles,
   headerStyles,
   membersStyles,
-  searchStyles,
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,
@@ -43,7 +40,6 @@ export const chatRoomStyles: CSSResultGroup = [
   typingStyles,
   composeTargetStyles,
   composerStyles,
-  lightboxStyles,
   launcherStyles,
   reducedMotionStyles,
 ];

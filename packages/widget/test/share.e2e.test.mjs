@@ -15,7 +15,7 @@ const GRACE_MS = 1500;
 const TABS = 5;
 
 async function site(body) {
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="en"><title>Shop</title><body><h1>Shop</h1>${body}</body></html>`);
   });

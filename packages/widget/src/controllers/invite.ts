@@ -1,6 +1,7 @@
 import type { ReactiveController } from 'lit';
 import { normalizeRoomCode } from '@roomchat/sdk';
 import { copyText } from '../dom.js';
+import { loadPart } from '../late-part.js';
 import { focusIn, type ChatHost } from './host.js';
 
 /** The fragment parameter an invite link carries the room code in: `#roomchat=K7QWM3XP`. */
@@ -34,6 +35,8 @@ const INVITE_PATTERN = new RegExp(`(^#?|&)${INVITE_PARAM}=([^&]*)`);
 export class InviteController implements ReactiveController {
   /** Whether the invite menu is open. */
   open = false;
+  /** The menu's view, loaded on the first open. */
+  menu: typeof import('../views/invite-menu.js') | undefined;
   copied = false;
   /** The QR code's dark modules of the link, once drawn; null until asked for. */
   qr: { size: number; path: string } | null = null;
@@ -81,7 +84,14 @@ export class InviteController implements ReactiveController {
     return url.href;
   }
 
-  toggle = (): void => {
+  toggle = async (): Promise<void> => {
+    if (!this.open) {
+      try {
+        this.menu ??= await loadPart(this.#host, () => import('../views/invite-menu.js'));
+      } catch {
+        return; // not loaded (offline): the button stays as it was, to be clicked again
+      }
+    }
     this.open = !this.open;
     this.#host.requestUpdate();
   };

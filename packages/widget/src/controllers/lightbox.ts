@@ -1,10 +1,13 @@
 import type { ChatMessage } from '@roomchat/sdk';
 import type { LightboxImage } from '../views/lightbox.js';
+import { loadPart } from '../late-part.js';
 import type { ChatHost } from './host.js';
 
 /** Which image the lightbox shows; opens it as a modal dialog, which traps focus and Escape. */
 export class LightboxController {
   shown: LightboxImage | null = null;
+  /** The dialog's view, loaded on the first image opened. */
+  view: typeof import('../views/lightbox.js') | undefined;
   readonly #host: ChatHost;
 
   constructor(host: ChatHost) {
@@ -12,8 +15,13 @@ export class LightboxController {
   }
 
   /** Shows a message's image full size. */
-  open(message: ChatMessage): void {
+  async open(message: ChatMessage): Promise<void> {
     if (!message.image) return;
+    try {
+      this.view ??= await loadPart(this.#host, () => import('../views/lightbox.js'));
+    } catch {
+      return; // not loaded (offline): the image stays in the list, to be clicked again
+    }
     this.shown = { image: message.image, author: message.author };
     this.#host.requestUpdate();
     // The dialog gets its content in the next render; open it once that is in.

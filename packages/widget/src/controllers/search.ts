@@ -1,5 +1,6 @@
 import type { ChatError, ChatMessage, Room } from '@roomchat/sdk';
 import type { ChatStrings } from '../strings/index.js';
+import { loadPart } from '../late-part.js';
 import { focusIn, type ChatHost } from './host.js';
 
 /** How long typing pauses before the query is sent: one search per pause, not per key. */
@@ -19,6 +20,8 @@ export interface SearchOptions {
  */
 export class SearchController {
   open = false;
+  /** The box's view, loaded on the first open. */
+  box: typeof import('../views/search-box.js') | undefined;
   query = '';
   results: ChatMessage[] = [];
   /** Whether `results` answer the current query (so "no messages found" is true, not pending). */
@@ -36,6 +39,11 @@ export class SearchController {
 
   toggle = async (): Promise<void> => {
     if (this.open) return this.close();
+    try {
+      this.box ??= await loadPart(this.#host, () => import('../views/search-box.js'));
+    } catch {
+      return; // not loaded (offline): the button stays as it was, to be clicked again
+    }
     this.open = true;
     this.#host.requestUpdate();
     await this.#host.updateComplete;

@@ -1,6 +1,6 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { InviteController } from '../controllers/invite.js';
-import { checkIcon, copyIcon, linkIcon, qrIcon } from '../icons.js';
+import { linkIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 
 export interface InviteContext {
@@ -9,28 +9,10 @@ export interface InviteContext {
   invite: InviteController;
 }
 
-/** The room header's Invite button and, while open, its menu: the link, "Copy invite link", and its QR code. */
+/** The room header's Invite button and, while open, its menu (invite-menu.ts, loaded on the first open). */
 export function renderInvite(ctx: InviteContext): TemplateResult {
-  const { strings: s, code, invite } = ctx;
+  const { strings: s, invite } = ctx;
   const button = html`<button class="icon-btn invite-toggle" aria-label=${s.invite} title=${s.invite} aria-expanded=${invite.open ? 'true' : 'false'}
     aria-controls="invite-menu" @click=${invite.toggle}>${linkIcon}</button>`;
-  if (!invite.open) return button;
-  const link = invite.link(code);
-  const qr = invite.qr;
-  return html`${button}<div class="invite-menu" id="invite-menu" part="invite-menu" role="dialog" aria-label=${s.invite} @keydown=${invite.menuKey}>
-      <input class="invite-link" readonly aria-label=${s.invite} .value=${link} />
-      <div class="invite-actions">
-        <button class="btn secondary copy-invite" @click=${() => void invite.copy(code, s.inviteCopied)}>
-          ${invite.copied ? checkIcon : copyIcon}<span>${invite.copied ? s.inviteCopied : s.copyInvite}</span>
-        </button>
-        ${qr ? nothing : html`<button class="btn secondary show-qr" @click=${() => void invite.showQr(code)}>${qrIcon}<span>${s.showQr}</span></button>`}
-      </div>
-      ${
-        qr
-          ? html`<svg class="qr" part="qr" role="img" aria-label=${s.qrLabel} viewBox="-2 -2 ${qr.size + 4} ${qr.size + 4}" shape-rendering="crispEdges">
-              ${svg`<rect x="-2" y="-2" width=${qr.size + 4} height=${qr.size + 4} fill="#fff"/><path d=${qr.path} fill="#000"/>`}
-            </svg>`
-          : nothing
-      }
-    </div>`;
+  return invite.open && invite.menu ? html`${button}${invite.menu.renderInviteMenu(ctx)}` : button;
 }

@@ -3,6 +3,9 @@ import type { ImageInfo } from '@roomchat/sdk';
 import { closeIcon, externalIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 
+// Loaded on the first click on an image (late-part.ts).
+export { lightboxStyles as styles } from './lightbox.styles.js';
+
 /** The image the lightbox shows, and whose it is (for its label). */
 export interface LightboxImage {
   image: ImageInfo;

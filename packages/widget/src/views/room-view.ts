@@ -12,10 +12,9 @@ import { renderComposer } from './composer.js';
 import { renderConnectionBanner } from './connection-banner.js';
 import { renderExitConfirm } from './exit-confirm.js';
 import { renderHeader } from './header.js';
-import { renderLightbox } from './lightbox.js';
 import { renderMembers } from './members.js';
 import { renderMessageList } from './message-list.js';
-import { renderSearch, renderSearchToggle } from './search.js';
+import { renderSearchToggle } from './search.js';
 import type { RowContext } from './message-row.js';
 import { mentionNames } from './message-text.js';
 
@@ -49,7 +48,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
     tools: parts.tools,
     exit: exitConfirm.ask,
     confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
-    search: { toggle: renderSearchToggle(s, conversation.search), box: renderSearch(s, conversation.search, parts.locale) },
+    search: { toggle: renderSearchToggle(s, conversation.search), box: conversation.search.box?.renderSearch(s, conversation.search, parts.locale) ?? nothing },
     members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
   });
   const list = renderMessageList({
@@ -73,7 +72,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
     input: conversation.input,
     inputKey: conversation.inputKey,
   });
-  const box = renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close });
+  const box = lightbox.view?.renderLightbox({ strings: s, shown: lightbox.shown, closed: lightbox.closed, click: lightbox.click, close: lightbox.close }) ?? nothing;
   return html`${header}
     ${renderConnectionBanner(s, parts.status)}
     ${list} ${conversation.renderAboveComposer(room)}
@@ -85,7 +84,7 @@ function rowContext(room: Room, parts: RoomViewParts): RowContext {
     strings: parts.strings,
     locale: parts.locale,
     errorText: parts.errorText,
-    openImage: (message) => parts.lightbox.open(message),
+    openImage: (message) => void parts.lightbox.open(message),
     mentions: (message) => mentionNames(message, room.members, room.messages, room.self.id),
     // A verified author is found among the present members: a message carries its author's id only.
     author: (message) => (message.authorId === undefined ? undefined : room.members.find((m) => m.id === message.authorId)),

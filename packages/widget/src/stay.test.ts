@@ -11,7 +11,7 @@ describe('staying in the room', () => {
     const el = await mount({ theme: 'dark' });
     const code = await createRoomIn(el, 'Ada');
     $<HTMLButtonElement>(el, '.invite-toggle').click();
-    await el.updateComplete;
+    await waitFor(() => shadow(el).querySelector('.invite-menu'), 'the menu, loaded on its first open');
     equal($(el, '.invite-toggle').getAttribute('aria-expanded'), 'true');
     equal($<HTMLInputElement>(el, '.invite-link').value, `${location.href.split('#')[0]}#roomchat=${code}`);
     $<HTMLButtonElement>(el, '.show-qr').click();

@@ -151,7 +151,7 @@ describe('a visitor the widget keeps', { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it('copies an invite link that opens the launcher in the room for a new visitor; the QR code loads its library only when asked for', async () => {
+  it('copies an invite link that opens the launcher in the room for a new visitor; the invite menu and the QR code load only when asked for', async () => {
     const { room, seen } = await roomWithHistory(1);
     const origin = await site(`<script src="${chat.url}/widget.js" defer></script><chat-room mode="launcher"></chat-room>`);
     const ada = await browser.newContext({ viewport: { width: 1000, height: 760 } });
@@ -166,8 +166,10 @@ describe('a visitor the widget keeps', { timeout: 120_000 }, () => {
     await w(page, '#code').fill(room.code);
     await w(page, '#code').press('Enter');
     await w(page, '.room-code').waitFor();
+    assert.ok(!urls.some((u) => /\/widget\/(invite-menu|search-box|lightbox)\./.test(u)), 'the invite menu, search box and lightbox load on first use, not before');
     await w(page, '.invite-toggle').click();
     const link = await w(page, '.invite-link').inputValue();
+    assert.ok(urls.some((u) => /\/widget\/invite-menu\.[\w-]+\.js$/.test(u)), 'the invite menu loaded on its first open');
     assert.equal(link, `${origin}/products?ref=news#roomchat=${room.code}`, "this page's URL with the code in its fragment");
     await w(page, '.copy-invite').click();
     await w(page, '.copy-invite', { hasText: 'Invite link copied' }).waitFor();

@@ -84,7 +84,6 @@ export interface ClientEvents {
   error: (error: ChatError) => void;
 }
 
-
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** The refusals of a handshake that are final for the credentials given (docs/api.md). */
 const HANDSHAKE_CODES = new Set<string>([ErrorCode.AUTH_REQUIRED, ErrorCode.AUTH_INVALID, ErrorCode.AUTH_EXPIRED, ErrorCode.ORIGIN_NOT_ALLOWED, ErrorCode.UNAVAILABLE]);

@@ -81,16 +81,17 @@ export class ModerationGate {
           return err;
         },
       );
-      await turn.ready;
+      // A refusal stores nothing, so it is answered at once; a text to store waits for its turn.
       if (answer instanceof HookFailure) {
         this.#log.warn({ app: app.id, room: room.code, reason: answer.message, failMode: settings.hookFailMode }, 'pre-publish hook failed');
         if (settings.hookFailMode === 'closed') {
           throw new ChatError(ErrorCode.UNAVAILABLE, 'This chat checks messages before publishing them, and the check did not answer: the message was not sent; try again');
         }
-        return { text: filtered, done: turn.done };
+      } else if (answer.action === 'deny') {
+        throw blocked(answer.reason || 'This chat did not accept the message');
       }
-      if (answer.action === 'deny') throw blocked(answer.reason || 'This chat did not accept the message');
-      return { text: answer.action === 'replace' ? answer.text : filtered, done: turn.done };
+      await turn.ready;
+      return { text: !(answer instanceof HookFailure) && answer.action === 'replace' ? answer.text : filtered, done: turn.done };
     } catch (err) {
       turn.done();
       throw err;

@@ -3,19 +3,29 @@ import { normalizeWord } from './settings.js';
 /** A character and the combining marks that follow it: normalised together, as NFKC composes them. */
 const CLUSTER = /\P{M}\p{M}*|\p{M}+/gu;
 const WORDLIKE = /^[\p{L}\p{N}\p{M}]+$/u;
+/** Words of a text that NFKC leaves as it is and that has no invisible characters: the common case, one regular expression. */
+const PLAIN_WORD = /[\p{L}\p{N}\p{M}]+/gu;
 /** Format characters (zero-width spaces and joiners, soft hyphens, bidi marks) are invisible: skipped, so they cannot split a word. */
-const INVISIBLE = /^\p{Cf}/u;
+const INVISIBLE = /\p{Cf}/u;
+const INVISIBLES = /\p{Cf}/gu;
 /** A separator that may sit between the letters of a spelled-out word: `b.a.d`, `b a d`, `b-a-d`, `b_a_d`, `b*a*d`. */
 const SPELLING_SEPARATOR = /^[.\-_* ]$/;
 
 /** Where a listed word is in a text: [start, end) in UTF-16 units of the original text. */
 export type Span = [number, number];
 
+/** A word of a text: where it is in the original, and its normalised form. */
+interface Token {
+  start: number;
+  end: number;
+  word: string;
+}
+
 /**
  * The blocked words of an app, compiled once: a set of normalised words, against which each word
- * of a message is looked up. One pass over the text (each character normalised once, each word
- * hashed once), so the cost is linear in the text and does not grow with the list; no regular
- * expression is built from the list, so nothing can backtrack.
+ * of a message is looked up. One pass over the text (each word normalised and hashed once), so the
+ * cost is linear in the text and does not grow with the list; no regular expression is built from
+ * the list, so nothing can backtrack.
  *
  * Caught: any case, compatibility forms (fullwidth `ｂａｄ`, circled `ⓑⓐⓓ`, ligatures), invisible
  * characters inside a word (`b\u200Bad`), and a word spelled out with one separator between its
@@ -30,55 +40,65 @@ export class WordMatcher {
     this.#words = new Set(words.map(normalizeWord));
   }
 
-  /** The spans of listed words in `text`, in order. */
+  /** The spans of listed words in `text`, in order of their start. */
   find(text: string): Span[] {
+    const plain = !INVISIBLE.test(text) && text.normalize('NFKC') === text;
+    const tokens = plain ? plainTokens(text) : normalisedTokens(text);
     const found: Span[] = [];
-    let word = '';
-    let start = -1;
-    let end = -1;
-    // A run of one-letter words with one separator between each: `b.a.d`.
-    let spelled = '';
-    let spelledStart = -1;
-    let spelledEnd = -1;
-    let lastSeparator = false;
-    const closeSpelled = () => {
-      if (spelled.length > 1 && [...spelled].length > 1 && this.#words.has(spelled)) found.push([spelledStart, spelledEnd]);
-      spelled = '';
+    // A run of one-letter words with one separator between each (`b.a.d`), checked as one word.
+    let run = '';
+    let runStart = 0;
+    let runEnd = 0;
+    const closeRun = () => {
+      if (run.length > 1 && this.#words.has(run)) found.push([runStart, runEnd]);
+      run = '';
     };
-    const closeWord = () => {
-      if (start < 0) return;
-      if (this.#words.has(word)) found.push([start, end]);
-      if ([...word].length === 1 && (spelled === '' || lastSeparator)) {
-        if (spelled === '') spelledStart = start;
-        spelled += word;
-        spelledEnd = end;
-      } else {
-        closeSpelled();
-      }
-      word = '';
-      start = -1;
-      lastSeparator = false;
-    };
-    for (const match of text.matchAll(CLUSTER)) {
-      const cluster = match[0];
-      const at = match.index;
-      if (INVISIBLE.test(cluster)) continue;
-      const normal = cluster.length === 1 && cluster.charCodeAt(0) < 0x80 ? cluster.toLowerCase() : normalizeWord(cluster);
-      if (WORDLIKE.test(normal)) {
-        if (start < 0) start = at;
-        word += normal;
-        end = at + cluster.length;
+    for (const token of tokens) {
+      if (this.#words.has(token.word)) found.push([token.start, token.end]);
+      if ([...token.word].length !== 1) {
+        closeRun();
         continue;
       }
-      const wasWord = start >= 0;
-      closeWord();
-      if (wasWord && spelled !== '' && SPELLING_SEPARATOR.test(cluster)) lastSeparator = true;
-      else closeSpelled();
+      if (run && !SPELLING_SEPARATOR.test(text.slice(runEnd, token.start).replace(INVISIBLES, ''))) closeRun();
+      if (!run) runStart = token.start;
+      run += token.word;
+      runEnd = token.end;
     }
-    closeWord();
-    closeSpelled();
-    return found;
+    closeRun();
+    return found.sort((a, b) => a[0] - b[0]);
   }
+}
+
+function plainTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(PLAIN_WORD)) {
+    tokens.push({ start: match.index, end: match.index + match[0].length, word: match[0].toLowerCase() });
+  }
+  return tokens;
+}
+
+/** Character by character (with its marks): each normalised alone, so a span in the original is known for every word. */
+function normalisedTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  let current: Token | undefined;
+  for (const match of text.matchAll(CLUSTER)) {
+    const cluster = match[0];
+    if (INVISIBLE.test(cluster[0]!)) continue;
+    const normal = normalizeWord(cluster);
+    if (WORDLIKE.test(normal)) {
+      if (current) {
+        current.word += normal;
+        current.end = match.index + cluster.length;
+      } else {
+        current = { start: match.index, end: match.index + cluster.length, word: normal };
+      }
+    } else if (current) {
+      tokens.push(current);
+      current = undefined;
+    }
+  }
+  if (current) tokens.push(current);
+  return tokens;
 }
 
 /** `text` with each span replaced by as many asterisks as it has characters. */

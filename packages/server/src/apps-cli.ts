@@ -148,7 +148,7 @@ function moderationFlags(values: Flags, limits: ModerationLimits) {
   const parsed = moderationPatchSchema(limits).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const flag = String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    const flag = String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     throw new Error(`--${flag}: ${issue.message}`);
   }
   return parsed.data;

@@ -27,8 +27,8 @@ export interface Passage {
   done(): void;
 }
 
-/** Lone surrogates aside (the schema already made them U+FFFD), what the text schema refuses: control characters. */
-const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Control characters but tab and newlines (as the text schema refuses them, and the C1 controls too). */
+const FORBIDDEN_IN_TEXT = /(?![\t\n\r])\p{Cc}/u;
 const NOTHING = () => undefined;
 
 type GateConfig = Pick<ChatServerConfig, 'messageMaxLength' | 'hookConcurrency' | 'hookQueueMax' | 'hookResponseMaxBytes' | 'hookTimeoutMaxMs'>;

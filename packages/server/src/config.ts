@@ -135,7 +135,7 @@ export interface ChatServerConfig {
   filterWordsMax: number;
   /** Longest blocked word, in characters. */
   filterWordMaxLength: number;
-  /** Longest timeout an app may give its pre-publish hook (its own default is 2000 ms). */
+  /** Longest timeout an app may give its pre-publish hook (its own default is 2000 ms); under the SDK's 10 s request timeout, so a send is answered before the client gives up. */
   hookTimeoutMaxMs: number;
   /** Pre-publish hook calls one app may have in flight at once; more wait in its queue. */
   hookConcurrency: number;
@@ -212,7 +212,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
 
   filterWordsMax: 1000,
   filterWordMaxLength: 50,
-  hookTimeoutMaxMs: 10_000,
+  hookTimeoutMaxMs: 5_000,
   hookConcurrency: 8,
   hookQueueMax: 200,
   hookResponseMaxBytes: 64 * 1024,

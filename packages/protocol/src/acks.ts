@@ -54,6 +54,11 @@ export const ErrorCode = {
   EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
   /** The message already carries as many different reactions as the server allows (`reactionsPerMessage`). */
   TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
+  /**
+   * The app's filters (blocked words, link policy, mention cap) or its pre-publish hook refused
+   * the message or edit; `message` says why, and may be shown to the sender.
+   */
+  MESSAGE_BLOCKED: 'MESSAGE_BLOCKED',
   /** The app admits no guests, and the connection (or request) carried no identity token. */
   AUTH_REQUIRED: 'AUTH_REQUIRED',
   /**

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { after, test } from 'node:test';
 import { envName, settingsFromEnv } from './config.js';
 import { SQLITE_FILE_NAME } from './db.js';
+import { NO_MODERATION } from './moderation/settings.js';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -111,7 +112,7 @@ test('`apps` creates, lists, updates, rotates the secret of and deletes apps on 
   const app = JSON.parse(created.out) as { id: string; secret: string; origins: string[]; settings: Record<string, unknown> };
   assert.match(app.secret, /^[\w-]{43}$/, 'a 256-bit secret, usable as an HS256 key');
   assert.deepEqual(app.origins, ['https://shop.example', 'https://www.shop.example']);
-  assert.deepEqual(app.settings, { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false });
+  assert.deepEqual(app.settings, { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, ...NO_MODERATION });
 
   const listed = JSON.parse((await cli('list')).out) as Array<{ id: string; secret?: string }>;
   assert.deepEqual(listed.map((a) => a.id), ['default', app.id], 'the default app is there from the start');
@@ -124,7 +125,7 @@ test('`apps` creates, lists, updates, rotates the secret of and deletes apps on 
     name: 'Shop',
     origins: ['https://new.example'],
     jwksUrl: 'https://shop.example/jwks.json',
-    settings: { guestsAllowed: false, roomCreation: 'verified', anonymousRestPosting: false },
+    settings: { guestsAllowed: false, roomCreation: 'verified', anonymousRestPosting: false, ...NO_MODERATION },
     createdAt: (JSON.parse(created.out) as { createdAt: string }).createdAt,
   });
 

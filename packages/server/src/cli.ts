@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
       try {
-        await appsCommand(db, withoutServerOptions(appArgs), (line) => console.log(line));
+        await appsCommand(db, withoutServerOptions(appArgs), (line) => console.log(line), { ...DEFAULT_CONFIG, ...settings });
       } finally {
         await db.destroy();
       }

@@ -130,6 +130,19 @@ export interface ChatServerConfig {
    * again, so `roomchat-server apps update` from another process takes effect within it.
    */
   appsCacheMs: number;
+
+  /** Most words an app's blocked-word list may hold (docs/moderation.md); a longer list is refused when it is set. */
+  filterWordsMax: number;
+  /** Longest blocked word, in characters. */
+  filterWordMaxLength: number;
+  /** Longest timeout an app may give its pre-publish hook (its own default is 2000 ms); under the SDK's 10 s request timeout, so a send is answered before the client gives up. */
+  hookTimeoutMaxMs: number;
+  /** Pre-publish hook calls one app may have in flight at once; more wait in its queue. */
+  hookConcurrency: number;
+  /** Texts one app may have waiting for, or at, its hook; past it a text gets the app's fail mode at once. */
+  hookQueueMax: number;
+  /** Largest answer read from a hook; a larger one counts as a failed call. */
+  hookResponseMaxBytes: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -196,6 +209,13 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   tokenMaxLifetimeMs: 24 * 60 * 60_000,
   tokenClockToleranceMs: 30_000,
   appsCacheMs: 5_000,
+
+  filterWordsMax: 1000,
+  filterWordMaxLength: 50,
+  hookTimeoutMaxMs: 5_000,
+  hookConcurrency: 8,
+  hookQueueMax: 200,
+  hookResponseMaxBytes: 64 * 1024,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */
@@ -215,6 +235,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
+  if (config.hookConcurrency < 1) throw new Error('hookConcurrency must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

@@ -19,6 +19,7 @@ import { Apps } from './auth/apps.js';
 import { identifyConnections } from './realtime/identify.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { appRoomsRouter } from './http/app-rooms.routes.js';
+import { appSettingsRouter } from './http/app-settings.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
 import { Metrics, metricsRouter } from './metrics.js';
@@ -130,7 +131,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   identifyConnections(io, apps, config, log);
   const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
-  const chat = new Chat(db, config, log, { redis, messageWriter });
+  const chat = new Chat(db, config, log, { redis, messageWriter, apps });
   chat.events.subscribe(socketFanOut(io, redis));
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
@@ -168,8 +169,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
-  routers.push(openApiRouter(schemas));
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  routers.push(openApiRouter(schemas, config));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
     app.use(router.routes()).use(router.allowedMethods());
@@ -253,4 +254,7 @@ export type { AppendOutcome, AppendRequest, MessageWriter } from './message-writ
 /** Brings a database's schema up to date; safe when several nodes start at once. */
 export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';
+export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './signing.js';
+export type { HookRequest, HookAnswer } from './moderation/hook.js';
+export type { ModerationSettings, WordAction, LinkPolicy, HookFailMode } from './moderation/settings.js';
 export { Apps, NEW_APP_SETTINGS, type App, type AppSettings, type RoomCreation } from './auth/apps.js';

@@ -155,6 +155,11 @@ for (const engine of engines()) {
         assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`)).status, 200);
         assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`, undefined, {})).status, 401);
         assert.equal((await call('get', '/v1/rooms/{code}/messages', `/v1/rooms/${privateCode}/messages`)).status, 403, 'a private room, without the secret');
+        const settings = '/v1/app/settings';
+        assert.equal((await asApp('get', settings, settings)).status, 200);
+        assert.equal((await asApp('get', settings, settings, undefined, {})).status, 401);
+        assert.equal((await asApp('patch', settings, settings, { mentionsMax: null, linkPolicy: 'allow' })).status, 200);
+        assert.equal((await asApp('patch', settings, settings, { blockedWords: ['two words'] })).status, 400);
         let limited = 0;
         for (let i = 0; i < 5 && limited === 0; i++) if ((await call('post', '/v1/rooms', '/v1/rooms')).status === 429) limited++;
         assert.equal(limited, 1, 'the rate-limited answer is documented too');

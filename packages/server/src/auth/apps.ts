@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '@roomchat/protocol';
 import type { Database } from '../db.js';
 import { ChatError } from '../errors.js';
+import { applyModerationPatch, NO_MODERATION, withoutHookSecret, type ModerationPatch, type ModerationSettings } from '../moderation/settings.js';
 
 /** Who may create rooms in an app: anyone (guests too), only verified users, or nobody over the client API. */
 export type RoomCreation = 'anyone' | 'verified' | 'none';
 export const ROOM_CREATION: readonly RoomCreation[] = ['anyone', 'verified', 'none'];
 
-/** An app's settings. Stored as JSON, so a later setting needs no migration: add it here with its default. */
-export interface AppSettings {
+/**
+ * An app's settings. Stored as JSON, so a later setting needs no migration: add it here with its
+ * default. Its filters and pre-publish hook are in moderation/settings.ts.
+ */
+export interface AppSettings extends ModerationSettings {
   /** Whether visitors without a token may connect (as guests with a name of their choosing). */
   guestsAllowed: boolean;
   roomCreation: RoomCreation;
@@ -17,7 +21,7 @@ export interface AppSettings {
 }
 
 /** Settings of an app created with `apps create`: guests and rooms as before, anonymous REST posts off. */
-export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false };
+export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, ...NO_MODERATION };
 
 /** An app (a tenant: one embedding site) as the server uses it. */
 export interface App {
@@ -64,9 +68,9 @@ export function mayCreateRooms(app: App, identity: unknown): boolean {
   return roomCreation === 'anyone' || (roomCreation === 'verified' && identity !== undefined);
 }
 
-/** An app without its secret, for listings and logs. */
+/** An app without its secret (nor its hook's), for listings and logs. */
 export function publicApp({ secret: _secret, ...rest }: App): Omit<App, 'secret'> {
-  return rest;
+  return { ...rest, settings: withoutHookSecret(rest.settings) };
 }
 
 /** A new app secret: 32 random bytes, base64url (an HS256 key of 256 bits, as RFC 7518 §3.2 asks). */
@@ -174,6 +178,12 @@ export class Apps {
     if (Object.keys(update).length) await this.#db('apps').where({ id }).update(update);
     this.#cache.delete(id);
     return this.#require(id);
+  }
+
+  /** Changes the app's filters and hook (a patch checked by moderationPatchSchema); a first hook URL gets a secret. */
+  async setModeration(id: string, patch: ModerationPatch): Promise<App> {
+    const app = await this.#require(id);
+    return this.update(id, { settings: applyModerationPatch(app.settings, patch) });
   }
 
   /** Gives the app a new secret; tokens signed with the old one are AUTH_INVALID from then on. */

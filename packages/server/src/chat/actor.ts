@@ -7,6 +7,8 @@ import type { RoomRecord } from '../rooms.js';
 export interface Author {
   name: string;
   id?: string | undefined;
+  /** A signed-in user's member (the app signed its token); the link policy `verified` lets only these post links. */
+  verified?: boolean | undefined;
 }
 
 /** A room an actor may act in, and who it is there. */
@@ -27,6 +29,8 @@ export interface Actor {
   readonly budget: { own: string; address?: string | undefined };
   /** The app's own backend (REST with the app secret): may delete anyone's message of its rooms. */
   readonly moderator?: boolean | undefined;
+  /** The app's own backend (the app secret): what it posts is the site's own, so no filter or hook applies. */
+  readonly asApp?: boolean | undefined;
   /** The connection whose request this is: its answer carries what was done, so broadcasts skip it. */
   readonly connectionId?: string | undefined;
 }

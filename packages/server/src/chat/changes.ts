@@ -3,8 +3,11 @@ import type { ChatServerConfig } from '../config.js';
 import type { Database } from '../db.js';
 import { ChatError } from '../errors.js';
 import type { Messages, NewMessage } from '../messages.js';
+import type { ModerationGate } from '../moderation/gate.js';
+import type { Presence } from '../presence.js';
 import type { RateLimits } from '../rate-limits.js';
 import type { RoomRecord } from '../rooms.js';
+import { findMentions } from './mentions.js';
 import { memberOf, spendEntry, type Actor, type Author, type Queued } from './actor.js';
 import type { RoomLog } from './room-log.js';
 import { messageTarget } from './targets.js';
@@ -26,6 +29,8 @@ interface Deps {
   messages: Messages;
   rateLimits: RateLimits;
   log: RoomLog;
+  presence: Presence;
+  moderation: ModerationGate;
 }
 
 /**
@@ -46,7 +51,20 @@ export class Changes {
     const member = memberOf(membership);
     await spendEntry(this.#deps.rateLimits, actor);
     const entry = await this.check(membership.room, member, request, actor.moderator === true);
-    return { stored: this.#deps.log.append(membership.room, entry, actor.connectionId) as Promise<EntryOf<R>> };
+    if (entry.kind !== 'edit' || entry.text === undefined || actor.asApp) {
+      return { stored: this.#deps.log.append(membership.room, entry, actor.connectionId) as Promise<EntryOf<R>> };
+    }
+    // An edit's text passes the same filters and hook as a new message's.
+    const { room } = membership;
+    const text = entry.text;
+    const mentions = async () => (text.includes('@') ? findMentions(text, await this.#deps.presence.list(room)).length : 0);
+    const passage = await this.#deps.moderation.review({ kind: 'edit', room, author: membership.member, text, mentions, messageId: String(entry.targetId) });
+    try {
+      entry.text = passage.text;
+      return { stored: this.#deps.log.append(room, entry, actor.connectionId) as Promise<EntryOf<R>> };
+    } finally {
+      passage.done();
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ import { createMessageWriter, type MessageWriter } from '../message-writer.js';
 import { Messages, type HistoryQuery } from '../messages.js';
 import { LocalPresence, RedisPresence, type Presence } from '../presence.js';
 import { PresentMembers } from '../present-members.js';
+import { Apps } from '../auth/apps.js';
+import { ModerationGate } from '../moderation/gate.js';
 import { createRateLimits, type RateLimits } from '../rate-limits.js';
 import type { RedisClient } from '../redis.js';
 import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
@@ -28,6 +30,8 @@ export interface ChatOptions {
   redis?: RedisClient | undefined;
   /** Stores message batches instead of the database's own writer (createMessageWriter). */
   messageWriter?: MessageWriter | undefined;
+  /** The apps, whose filters and hooks every text passes; default: read from `db` with `appsCacheMs`. */
+  apps?: Apps | undefined;
 }
 
 /**
@@ -62,7 +66,7 @@ export class Chat {
   readonly #presentMembers: PresentMembers | undefined;
   readonly #db: Database;
 
-  constructor(db: Database, config: ChatServerConfig, log: Logger, { redis, messageWriter }: ChatOptions = {}) {
+  constructor(db: Database, config: ChatServerConfig, log: Logger, { redis, messageWriter, apps }: ChatOptions = {}) {
     this.#config = config;
     this.#log = log;
     this.#imageWork = pLimit(config.imageProcessingConcurrency);
@@ -82,7 +86,8 @@ export class Chat {
       ? new RedisPresence(redis, { prefix: config.redisKeyPrefix, graceMs: config.presenceGraceMs, log }, onLeave)
       : new LocalPresence(config.presenceGraceMs, onLeave);
     this.#roomLog = new RoomLog(this.messages, this.events, this.#inFlight);
-    const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog };
+    const moderation = new ModerationGate(apps ?? new Apps(db, config.appsCacheMs), config, log);
+    const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog, moderation };
     this.#sending = new Sending(useCase);
     this.#changes = new Changes(useCase);
     this.#reads = new ReadPositions(db, this.events, this.#inFlight);

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@roomchat/protocol';
 import type { Images } from '../images.js';
+import type { ModerationGate } from '../moderation/gate.js';
 import type { EntryData } from '../message-writer.js';
 import type { Messages, NewMessage } from '../messages.js';
 import type { Presence } from '../presence.js';
@@ -31,6 +32,7 @@ interface Deps {
   presence: Presence;
   rateLimits: RateLimits;
   log: RoomLog;
+  moderation: ModerationGate;
 }
 
 /**
@@ -47,13 +49,28 @@ export class Sending {
   /**
    * Sends as `actor`. Resolves once the message is queued for storing (so a connection's next send
    * can be checked meanwhile and share the commit); its `stored` once it is committed, with the
-   * stored message (the original for a repeated client id).
+   * stored message (the original for a repeated client id). A text passes the app's filters and
+   * hook first (moderation/gate.ts), unless the app's own backend sent it.
    */
   async send(actor: Actor, request: SendRequest): Promise<Queued<ChatMessage>> {
     const { room, member } = actor.membership(request.code);
     await spendEntry(this.#deps.rateLimits, actor);
     const message = await this.compose(room, member, request);
-    return { stored: this.#deps.log.append(room, message, actor.connectionId) as Promise<ChatMessage> };
+    if (message.text === undefined || actor.asApp) return { stored: this.#deps.log.append(room, message, actor.connectionId) as Promise<ChatMessage> };
+    const mentions = async () => message.data?.mentions?.length ?? 0;
+    const passage = await this.#deps.moderation.review({ kind: 'message', room, author: member, text: message.text, mentions });
+    try {
+      if (passage.text !== message.text && message.data?.mentions) {
+        // Masked or replaced: mark only the members the stored text still names.
+        const mentioned = findMentions(passage.text, await this.#deps.presence.list(room));
+        if (mentioned.length) message.data.mentions = mentioned;
+        else delete message.data.mentions;
+      }
+      message.text = passage.text;
+      return { stored: this.#deps.log.append(room, message, actor.connectionId) as Promise<ChatMessage> };
+    } finally {
+      passage.done();
+    }
   }
 
   /**

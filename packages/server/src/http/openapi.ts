@@ -1,6 +1,9 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ErrorCode, IMAGE_TYPES, type ChatMessage, type ErrorPayload, type HistoryPage, type ImageInfo, type Member, type SearchPage } from '@roomchat/protocol';
+import type { AppSettings } from '../auth/apps.js';
+import type { ChatServerConfig } from '../config.js';
+import { HOOK_FAIL_MODES, LINK_POLICIES, moderationPatchSchema, WORD_ACTIONS, type ModerationLimits } from '../moderation/settings.js';
 import type { Schemas } from '../schemas.js';
 
 /**
@@ -61,10 +64,24 @@ const keyedRoom = z.strictObject({ code: z.string(), key: z.string(), private: z
 const roomUsers = z.strictObject({ members: z.array(z.string()) });
 const deleteEntry = z.strictObject({ id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time, kind: z.literal('delete') });
 
+const appSettings = z.strictObject({
+  guestsAllowed: z.boolean(),
+  roomCreation: z.enum(['anyone', 'verified', 'none']),
+  anonymousRestPosting: z.boolean(),
+  blockedWords: z.array(z.string()),
+  wordAction: z.enum(WORD_ACTIONS),
+  linkPolicy: z.enum(LINK_POLICIES),
+  mentionsMax: z.number().int().nullable(),
+  hookUrl: z.string().nullable(),
+  hookSecret: z.string().nullable(),
+  hookTimeoutMs: z.number().int(),
+  hookFailMode: z.enum(HOOK_FAIL_MODES),
+}) satisfies z.ZodType<AppSettings>;
+
 type Json = Record<string, unknown>;
 
 /** Builds the document from the server's request schemas (their limits are the configured ones). */
-export function openApiDocument(schemas: Schemas): Json {
+export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Json {
   const registry = z.registry<{ id: string }>();
   const named = { Member: member, ImageInfo: imageInfo, ChatMessage: chatMessage, LogEntry: logEntry, HistoryPage: historyPage, SearchPage: searchPage, Error: errorBody };
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
@@ -146,6 +163,19 @@ export function openApiDocument(schemas: Schemas): Json {
           responses: { '200': ok('The delete entry', toJson(z.strictObject({ entry: deleteEntry }))), ...errors(401, 403, 404, 429) },
         },
       },
+      '/v1/app/settings': {
+        get: {
+          summary: 'App secret: the app’s settings, with its filters and pre-publish hook (and the hook’s secret)',
+          security: appSecret,
+          responses: { '200': ok('The settings', toJson(z.strictObject({ settings: appSettings }))), ...errors(401, 403) },
+        },
+        patch: {
+          summary: 'App secret: change the app’s filters and pre-publish hook (docs/moderation.md); fields left out stay as they are',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(moderationPatchSchema(limits), 'input')) },
+          responses: { '200': ok('The settings now', toJson(z.strictObject({ settings: appSettings }))), ...errors(400, 401, 403, 413, 415) },
+        },
+      },
       '/v1/rooms/{code}/search': {
         ...roomsWithCode,
         get: {
@@ -178,11 +208,11 @@ export function openApiDocument(schemas: Schemas): Json {
 }
 
 /** GET /v1/openapi.json, built once. */
-export function openApiRouter(schemas: Schemas): Router {
+export function openApiRouter(schemas: Schemas, limits: ChatServerConfig): Router {
   const router = new Router();
   let document: string | undefined;
   router.get('/v1/openapi.json', (ctx) => {
-    document ??= JSON.stringify(openApiDocument(schemas));
+    document ??= JSON.stringify(openApiDocument(schemas, limits));
     ctx.type = 'application/json';
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.body = document;

@@ -92,13 +92,13 @@ export function botAuthor(appId: string, name: string): { name: string; id: stri
 
 /** The app's backend acting in one of its rooms: budgeted per app, a moderator of its rooms. */
 export function appActor(room: RoomRecord, author: { name: string; id: string }, appId: string): Actor {
-  return { membership: () => ({ room, member: author }), budget: { own: `app:${appId}` }, moderator: true };
+  return { membership: () => ({ room, member: author }), budget: { own: `app:${appId}` }, moderator: true, asApp: true };
 }
 
 /**
  * An HTTP client posting to the room it opened by code (the code is its capability), under the
  * name it gives, with no member id; budgeted by its address like one connection (`ip:` key).
  */
-function httpPoster(room: RoomRecord, member: { name: string; id?: string }, address: string): Actor {
-  return { membership: () => ({ room, member: { name: member.name, id: member.id } }), budget: { own: `ip:${address}` } };
+function httpPoster(room: RoomRecord, member: { name: string; id?: string; verified?: boolean }, address: string): Actor {
+  return { membership: () => ({ room, member: { name: member.name, id: member.id, verified: member.verified } }), budget: { own: `ip:${address}` } };
 }

@@ -126,6 +126,7 @@ export const de: ChatStrings = {
     FORBIDDEN: 'Du kannst nur deine eigenen Nachrichten ändern.',
     MESSAGE_NOT_FOUND: 'Diese Nachricht gibt es nicht mehr.',
     TOO_MANY_REACTIONS: 'Diese Nachricht hat bereits so viele verschiedene Reaktionen wie möglich.',
+    MESSAGE_BLOCKED: 'Dieser Chat lässt diese Nachricht nicht zu. Ändere sie und versuche es erneut.',
     fallback: 'Etwas ist schiefgelaufen. Bitte versuche es noch einmal.',
   },
 };

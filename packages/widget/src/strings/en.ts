@@ -129,6 +129,7 @@ export const en: ChatStrings = {
     FORBIDDEN: 'Only your own messages can be changed.',
     MESSAGE_NOT_FOUND: 'That message is not there any more.',
     TOO_MANY_REACTIONS: 'That message has as many different reactions as it can take.',
+    MESSAGE_BLOCKED: 'This chat does not allow that message. Change it and try again.',
     UNAVAILABLE: 'The server is unavailable right now.',
     fallback: 'Something went wrong. Please try again.',
   },

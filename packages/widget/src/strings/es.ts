@@ -126,6 +126,7 @@ export const es: ChatStrings = {
     FORBIDDEN: 'Solo puedes cambiar tus propios mensajes.',
     MESSAGE_NOT_FOUND: 'Ese mensaje ya no existe.',
     TOO_MANY_REACTIONS: 'Ese mensaje ya tiene todas las reacciones distintas que admite.',
+    MESSAGE_BLOCKED: 'Este chat no permite ese mensaje. Cámbialo e inténtalo de nuevo.',
     fallback: 'Algo salió mal. Vuelve a intentarlo.',
   },
 };

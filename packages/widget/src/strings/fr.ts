@@ -126,6 +126,7 @@ export const fr: ChatStrings = {
     FORBIDDEN: 'Seuls vos propres messages peuvent être changés.',
     MESSAGE_NOT_FOUND: 'Ce message n’existe plus.',
     TOO_MANY_REACTIONS: 'Ce message a déjà autant de réactions différentes que possible.',
+    MESSAGE_BLOCKED: 'Ce chat n’accepte pas ce message. Modifiez-le puis réessayez.',
     fallback: 'Un problème est survenu. Réessayez.',
   },
 };

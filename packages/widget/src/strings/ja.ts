@@ -126,6 +126,7 @@ export const ja: ChatStrings = {
     FORBIDDEN: '変更できるのは自分のメッセージだけです。',
     MESSAGE_NOT_FOUND: 'そのメッセージはもうありません。',
     TOO_MANY_REACTIONS: 'このメッセージに付けられるリアクションの種類は上限に達しています。',
+    MESSAGE_BLOCKED: 'このチャットではこのメッセージは送信できません。内容を変えてもう一度お試しください。',
     fallback: '問題が発生しました。もう一度お試しください。',
   },
 };

@@ -126,6 +126,7 @@ export const ptBR: ChatStrings = {
     FORBIDDEN: 'Você só pode alterar as suas próprias mensagens.',
     MESSAGE_NOT_FOUND: 'Essa mensagem não existe mais.',
     TOO_MANY_REACTIONS: 'Essa mensagem já tem o máximo de reações diferentes.',
+    MESSAGE_BLOCKED: 'Este chat não permite essa mensagem. Altere-a e tente de novo.',
     fallback: 'Algo deu errado. Tente de novo.',
   },
 };

@@ -47,7 +47,7 @@ const logEntry = z.union([
   z.strictObject({ ...change, kind: z.literal('delete') }),
   z.strictObject({ ...change, kind: z.literal('reaction'), emoji: z.string(), on: z.boolean(), count: z.number().int() }),
 ]);
-const historyPage = z.strictObject({ messages: z.array(logEntry), hasMore: z.boolean() }) satisfies z.ZodType<HistoryPage>;
+const historyPage = z.strictObject({ messages: z.array(logEntry), hasMore: z.boolean(), historyStart: z.number().int().optional() }) satisfies z.ZodType<HistoryPage>;
 const searchPage = z.strictObject({ messages: z.array(chatMessage), hasMore: z.boolean() }) satisfies z.ZodType<SearchPage>;
 const errorBody = z.strictObject({
   error: z.strictObject({

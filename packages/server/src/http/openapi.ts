@@ -61,6 +61,9 @@ const keyedRoom = z.strictObject({ code: z.string(), key: z.string(), private: z
 const roomUsers = z.strictObject({ members: z.array(z.string()) });
 const deleteEntry = z.strictObject({ id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time, kind: z.literal('delete') });
 
+const retention = z.strictObject({ retentionDays: z.number().int().nullable(), appRetentionDays: z.number().int().nullable() });
+const erased = z.strictObject({ erased: z.strictObject({ rooms: z.number().int(), messages: z.number().int(), reactions: z.number().int(), renamed: z.number().int() }) });
+
 type Json = Record<string, unknown>;
 
 /** Builds the document from the server's request schemas (their limits are the configured ones). */
@@ -144,6 +147,42 @@ export function openApiDocument(schemas: Schemas): Json {
           summary: 'App secret: delete any message of the room (a tombstone stays)',
           security: appSecret,
           responses: { '200': ok('The delete entry', toJson(z.strictObject({ entry: deleteEntry }))), ...errors(401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/retention': {
+        ...roomsWithCode,
+        put: {
+          summary: 'App secret: the room’s own retention period in days (0: kept forever), or null to follow the app’s `retentionDays`',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.roomRetention, 'input')) },
+          responses: { '200': ok('The room’s period now, and its app’s', toJson(retention)), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/export': {
+        ...roomsWithCode,
+        get: {
+          summary: 'App secret: the room’s whole log as JSON lines (one LogEntry a line, in seq order; images by URL), streamed',
+          security: appSecret,
+          responses: {
+            '200': { description: 'The log, one JSON LogEntry a line', content: { 'application/x-ndjson': { schema: { type: 'string' }, itemSchema: ref('LogEntry') } } },
+            ...errors(401, 403, 404, 429),
+          },
+        },
+      },
+      '/v1/users/{user}/messages': {
+        parameters: [userParam],
+        delete: {
+          summary: 'App secret: erase everything a user wrote in the app’s rooms (messages deleted through delete entries, reactions taken back, name replaced)',
+          security: appSecret,
+          responses: { '200': ok('What was erased', toJson(erased)), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/rooms/{code}/members/{member}/messages': {
+        parameters: [codeParam, { name: 'member', in: 'path', required: true, description: 'A member’s public id (`authorId` on its entries), e.g. a guest’s.', schema: toJson(schemas.memberId, 'input') }],
+        delete: {
+          summary: 'App secret: erase everything a member (a guest, say) wrote in this room',
+          security: appSecret,
+          responses: { '200': ok('What was erased', toJson(erased)), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/v1/rooms/{code}/search': {

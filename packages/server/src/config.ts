@@ -208,7 +208,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   appsCacheMs: 5_000,
 
   retentionIntervalMs: 10 * 60_000,
-  retentionBatchSize: 500,
+  retentionBatchSize: 200,
   exportPageSize: 200,
 };
 

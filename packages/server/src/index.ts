@@ -139,7 +139,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;
-  const retention = new Retention(db, { intervalMs: config.retentionIntervalMs, batchSize: config.retentionBatchSize }, log);
+  const retention = new Retention(db, { intervalMs: config.retentionIntervalMs, batchSize: config.retentionBatchSize, afterBatch: () => chat.messages.afterOtherCommit() }, log);
 
   app.use(closeUnfinishedRequests());
   // Outside errorResponses, so both see the status that is sent.

@@ -107,6 +107,11 @@ export class Messages {
     return this.#writer.start();
   }
 
+  /** After a commit made on another connection (a retention batch): see MessageWriter.afterOtherCommit. */
+  async afterOtherCommit(): Promise<void> {
+    await this.#writer.afterOtherCommit?.();
+  }
+
   /** Stops the writer; call once nothing is being appended any more. */
   close(): Promise<void> {
     return this.#writer.close();

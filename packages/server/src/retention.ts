@@ -15,6 +15,8 @@ export interface RetentionOptions {
   intervalMs: number;
   /** Most log entries one batch (one transaction) deletes. */
   batchSize: number;
+  /** Called after each batch that deleted something, before the next (the SQLite writer's checkpoint: Messages.afterOtherCommit). */
+  afterBatch?: (() => Promise<void>) | undefined;
 }
 
 /** What one round (or one batch) deleted. */
@@ -111,6 +113,7 @@ export class Retention {
         report.images += batch.images;
         report.batches++;
         report.longestBatchMs = Math.max(report.longestBatchMs, ms);
+        await this.#options.afterBatch?.();
         if (!batch.more) break;
         // A turn for everything else (on SQLite: the message writer's next commit).
         await yieldTurn();

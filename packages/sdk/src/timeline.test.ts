@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import type { ChatMessage } from './protocol.js';
 import { Timeline } from './timeline.js';
 
-const message = (seq: number): ChatMessage => ({ id: String(seq), roomCode: 'ROOMCODE', seq, kind: 'text', author: 'A', text: `m${seq}`, createdAt: new Date(0).toISOString() });
+const message = (seq: number): ChatMessage => ({
+  id: String(seq),
+  roomCode: 'ROOMCODE',
+  seq,
+  kind: 'text',
+  author: 'A',
+  text: `m${seq}`,
+  createdAt: new Date(0).toISOString(),
+});
 const seqs = (ms: readonly ChatMessage[]) => ms.map((m) => m.seq);
 
 test('messages are released in sequence, once each, whatever order they arrive in', () => {

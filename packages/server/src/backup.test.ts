@@ -61,7 +61,11 @@ test('backs up a SQLite database while the server stores messages: the copy is s
     const copy = new Database(file, { readonly: true });
     try {
       assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
-      const perRoom = copy.prepare('select room_id, count(*) as n, min(seq) as low, max(seq) as high from messages group by room_id').all() as Array<{ n: number; low: number; high: number }>;
+      const perRoom = copy.prepare('select room_id, count(*) as n, min(seq) as low, max(seq) as high from messages group by room_id').all() as Array<{
+        n: number;
+        low: number;
+        high: number;
+      }>;
       assert.equal(perRoom.length, 2);
       for (const room of perRoom) assert.deepEqual([room.low, room.n], [1, room.high], 'seqs 1..n with none missing: a consistent prefix');
       const copied = perRoom.reduce((n, r) => n + r.n, 0);

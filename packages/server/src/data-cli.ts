@@ -16,7 +16,12 @@ export const DATA_HELP = `Data (docs/operating.md#export, #backup):
                                   (PostgreSQL: use pg_dump, see docs/operating.md#backup)`;
 
 /** `roomchat-server export ...`: a room's log and images into a directory. */
-export async function exportCommand(db: Database, args: string[], config: Pick<ChatServerConfig, 'exportPageSize'>, print: (line: string) => void): Promise<void> {
+export async function exportCommand(
+  db: Database,
+  args: string[],
+  config: Pick<ChatServerConfig, 'exportPageSize'>,
+  print: (line: string) => void,
+): Promise<void> {
   const { values } = parseArgs({
     args,
     allowPositionals: false,
@@ -38,7 +43,9 @@ export async function exportCommand(db: Database, args: string[], config: Pick<C
 export async function backupCommand(db: Database, file: string | undefined, print: (line: string) => void): Promise<void> {
   const sqlite = sqliteFileOf(db);
   if (!sqlite) {
-    throw new Error('backup copies a SQLite database; on PostgreSQL use pg_dump: pg_dump --format=custom --file=roomchat.dump "$DATABASE_URL" (docs/operating.md#backup)');
+    throw new Error(
+      'backup copies a SQLite database; on PostgreSQL use pg_dump: pg_dump --format=custom --file=roomchat.dump "$DATABASE_URL" (docs/operating.md#backup)',
+    );
   }
   if (!file) throw new Error('backup needs the file to write: roomchat-server backup <file>');
   const report = await backupSqlite(sqlite, file);

@@ -28,13 +28,20 @@ for (const engine of engines()) {
     let blog: App;
     const clients: ChatClient[] = [];
     const client = async (app: App, sub?: string) => {
-      const c = connect(running.url, { app: app.id, ...(sub ? { token: await signFor(app, sub, `User ${sub}`) } : {}), socket: { extraHeaders: { origin: SHOP } } });
+      const c = connect(running.url, {
+        app: app.id,
+        ...(sub ? { token: await signFor(app, sub, `User ${sub}`) } : {}),
+        socket: { extraHeaders: { origin: SHOP } },
+      });
       clients.push(c);
       return c;
     };
     const call = (app: App, method: string, url: string, secret = app.secret) =>
       fetch(`${running.url}${url}`, { method, headers: { [APP_HEADER]: app.id, authorization: `${APP_SECRET_SCHEME} ${secret}` } });
-    const png = (color: string) => sharp({ create: { width: 6, height: 4, channels: 3, background: color } }).png().toBuffer();
+    const png = (color: string) =>
+      sharp({ create: { width: 6, height: 4, channels: 3, background: color } })
+        .png()
+        .toBuffer();
 
     before(async () => {
       if (skipped) return;
@@ -55,12 +62,22 @@ for (const engine of engines()) {
       const room = await running.server.chat.rooms.get(alice.code, shop.id);
       // A few thousand entries, written directly (the writer's own path is tested elsewhere), then every kind through the API.
       const base = Math.max(...alice.messages.map((m) => m.seq));
-      const bulk = Array.from({ length: 3_000 }, (_, i) => ({ room_id: room.id, seq: base + 1 + i, kind: 'text', author: 'Bulk', text: `bulk line ${i} ✓ "quoted"\n`, created_at: Date.now() }));
+      const bulk = Array.from({ length: 3_000 }, (_, i) => ({
+        room_id: room.id,
+        seq: base + 1 + i,
+        kind: 'text',
+        author: 'Bulk',
+        text: `bulk line ${i} ✓ "quoted"\n`,
+        created_at: Date.now(),
+      }));
       await running.server.db.batchInsert('messages', bulk, 500);
       const first = await alice.send('edit me');
       await alice.edit(first.id, 'edited');
       await alice.react(first.id, '🎉');
-      const images = [await alice.sendImage(new Blob([await png('#f00')], { type: 'image/png' })), await alice.sendImage(new Blob([await png('#0f0')], { type: 'image/png' }))];
+      const images = [
+        await alice.sendImage(new Blob([await png('#f00')], { type: 'image/png' })),
+        await alice.sendImage(new Blob([await png('#0f0')], { type: 'image/png' })),
+      ];
       const doomed = await alice.send('deleted later');
       await alice.delete(doomed.id);
       const newest = Number((await running.server.db('messages').where({ room_id: room.id }).max({ s: 'seq' }).first())!.s);
@@ -113,8 +130,15 @@ for (const engine of engines()) {
       assert.equal((await fetch(`${running.url}/v1/rooms/${alice.code}/export`, { headers: { [APP_HEADER]: shop.id } })).status, 401);
       assert.equal((await call(blog, 'GET', `/v1/rooms/${alice.code}/export`)).status, 404, 'another app’s room is not found');
       assert.equal((await call(shop, 'GET', '/v1/rooms/NOSUCHROOM/export')).status, 404);
-      await assert.rejects(exportCommand(running.server.db, ['--room', alice.code, '--out', '/tmp/x'], { exportPageSize: PAGE }, () => {}), /no room/, 'the default app has no such room');
-      await assert.rejects(exportCommand(running.server.db, ['--room', alice.code, '--key', 'k', '--out', '/tmp/x'], { exportPageSize: PAGE }, () => {}), /one of --room/);
+      await assert.rejects(
+        exportCommand(running.server.db, ['--room', alice.code, '--out', '/tmp/x'], { exportPageSize: PAGE }, () => {}),
+        /no room/,
+        'the default app has no such room',
+      );
+      await assert.rejects(
+        exportCommand(running.server.db, ['--room', alice.code, '--key', 'k', '--out', '/tmp/x'], { exportPageSize: PAGE }, () => {}),
+        /one of --room/,
+      );
     });
 
     test('erasing a user deletes what they wrote in every room of the app, and connected clients see the deletes', async () => {

@@ -9,7 +9,18 @@ import sharp from 'sharp';
 import { APP_HEADER, APP_SECRET_SCHEME, type ChatMessage } from '@roomchat/protocol';
 import type { ChatClient, Room } from '@roomchat/sdk';
 import type { App } from './auth/apps.js';
-import { connect, createStorage, engines, eventually, servicesOf, startServer, TcpProxy, testNeeding, type RunningServer, type TestStorage } from './testing.js';
+import {
+  connect,
+  createStorage,
+  engines,
+  eventually,
+  servicesOf,
+  startServer,
+  TcpProxy,
+  testNeeding,
+  type RunningServer,
+  type TestStorage,
+} from './testing.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -35,13 +46,25 @@ for (const engine of engines()) {
         .update({ created_at: Date.now() - days * DAY });
     };
     const seqs = async (code: string, app = 'default') =>
-      (await db()('messages').where({ room_id: await roomId(code, app) }).orderBy('seq').select('seq')).map((r) => Number(r.seq));
+      (
+        await db()('messages')
+          .where({ room_id: await roomId(code, app) })
+          .orderBy('seq')
+          .select('seq')
+      ).map((r) => Number(r.seq));
     const setAppRetention = (app: string, days: number | null) => running.server.apps.update(app, { settings: { retentionDays: days } });
 
     before(async () => {
       if (skipped) return;
       storage = await createStorage(engine);
-      running = await startServer({ ...storage.options, retentionIntervalMs: 0, retentionBatchSize: 50, appsCacheMs: 0, messagesPerWindow: 10_000, historyPageSize: 5 });
+      running = await startServer({
+        ...storage.options,
+        retentionIntervalMs: 0,
+        retentionBatchSize: 50,
+        appsCacheMs: 0,
+        messagesPerWindow: 10_000,
+        historyPageSize: 5,
+      });
       shop = await running.server.apps.create('Shop', ['https://shop.example']);
     });
     after(async () => {
@@ -57,7 +80,9 @@ for (const engine of engines()) {
         const alice = await client().createRoom({ name: 'Alice' });
         const old = await alice.send('ancient walrus lore');
         await alice.react(old.id, '👍');
-        const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#08f' } }).png().toBuffer();
+        const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#08f' } })
+          .png()
+          .toBuffer();
         const image = await alice.sendImage(new Blob([png], { type: 'image/png' }));
         await alice.markRead(image.seq);
         const cut = image.seq;
@@ -69,7 +94,10 @@ for (const engine of engines()) {
         assert.equal(report.entries, cut, 'every aged entry, the join line too');
         assert.equal(report.rooms, 1);
         assert.ok(report.images >= 1);
-        assert.deepEqual(await seqs(alice.code), before.filter((s) => s > cut));
+        assert.deepEqual(
+          await seqs(alice.code),
+          before.filter((s) => s > cut),
+        );
         assert.equal(await db()('images').where({ id: image.image!.id }).first(), undefined, 'the image’s bytes are gone');
         assert.equal((await fetch(image.image!.url)).status, 404);
         assert.equal((await db()('reactions').where({ message_id: old.id })).length, 0);
@@ -145,7 +173,9 @@ for (const engine of engines()) {
         const last = await bob.send('the last word');
         await age(bob.code, last.seq);
         await running.server.retention.run();
-        const [row] = await db()('messages').where({ room_id: await roomId(bob.code) }).select('seq', 'text', 'deleted_at');
+        const [row] = await db()('messages')
+          .where({ room_id: await roomId(bob.code) })
+          .select('seq', 'text', 'deleted_at');
         assert.deepEqual([Number(row.seq), row.text, row.deleted_at !== null], [last.seq, null, true]);
         const next = await bob.send('a new start');
         assert.equal(next.seq, last.seq + 1, 'seqs go on from where they were');
@@ -197,7 +227,14 @@ for (const engine of engines()) {
         const id = await roomId(room.code);
         const total = 1_000;
         const base = Math.max(...(await seqs(room.code)));
-        const rows = Array.from({ length: total }, (_, i) => ({ room_id: id, seq: base + 1 + i, kind: 'text', author: 'Bulk', text: `bulk ${i}`, created_at: Date.now() - 2 * DAY }));
+        const rows = Array.from({ length: total }, (_, i) => ({
+          room_id: id,
+          seq: base + 1 + i,
+          kind: 'text',
+          author: 'Bulk',
+          text: `bulk ${i}`,
+          created_at: Date.now() - 2 * DAY,
+        }));
         await db().batchInsert('messages', rows, 250);
         await age(room.code, base);
         let storedDuringRound = false;

@@ -142,7 +142,15 @@ export class Retention {
         if (!room) return none;
         const newest = await trx('messages').where({ room_id: roomId }).max({ seq: 'seq' }).first();
         const newestSeq = Number(newest?.seq ?? 0);
-        const rows: Array<{ id: number | string; seq: number | string; kind: string; text: string | null; created_at: number | string; image_id: string | null; deleted_at: number | string | null }> = await trx('messages')
+        const rows: Array<{
+          id: number | string;
+          seq: number | string;
+          kind: string;
+          text: string | null;
+          created_at: number | string;
+          image_id: string | null;
+          deleted_at: number | string | null;
+        }> = await trx('messages')
           .where({ room_id: roomId })
           .where('seq', '>', room.purged_seq)
           .orderBy('seq')
@@ -167,7 +175,11 @@ export class Retention {
           await trx('read_positions').where({ room_id: roomId }).where('seq', '<=', purged).delete();
         }
         // A message becomes a tombstone and an edit loses its text; joins, leaves and changes hold nothing more to erase.
-        const erase = keepNewest && keepNewest.deleted_at === null && ['text', 'image', 'edit'].includes(keepNewest.kind) && (keepNewest.kind !== 'edit' || keepNewest.text !== null);
+        const erase =
+          keepNewest &&
+          keepNewest.deleted_at === null &&
+          ['text', 'image', 'edit'].includes(keepNewest.kind) &&
+          (keepNewest.kind !== 'edit' || keepNewest.text !== null);
         if (erase) {
           await trx('reactions').where({ message_id: keepNewest.id }).delete();
           const message = keepNewest.kind !== 'edit';

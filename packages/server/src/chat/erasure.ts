@@ -107,14 +107,25 @@ export class Erasure {
       reactions.map(async (r) => {
         touched.add(Number(r.room_id));
         const room = await roomOf(Number(r.room_id));
-        await this.#log.append(room, { kind: 'reaction', author: ERASED_AUTHOR, authorId: scope.authorId, targetId: Number(r.message_id), data: { emoji: r.emoji, on: false } });
+        await this.#log.append(room, {
+          kind: 'reaction',
+          author: ERASED_AUTHOR,
+          authorId: scope.authorId,
+          targetId: Number(r.message_id),
+          data: { emoji: r.emoji, on: false },
+        });
       }),
     );
     report.reactions = reactions.length;
 
     const positions = db('read_positions').where({ member_id: scope.authorId });
     await this.#inFlight.track(
-      retryingLocks(db, () => (scope.room ? positions.clone().where({ room_id: scope.room.id }) : positions.clone().whereIn('room_id', db('rooms').where({ app_id: scope.appId }).select('id'))).delete()),
+      retryingLocks(db, () =>
+        (scope.room
+          ? positions.clone().where({ room_id: scope.room.id })
+          : positions.clone().whereIn('room_id', db('rooms').where({ app_id: scope.appId }).select('id'))
+        ).delete(),
+      ),
     );
     report.rooms = touched.size;
     return report;

@@ -199,7 +199,7 @@ export class Messages {
     });
     // Only pages that reach back to where retention cut the log say where it now starts (one
     // lookup by key): catch-up from before it, and the oldest page.
-    const reachesBack = forward ? options.after! < (messages[0]?.seq ?? Infinity) - 1 : !hasMore;
+    const reachesBack = forward ? options.after! < (messages[0]?.seq ?? Infinity) - 1 : !hasMore && messages[0]?.seq !== 1;
     const start = reachesBack ? await this.historyStart(room) : undefined;
     if (start !== undefined && (!forward || options.after! < start - 1)) return { messages, hasMore, historyStart: start };
     return { messages, hasMore };

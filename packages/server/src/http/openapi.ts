@@ -164,7 +164,7 @@ export function openApiDocument(schemas: Schemas): Json {
           summary: 'App secret: the room’s whole log as JSON lines (one LogEntry a line, in seq order; images by URL), streamed',
           security: appSecret,
           responses: {
-            '200': { description: 'The log, one JSON LogEntry a line', content: { 'application/x-ndjson': { schema: { type: 'string' }, itemSchema: ref('LogEntry') } } },
+            '200': { description: 'The log, one JSON LogEntry a line', content: { 'application/x-ndjson': { schema: { type: 'string', description: 'One JSON LogEntry (#/components/schemas/LogEntry) a line, each ending with a newline' } } } },
             ...errors(401, 403, 404, 429),
           },
         },

@@ -243,6 +243,12 @@ export interface HistoryPage {
    * (newest page, `before`), or newer than the last (`after`).
    */
   hasMore: boolean;
+  /**
+   * Where the room's log now starts, when retention (docs/operating.md#retention) has deleted its
+   * older entries and this page reaches back to them: entries with a lower seq are gone for good,
+   * so a client catching up from before it treats them as no gap. Absent when nothing was deleted.
+   */
+  historyStart?: number;
 }
 
 export * from './payloads.js';

@@ -265,7 +265,8 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** Reads a page of history without changing `messages`: the newest page by default. */
   async history(options: { before?: number; after?: number; limit?: number } = {}): Promise<HistoryPage> {
     const page = await this.#transport.request('message:history', { code: this.code, ...options });
-    return { messages: page.messages.map((m) => this.#absolute(m)), hasMore: page.hasMore };
+    const messages = page.messages.map((m) => this.#absolute(m));
+    return page.historyStart === undefined ? { messages, hasMore: page.hasMore } : { messages, hasMore: page.hasMore, historyStart: page.historyStart };
   }
 
   /**
@@ -378,11 +379,14 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
 
   /** Folds entries into the timeline; announces new messages and changed ones. */
-  #release(entries: readonly LogEntry[]): { added: ChatMessage[] } {
+  #release(entries: readonly LogEntry[], historyStart?: number): { added: ChatMessage[] } {
     // Counted only for listeners: it walks the unread messages.
     const counting = this.hasListeners('unread');
     const unread = counting ? this.unreadCount : 0;
-    const { added, updated } = this.#timeline.fold(entries.map((m) => this.#absolute(m)));
+    const { added, updated } = this.#timeline.fold(
+      entries.map((m) => this.#absolute(m)),
+      historyStart,
+    );
     for (const message of added) {
       if (message.authorId !== undefined) this.#typing.stop(message.authorId);
       this.emit('message', message);
@@ -404,7 +408,8 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
       while (this.#timeline.hasGap && this.#ready && !this.#left) {
         const page = await this.history({ after: this.#timeline.newestSeq, limit: this.#limits.historyMaxPageSize });
         const before = this.#timeline.newestSeq;
-        this.#release(page.messages);
+        // Retention may have deleted what this room missed: the page says where the log now starts.
+        this.#release(page.messages, page.historyStart);
         if (!page.hasMore && this.#timeline.newestSeq === before) break;
       }
     } catch {

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import type { ChatMessage } from './protocol.js';
 import { Timeline } from './timeline.js';
 
-const message = (seq: number): ChatMessage => ({ id: String(seq), roomCode: 'ROOMCODE', seq, kind: 'text', author: 'A', text: `m${seq}`, createdAt: new Date(0).toISOString() });
+const message = (seq: number): ChatMessage => ({
+  id: String(seq),
+  roomCode: 'ROOMCODE',
+  seq,
+  kind: 'text',
+  author: 'A',
+  text: `m${seq}`,
+  createdAt: new Date(0).toISOString(),
+});
 const seqs = (ms: readonly ChatMessage[]) => ms.map((m) => m.seq);
 
 test('messages are released in sequence, once each, whatever order they arrive in', () => {
@@ -39,4 +47,15 @@ test('a timeline sorts what it starts with and the older pages it is given, and 
   assert.equal(empty.oldestSeq, undefined);
   assert.equal(empty.newestSeq, 0);
   assert.deepEqual(seqs(empty.prepend([message(3), message(2)])), [2, 3], 'an empty timeline takes a whole page');
+});
+
+test('entries the server deleted for good (a catch-up page’s historyStart) are no gap to wait for', () => {
+  const timeline = new Timeline([message(1), message(2)]);
+  assert.deepEqual(seqs(timeline.accept([message(20), message(21)])), [], 'beyond a gap, held back');
+  assert.deepEqual(seqs(timeline.fold([message(15), message(16)], 15).added), [15, 16], 'the log now starts at 15: released from there');
+  assert.equal(timeline.hasGap, true, '17 to 19 are still missing: a real gap');
+  assert.deepEqual(seqs(timeline.fold([message(17), message(18), message(19)], 15).added), [17, 18, 19, 20, 21]);
+  assert.equal(timeline.hasGap, false);
+  assert.deepEqual(seqs(timeline.messages), [1, 2, 15, 16, 17, 18, 19, 20, 21], 'what was held before the cut stays');
+  assert.deepEqual(seqs(timeline.fold([message(22)], 3).added), [22], 'a start behind the newest changes nothing');
 });

@@ -70,8 +70,13 @@ export class Timeline {
     return this.fold(incoming).added;
   }
 
-  /** As `accept`, also telling which held messages the released change entries updated. */
-  fold(incoming: readonly LogEntry[]): Folded {
+  /**
+   * As `accept`, also telling which held messages the released change entries updated.
+   * `historyStart`: the seq the server's log now starts at (a catch-up page says so when retention
+   * deleted what lay between this timeline's newest entry and it): that stretch is no gap to wait for.
+   */
+  fold(incoming: readonly LogEntry[], historyStart?: number): Folded {
+    if (historyStart !== undefined && this.#newest > 0 && this.#newest < historyStart - 1) this.#newest = historyStart - 1;
     let snapshots: ChatMessage[] | undefined;
     for (const e of incoming) {
       if (e.seq > this.#newest) this.#held.set(e.seq, e);

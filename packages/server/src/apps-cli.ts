@@ -1,20 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Apps, publicApp, ROOM_CREATION, type AppChanges, type AppSettings, type RoomCreation } from './auth/apps.js';
+import { DEFAULT_ROOM_CODE_LENGTH } from '@roomchat/protocol';
+import { Apps, checkRetentionDays, publicApp, ROOM_CREATION, type AppChanges, type AppSettings, type RoomCreation } from './auth/apps.js';
 import { DEFAULT_CONFIG } from './config.js';
+import { Rooms, setRoomRetention } from './rooms.js';
 import type { Database } from './db.js';
 import { moderationPatchSchema, type ModerationLimits } from './moderation/settings.js';
 import { migrateConcurrently } from './migrate.js';
 
 export const APPS_HELP = `Apps (one per embedding site; every command prints JSON):
   apps create --name <n> --origin <o> [--origin ...] [--guests on|off] [--room-creation anyone|verified|none]
-              [--anonymous-rest-posting on|off] [--jwks-url <u>]
+              [--anonymous-rest-posting on|off] [--jwks-url <u>] [--retention-days <n>]
                                   prints { id, secret, ... }: keep the secret on the site's backend
   apps list                       every app, without secrets
   apps update <id> [--name <n>] [--origin <o> ...] [--guests on|off] [--room-creation ...]
-              [--anonymous-rest-posting on|off] [--jwks-url <u>|none]
+              [--anonymous-rest-posting on|off] [--jwks-url <u>|none] [--retention-days <n>|forever]
               [filters and hook, see below]
-                                  --origin replaces the app's list of origins
+                                  --origin replaces the app's list of origins; --retention-days: messages
+                                  and images older than that are deleted (docs/operating.md#retention)
+  apps room-retention <id> (--room <code>|--key <key>) --days <n>|forever|app
+                                  a room's own retention period (app: the app's again)
   apps rotate-secret <id>         prints the app with its new secret; tokens signed with the old one stop working
   apps delete <id>                deletes an app that has no rooms
 
@@ -32,6 +37,11 @@ const onOff = (value: string | undefined, flag: string): boolean | undefined => 
   if (value === undefined) return undefined;
   if (value !== 'on' && value !== 'off') throw new Error(`${flag} is on or off, got "${value}"`);
   return value === 'on';
+};
+
+const wholeNumber = (value: string, flag: string): number => {
+  if (!/^\d{1,9}$/.test(value)) throw new Error(`${flag} is a whole number of days, got "${value}"`);
+  return Number(value);
 };
 
 /** `roomchat-server apps ...` on the configured database: the thin shell around auth/apps.ts. */
@@ -55,6 +65,10 @@ export async function appsCommand(db: Database, args: string[], print: (line: st
       'hook-timeout-ms': { type: 'string' },
       'hook-fail-mode': { type: 'string' },
       'rotate-hook-secret': { type: 'boolean' },
+      'retention-days': { type: 'string' },
+      room: { type: 'string' },
+      key: { type: 'string' },
+      days: { type: 'string' },
     },
   });
   const moderation = moderationFlags(values, limits);
@@ -69,6 +83,8 @@ export async function appsCommand(db: Database, args: string[], print: (line: st
     if (!ROOM_CREATION.includes(creation as RoomCreation)) throw new Error(`--room-creation is one of ${ROOM_CREATION.join(', ')}`);
     settings.roomCreation = creation as RoomCreation;
   }
+  const retention = values['retention-days'];
+  if (retention !== undefined) settings.retentionDays = retention === 'forever' ? null : checkRetentionDays(wholeNumber(retention, '--retention-days'));
   const needId = () => {
     if (!id) throw new Error(`apps ${command} needs an app id`);
     return id;
@@ -100,6 +116,22 @@ export async function appsCommand(db: Database, args: string[], print: (line: st
       const shown = publicApp(app);
       if (moderation && (moderation.hookUrl || moderation.rotateHookSecret)) shown.settings.hookSecret = app.settings.hookSecret;
       show(shown);
+      return;
+    }
+    case 'room-retention': {
+      const appId = needId();
+      await apps.get(appId).catch(() => {
+        throw new Error(`No app has the id "${appId}"`);
+      });
+      const rooms = new Rooms(db, DEFAULT_ROOM_CODE_LENGTH);
+      const room = values.room !== undefined ? await rooms.find(values.room, appId) : values.key !== undefined ? await rooms.findByKey(values.key, appId) : undefined;
+      if (values.room === undefined && values.key === undefined) throw new Error('apps room-retention needs --room <code> or --key <key>');
+      if (!room) throw new Error(`App ${appId} has no such room`);
+      const days = values.days;
+      if (days === undefined) throw new Error('apps room-retention needs --days <n>, forever or app');
+      const value = days === 'app' ? null : days === 'forever' ? 0 : checkRetentionDays(wholeNumber(days, '--days'));
+      await setRoomRetention(db, room, value);
+      show({ room: room.code, retentionDays: value });
       return;
     }
     case 'rotate-secret':

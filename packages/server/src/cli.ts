@@ -5,13 +5,16 @@ import { describeStorageProblem, openDatabase } from './db.js';
 import { createChatServer } from './index.js';
 import { migrateConcurrently } from './migrate.js';
 import { APPS_HELP, appsCommand } from './apps-cli.js';
+import { DATA_HELP, backupCommand, exportCommand } from './data-cli.js';
 
-const HELP = `Usage: roomchat-server [start|migrate|apps ...] [options]
+const HELP = `Usage: roomchat-server [start|migrate|apps ...|export ...|backup <file>] [options]
 
 Commands:
   start (default)        migrate the database, then serve HTTP and Socket.IO
   migrate                bring the database schema up to date and exit
   apps ...               manage apps (sites): see below
+  export ...             write a room's log and images to a directory: see below
+  backup <file>          copy the SQLite database while the server runs
 
 Options:
   -p, --port <n>         port to listen on (env PORT, default 3000)
@@ -26,11 +29,13 @@ Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
 ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
 Every setting: docs/operating.md (Settings).
 
-${APPS_HELP}`;
+${APPS_HELP}
+
+${DATA_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
-  // The apps commands have options of their own (apps-cli.ts); the database options come first or last.
-  const appsAt = argv.indexOf('apps');
+  // The apps and export commands have options of their own (apps-cli.ts, data-cli.ts); the database options come first or last.
+  const appsAt = argv.findIndex((arg) => arg === 'apps' || arg === 'export');
   const appArgs = appsAt === -1 ? [] : argv.slice(appsAt + 1);
   const { values, positionals } = parseArgs({
     args: appsAt === -1 ? argv : [...argv.slice(0, appsAt + 1), ...serverOptions(appArgs)],
@@ -80,11 +85,14 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (command === 'apps') {
+  if (command === 'apps' || command === 'export' || command === 'backup') {
     try {
       const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+      const print = (line: string) => console.log(line);
       try {
-        await appsCommand(db, withoutServerOptions(appArgs), (line) => console.log(line), { ...DEFAULT_CONFIG, ...settings });
+        if (command === 'apps') await appsCommand(db, withoutServerOptions(appArgs), print, { ...DEFAULT_CONFIG, ...settings });
+        else if (command === 'export') await exportCommand(db, withoutServerOptions(appArgs), { exportPageSize: settings.exportPageSize ?? DEFAULT_CONFIG.exportPageSize }, print);
+        else await backupCommand(db, positionals[1], print);
       } finally {
         await db.destroy();
       }

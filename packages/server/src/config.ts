@@ -143,6 +143,15 @@ export interface ChatServerConfig {
   hookQueueMax: number;
   /** Largest answer read from a hook; a larger one counts as a failed call. */
   hookResponseMaxBytes: number;
+  /** How often the retention job looks for messages past their app's (or room's) retention period; 0 turns it off. */
+  retentionIntervalMs: number;
+  /**
+   * Most log entries one retention batch deletes (one transaction): on SQLite it holds the one
+   * write lock for that long, and message batches wait; between batches they commit.
+   */
+  retentionBatchSize: number;
+  /** Log entries (and, separately, images) read per page by an export, so a big room's export holds no more in memory. */
+  exportPageSize: number;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -216,6 +225,9 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   hookConcurrency: 8,
   hookQueueMax: 200,
   hookResponseMaxBytes: 64 * 1024,
+  retentionIntervalMs: 10 * 60_000,
+  retentionBatchSize: 200,
+  exportPageSize: 200,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */
@@ -236,6 +248,8 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.hookConcurrency < 1) throw new Error('hookConcurrency must be at least 1');
+  if (!Number.isInteger(config.retentionBatchSize) || config.retentionBatchSize < 1 || config.retentionBatchSize > 10_000) throw new Error('retentionBatchSize must be between 1 and 10000');
+  if (!Number.isInteger(config.exportPageSize) || config.exportPageSize < 1 || config.exportPageSize > 1_000) throw new Error('exportPageSize must be between 1 and 1000');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

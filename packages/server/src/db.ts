@@ -15,6 +15,7 @@ import * as roomTitle from '../migrations/20261207021500_room_title.js';
 import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
 import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
+import * as retention from '../migrations/20261208030000_retention.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -31,6 +32,10 @@ export interface RoomRow {
   /** Whether only the users in room_members may enter (booleans come back as 0/1 from SQLite). */
   is_private?: boolean | number;
   created_at: number | string;
+  /** This room's retention period in days: null follows the app's setting, 0 keeps forever. */
+  retention_days?: number | null;
+  /** Every entry with a seq at or below it was deleted by retention (0: none). */
+  purged_seq?: number | string;
 }
 export interface MessageRow {
   id: number | string;
@@ -82,6 +87,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207030000_room_keys': roomKeys,
   '20261207031000_private_rooms': privateRooms,
   '20261207032000_joined_rooms': joinedRooms,
+  '20261208030000_retention': retention,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -20,6 +20,7 @@ import { identifyConnections } from './realtime/identify.js';
 import { roomsRouter } from './http/rooms.routes.js';
 import { appRoomsRouter } from './http/app-rooms.routes.js';
 import { appSettingsRouter } from './http/app-settings.routes.js';
+import { dataRightsRouter } from './http/data-rights.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
 import { Metrics, metricsRouter } from './metrics.js';
@@ -32,6 +33,7 @@ import type { ChatIo } from './realtime/socket-types.js';
 import { migrateConcurrently } from './migrate.js';
 import { createRedis, pingRedis, type RedisClient } from './redis.js';
 import { createSchemas } from './schemas.js';
+import { Retention } from './retention.js';
 
 export interface ChatServerOptions extends Partial<ChatServerConfig> {
   /** A pino logger to use instead of one built from `logLevel`. */
@@ -59,6 +61,8 @@ export interface ChatServer {
   readonly redis: RedisClient | undefined;
   /** The Prometheus metrics served at GET /metrics (metrics.ts). */
   readonly metrics: Metrics;
+  /** The background job that deletes history past its retention period (retention.ts). */
+  readonly retention: Retention;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -136,6 +140,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;
+  const retention = new Retention(db, { intervalMs: config.retentionIntervalMs, batchSize: config.retentionBatchSize, afterBatch: () => chat.messages.afterOtherCommit() }, log);
 
   app.use(closeUnfinishedRequests());
   // Outside errorResponses, so both see the status that is sent.
@@ -169,7 +174,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas, config));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
@@ -195,10 +200,12 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     log,
     redis,
     metrics,
+    retention,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();
       await chat.restorePresence();
+      retention.start();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
@@ -229,6 +236,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     close() {
       closing ??= (async () => {
         stopBackpressure();
+        await retention.stop();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());

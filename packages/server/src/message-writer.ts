@@ -62,6 +62,8 @@ export interface MessageWriter {
   start(): Promise<void>;
   write(batch: AppendRequest[]): Promise<AppendOutcome[]>;
   close(): Promise<void>;
+  /** Told of a commit made on another connection (retention's batches), for the writers that look after the WAL. */
+  afterOtherCommit?(): Promise<void>;
 }
 
 /** The writer for `db`: a connection of its own for SQLite, the knex pool for PostgreSQL. */

@@ -107,6 +107,11 @@ export class Messages {
     return this.#writer.start();
   }
 
+  /** After a commit made on another connection (a retention batch): see MessageWriter.afterOtherCommit. */
+  async afterOtherCommit(): Promise<void> {
+    await this.#writer.afterOtherCommit?.();
+  }
+
   /** Stops the writer; call once nothing is being appended any more. */
   close(): Promise<void> {
     return this.#writer.close();
@@ -188,13 +193,23 @@ export class Messages {
     const page = rows.slice(0, options.limit);
     if (!forward) page.reverse();
     const { reactions, quotes } = await this.#extras(room, page, viewerId);
-    return {
-      messages: page.map((row) => {
-        const replyTo = row.data ? entryData(row).replyTo : undefined;
-        return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) });
-      }),
-      hasMore,
-    };
+    const messages = page.map((row) => {
+      const replyTo = row.data ? entryData(row).replyTo : undefined;
+      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) });
+    });
+    // Only pages that reach back to where retention cut the log say where it now starts (one
+    // lookup by key): catch-up from before it, and the oldest page.
+    const reachesBack = forward ? options.after! < (messages[0]?.seq ?? Infinity) - 1 : !hasMore && messages[0]?.seq !== 1;
+    const start = reachesBack ? await this.historyStart(room) : undefined;
+    if (start !== undefined && (!forward || options.after! < start - 1)) return { messages, hasMore, historyStart: start };
+    return { messages, hasMore };
+  }
+
+  /** The seq the room's log now starts at, when retention deleted older entries (retention.ts); else undefined. */
+  async historyStart(room: RoomRecord): Promise<number | undefined> {
+    const row = await this.#db('rooms').where({ id: room.id }).first('purged_seq');
+    const purged = Number(row?.purged_seq ?? 0);
+    return purged > 0 ? purged + 1 : undefined;
   }
 
   /**

@@ -160,6 +160,19 @@ for (const engine of engines()) {
         assert.equal((await asApp('get', settings, settings, undefined, {})).status, 401);
         assert.equal((await asApp('patch', settings, settings, { mentionsMax: null, linkPolicy: 'allow' })).status, 200);
         assert.equal((await asApp('patch', settings, settings, { blockedWords: ['two words'] })).status, 400);
+        // Retention and data rights.
+        const retention = '/v1/rooms/{code}/retention';
+        assert.equal((await asApp('put', retention, `/v1/rooms/${code}/retention`, { days: 30 })).status, 200);
+        assert.equal((await asApp('put', retention, `/v1/rooms/${code}/retention`, { days: 1e9 })).status, 400);
+        const exported = '/v1/rooms/{code}/export';
+        assert.equal((await asApp('get', exported, `/v1/rooms/${code}/export`)).status, 200);
+        assert.equal((await asApp('get', exported, '/v1/rooms/NOSUCHROOM/export')).status, 404);
+        const byUser = '/v1/users/{user}/messages';
+        assert.equal((await asApp('delete', byUser, '/v1/users/alice/messages')).status, 200);
+        assert.equal((await asApp('delete', byUser, '/v1/users/alice/messages', undefined, {})).status, 401);
+        const byMember = '/v1/rooms/{code}/members/{member}/messages';
+        assert.equal((await asApp('delete', byMember, `/v1/rooms/${code}/members/${member.self.id}/messages`)).status, 200);
+        assert.equal((await asApp('delete', byMember, `/v1/rooms/${code}/members/not%20one/messages`)).status, 400);
         let limited = 0;
         for (let i = 0; i < 5 && limited === 0; i++) if ((await call('post', '/v1/rooms', '/v1/rooms')).status === 429) limited++;
         assert.equal(limited, 1, 'the rate-limited answer is documented too');

@@ -95,3 +95,17 @@ export class Rooms {
 export function roomNotFound(): ChatError {
   return new ChatError(ErrorCode.ROOM_NOT_FOUND, 'No room has that code');
 }
+
+/**
+ * Sets a room's own retention period, in days (retention.ts): null follows its app's setting,
+ * 0 keeps its history forever whatever the app's.
+ */
+export async function setRoomRetention(db: Database, room: RoomRecord, days: number | null): Promise<void> {
+  await retryingLocks(db, () => db('rooms').where({ id: room.id }).update({ retention_days: days }));
+}
+
+/** A room's own retention period: null when it follows its app's. */
+export async function roomRetention(db: Database, room: RoomRecord): Promise<number | null> {
+  const row = await db<RoomRow>('rooms').where({ id: room.id }).first('retention_days');
+  return row?.retention_days ?? null;
+}

@@ -23,6 +23,7 @@ import {
 } from '@roomchat/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
+import { MAX_RETENTION_DAYS } from './retention.js';
 
 /**
  * Characters that let a name display as something it is not, or as nothing: controls, format
@@ -150,6 +151,12 @@ export function createSchemas(config: ChatServerConfig) {
     /** REST, app secret: users to add to a private room. */
     roomUsers: z.strictObject({ users: z.array(userId).min(1, 'Name at least one user').max(ROOM_USERS_PER_REQUEST, `At most ${ROOM_USERS_PER_REQUEST} users at once`) }),
     roomKey,
+    /** REST, app secret: a room's own retention period in days (0: forever), or null to follow the app's. */
+    roomRetention: z.strictObject({ days: z.number().int().min(0).max(MAX_RETENTION_DAYS, `At most ${MAX_RETENTION_DAYS} days (for longer, 0 keeps forever)`).nullable() }),
+    /** REST, app secret: a user of the app, by its tokens' `sub`. */
+    userId,
+    /** REST, app secret: a member's public id (`authorId` on its entries). */
+    memberId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'A member id is 1 to 32 letters, digits, - or _'),
     /** REST: history query string. */
     historyQuery: z
       .object({

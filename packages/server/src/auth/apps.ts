@@ -3,6 +3,7 @@ import { ErrorCode } from '@roomchat/protocol';
 import type { Database } from '../db.js';
 import { ChatError } from '../errors.js';
 import { applyModerationPatch, NO_MODERATION, withoutHookSecret, type ModerationPatch, type ModerationSettings } from '../moderation/settings.js';
+import { MAX_RETENTION_DAYS } from '../retention.js';
 
 /** Who may create rooms in an app: anyone (guests too), only verified users, or nobody over the client API. */
 export type RoomCreation = 'anyone' | 'verified' | 'none';
@@ -18,6 +19,11 @@ export interface AppSettings extends ModerationSettings {
   roomCreation: RoomCreation;
   /** Whether `POST /v1/rooms/:code/messages` accepts posts under any `name` without credentials. */
   anonymousRestPosting: boolean;
+  /**
+   * Days after which messages and their images are deleted (retention.ts); absent or null: kept
+   * forever. A room may override it (`PUT /v1/rooms/:code/retention`).
+   */
+  retentionDays?: number | null;
 }
 
 /** Settings of an app created with `apps create`: guests and rooms as before, anonymous REST posts off. */
@@ -155,6 +161,7 @@ export class Apps {
   }
 
   async create(name: string, origins: string[], settings: Partial<AppSettings> = {}, jwksUrl?: string): Promise<App> {
+    if (settings.retentionDays != null) checkRetentionDays(settings.retentionDays);
     const row: AppRow = {
       id: `app_${randomBytes(9).toString('base64url')}`,
       name,
@@ -174,7 +181,10 @@ export class Apps {
     if (changes.name !== undefined) update.name = changes.name;
     if (changes.origins !== undefined) update.origins = JSON.stringify(changes.origins.map(checkOrigin));
     if (changes.jwksUrl !== undefined) update.jwks_url = changes.jwksUrl === null ? null : checkJwksUrl(changes.jwksUrl);
-    if (changes.settings) update.settings = JSON.stringify({ ...app.settings, ...changes.settings });
+    if (changes.settings) {
+      if (changes.settings.retentionDays != null) checkRetentionDays(changes.settings.retentionDays);
+      update.settings = JSON.stringify({ ...app.settings, ...changes.settings });
+    }
     if (Object.keys(update).length) await this.#db('apps').where({ id }).update(update);
     this.#cache.delete(id);
     return this.#require(id);
@@ -220,4 +230,10 @@ function checkJwksUrl(url: string): string {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`A JWKS URL is http or https: "${url}"`);
   return url;
+}
+
+/** A retention period in whole days, 1 to MAX_RETENTION_DAYS (keeping forever is no period at all). */
+export function checkRetentionDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) throw new Error(`A retention period is a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got ${days}`);
+  return days;
 }

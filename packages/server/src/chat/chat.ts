@@ -19,6 +19,7 @@ import type { Actor, Queued } from './actor.js';
 import { RoomAccess } from './access.js';
 import { Conversations } from './conversations.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
+import { Erasure, type ErasureReport, type ErasureScope } from './erasure.js';
 import { RoomEvents } from './events.js';
 import { InFlight } from './in-flight.js';
 import { ReadPositions } from './read-positions.js';
@@ -60,6 +61,7 @@ export class Chat {
   readonly #sending: Sending;
   readonly #changes: Changes;
   readonly #reads: ReadPositions;
+  readonly #erasure: Erasure;
   /** Bounds how many images are decoded at once (and so the memory that takes). */
   readonly #imageWork: LimitFunction;
   /** A single node's record of who is present, so a restart forgets no one; none with Redis. */
@@ -91,6 +93,7 @@ export class Chat {
     this.#sending = new Sending(useCase);
     this.#changes = new Changes(useCase);
     this.#reads = new ReadPositions(db, this.events, this.#inFlight);
+    this.#erasure = new Erasure(db, this.#roomLog, this.#inFlight);
     this.limits = {
       nameMaxLength: config.nameMaxLength,
       messageMaxLength: config.messageMaxLength,
@@ -196,6 +199,11 @@ export class Chat {
   /** Edits, deletes or reacts to a message as `actor`: see chat/changes.ts. */
   change<R extends ChangeRequest>(actor: Actor, code: string, request: R): Promise<Queued<EntryOf<R>>> {
     return this.#changes.change(actor, code, request);
+  }
+
+  /** Deletes everything an author wrote in an app's rooms (or one room), as deletes clients fold: see chat/erasure.ts. */
+  eraseAuthor(scope: ErasureScope): Promise<ErasureReport> {
+    return this.#inFlight.track(this.#erasure.erase(scope));
   }
 
   /** Tells the room's other connections that `member` is typing. Never stored. */

@@ -50,7 +50,7 @@ const logEntry = z.union([
   z.strictObject({ ...change, kind: z.literal('delete') }),
   z.strictObject({ ...change, kind: z.literal('reaction'), emoji: z.string(), on: z.boolean(), count: z.number().int() }),
 ]);
-const historyPage = z.strictObject({ messages: z.array(logEntry), hasMore: z.boolean() }) satisfies z.ZodType<HistoryPage>;
+const historyPage = z.strictObject({ messages: z.array(logEntry), hasMore: z.boolean(), historyStart: z.number().int().optional() }) satisfies z.ZodType<HistoryPage>;
 const searchPage = z.strictObject({ messages: z.array(chatMessage), hasMore: z.boolean() }) satisfies z.ZodType<SearchPage>;
 const errorBody = z.strictObject({
   error: z.strictObject({
@@ -77,6 +77,8 @@ const appSettings = z.strictObject({
   hookTimeoutMs: z.number().int(),
   hookFailMode: z.enum(HOOK_FAIL_MODES),
 }) satisfies z.ZodType<AppSettings>;
+const retention = z.strictObject({ retentionDays: z.number().int().nullable(), appRetentionDays: z.number().int().nullable() });
+const erased = z.strictObject({ erased: z.strictObject({ rooms: z.number().int(), messages: z.number().int(), reactions: z.number().int(), renamed: z.number().int() }) });
 
 type Json = Record<string, unknown>;
 
@@ -174,6 +176,42 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
           security: appSecret,
           requestBody: { required: true, ...json(toJson(moderationPatchSchema(limits), 'input')) },
           responses: { '200': ok('The settings now', toJson(z.strictObject({ settings: appSettings }))), ...errors(400, 401, 403, 413, 415) },
+        },
+      },
+      '/v1/rooms/{code}/retention': {
+        ...roomsWithCode,
+        put: {
+          summary: 'App secret: the room’s own retention period in days (0: kept forever), or null to follow the app’s `retentionDays`',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.roomRetention, 'input')) },
+          responses: { '200': ok('The room’s period now, and its app’s', toJson(retention)), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/export': {
+        ...roomsWithCode,
+        get: {
+          summary: 'App secret: the room’s whole log as JSON lines (one LogEntry a line, in seq order; images by URL), streamed',
+          security: appSecret,
+          responses: {
+            '200': { description: 'The log, one JSON LogEntry a line', content: { 'application/x-ndjson': { schema: { type: 'string', description: 'One JSON LogEntry (#/components/schemas/LogEntry) a line, each ending with a newline' } } } },
+            ...errors(401, 403, 404, 429),
+          },
+        },
+      },
+      '/v1/users/{user}/messages': {
+        parameters: [userParam],
+        delete: {
+          summary: 'App secret: erase everything a user wrote in the app’s rooms (messages deleted through delete entries, reactions taken back, name replaced)',
+          security: appSecret,
+          responses: { '200': ok('What was erased', toJson(erased)), ...errors(400, 401, 403, 429) },
+        },
+      },
+      '/v1/rooms/{code}/members/{member}/messages': {
+        parameters: [codeParam, { name: 'member', in: 'path', required: true, description: 'A member’s public id (`authorId` on its entries), e.g. a guest’s.', schema: toJson(schemas.memberId, 'input') }],
+        delete: {
+          summary: 'App secret: erase everything a member (a guest, say) wrote in this room',
+          security: appSecret,
+          responses: { '200': ok('What was erased', toJson(erased)), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/v1/rooms/{code}/search': {

@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { BOT_AUTHOR_PREFIX, ErrorCode } from '@roomchat/protocol';
 import { mayCreateRooms } from '../auth/apps.js';
 import { publicMemberId, verifiedMember } from '../auth/members.js';
-import type { Actor } from '../chat/actor.js';
+import type { Actor, Author } from '../chat/actor.js';
 import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
@@ -85,9 +85,9 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
 /** The room's title as the API shows it: absent when it has none. */
 const titled = (room: RoomRecord) => (room.title ? { title: room.title } : {});
-/** A bot of the app, by name: one author id per app and name, which no member's id can be (BOT_AUTHOR_PREFIX). */
-export function botAuthor(appId: string, name: string): { name: string; id: string } {
-  return { name, id: `${BOT_AUTHOR_PREFIX}${publicMemberId(`bot:${appId}:${name}`)}` };
+/** A bot of the app, by name: one author id per app and name, which no member's id can be (BOT_AUTHOR_PREFIX); the app vouches for it. */
+export function botAuthor(appId: string, name: string): Required<Author> {
+  return { name, id: `${BOT_AUTHOR_PREFIX}${publicMemberId(`bot:${appId}:${name}`)}`, verified: true };
 }
 
 /** The app's backend acting in one of its rooms: budgeted per app, a moderator of its rooms. */

@@ -14,10 +14,12 @@ export interface AppSettings {
   roomCreation: RoomCreation;
   /** Whether `POST /v1/rooms/:code/messages` accepts posts under any `name` without credentials. */
   anonymousRestPosting: boolean;
+  /** How many members' reports hide a message from members until a moderator decides (docs/moderation.md). */
+  reportsToHide: number;
 }
 
 /** Settings of an app created with `apps create`: guests and rooms as before, anonymous REST posts off. */
-export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false };
+export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, reportsToHide: 3 };
 
 /** An app (a tenant: one embedding site) as the server uses it. */
 export interface App {

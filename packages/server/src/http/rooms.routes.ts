@@ -34,7 +34,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
     }
     // The body is optional: no body creates a room without a title.
     const { title } = parsePayload(schemas.restRoomCreate, ctx.request.body ?? {});
-    const room = await chat.createRoom(ctx.ip, app.id, title);
+    const room = await chat.createRoom(ctx.ip, app.id, title, identity ? verifiedMember(app, identity).id : undefined);
     ctx.status = 201;
     ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt } };
   });
@@ -51,18 +51,19 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.get('/:code', async (ctx) => {
     const room = await open(ctx);
-    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.presence.list(room) } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.moderation.withRoles(room, await chat.presence.list(room)) } };
   });
 
   router.get('/:code/messages', async (ctx) => {
     const room = await open(ctx);
-    ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query));
+    // Hidden messages are whole for the app's backend only (docs/moderation.md#reports).
+    ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query), undefined, requestState(ctx).asApp ? 'admin' : 'member');
   });
 
   router.get('/:code/search', async (ctx) => {
     const room = await open(ctx);
     const { q, before } = parsePayload(schemas.searchQuery, ctx.query);
-    ctx.body = await chat.search(room, q, before, ctx.ip);
+    ctx.body = await chat.search(room, q, before, ctx.ip, undefined, requestState(ctx).asApp ? 'admin' : 'member');
   });
 
   router.post('/:code/messages', json, async (ctx) => {

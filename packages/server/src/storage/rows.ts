@@ -16,6 +16,7 @@ import {
   type LogEntry,
   type Member,
   type MessageKind,
+  type ModerationEntry,
   type Reaction,
   type ReplyQuote,
 } from '@roomchat/protocol';
@@ -55,6 +56,7 @@ export function entryData(row: Pick<MessageRow, 'data'>): EntryData {
 
 /** The wire form of a stored log entry: a message, or a change to one. */
 export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: RowExtras): LogEntry {
+  if (row.kind === 'moderation') return toModerationEntry(room, row);
   if (!isChangeKind(row.kind)) return toChatMessage(room, row, extras?.image, extras);
   const base = { id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, target: String(row.target_id), createdAt: iso(row.created_at) };
   const withAuthor = row.author_id === null ? base : { ...base, authorId: row.author_id };
@@ -63,6 +65,14 @@ export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: Row
   if (kind === 'delete') return { ...withAuthor, kind };
   const data = entryData(row);
   return { ...withAuthor, kind: 'reaction', emoji: data.emoji ?? '', on: data.on ?? false, count: data.count ?? 0 } satisfies ChangeEntry;
+}
+
+/** The wire form of a stored moderation entry: its own fields are in `data`. */
+export function toModerationEntry(room: RoomRecord, row: MessageWithImage): ModerationEntry {
+  const own = entryData(row).moderation ?? { action: 'lock' };
+  const entry: ModerationEntry = { kind: 'moderation', id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, ...own, createdAt: iso(row.created_at) };
+  if (row.author_id !== null) entry.authorId = row.author_id;
+  return entry;
 }
 
 /** The wire form of a stored message; `image` saves the lookup when the caller has it. */
@@ -90,6 +100,7 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
     const data = entryData(row);
     if (data.mentions?.length) message.mentions = data.mentions;
   }
+  if (row.hidden_at !== null && row.hidden_at !== undefined && message.deletedAt === undefined) message.hidden = true;
   if (extras?.replyTo) message.replyTo = extras.replyTo;
   if (extras?.reactions?.length) message.reactions = extras.reactions;
   return message;

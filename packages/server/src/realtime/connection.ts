@@ -138,7 +138,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
 
   handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {
     const { room, member } = membership(code);
-    socket.data.memberships.delete(room.code);
+    // With the codes it had before a rotation, if any.
+    for (const [c, m] of socket.data.memberships) if (m.room.id === room.id) socket.data.memberships.delete(c);
     await socket.leave(channelOf(room));
     await chat.leave(room, member.id, socket.id, true);
     return {};
@@ -225,7 +226,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     // A packet over socketMaxPayloadBytes closes the connection before it can be parsed, so there
     // is no ack to answer with (long-polling gets a 413); the operator sees it here.
     if (isOversizedPacket(description)) log.warn({ address, reason }, 'connection closed: a packet was larger than socketMaxPayloadBytes');
-    for (const { room, member } of socket.data.memberships.values()) {
+    for (const { room, member } of new Map([...socket.data.memberships.values()].map((m) => [m.room.id, m])).values()) {
       chat.leave(room, member.id, socket.id, false).catch((err) => log.error({ err }, 'leave after disconnect failed'));
     }
     socket.data.memberships.clear();

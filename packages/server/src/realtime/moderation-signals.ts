@@ -39,18 +39,22 @@ export function moderationSignals(io: ChatIo, chat: Chat, log: Logger, redis?: R
 }
 
 function applyTo(socket: ChatSocket, { roomId, entry, removed }: ModerationSignal, chat: Chat, log: Logger): void {
-  for (const [code, joined] of socket.data.memberships) {
+  // A snapshot: the membership is re-keyed or dropped below, under all its codes, and handled once.
+  for (const [code, joined] of [...socket.data.memberships]) {
     if (joined.room.id !== roomId) continue;
     if (entry.action === 'code-rotated' && entry.code !== undefined) {
-      socket.data.memberships.delete(code);
-      socket.data.memberships.set(entry.code, { room: { ...joined.room, code: entry.code }, member: joined.member });
+      // The old code stays an alias of this connection's membership: its client may still name
+      // the room by it until it has folded the rotation (a request in flight, a catch-up).
+      const renamed = { room: { ...joined.room, code: entry.code }, member: joined.member };
+      socket.data.memberships.set(code, renamed);
+      socket.data.memberships.set(entry.code, renamed);
     }
     if (removed && (removed.memberIds === 'all' || removed.memberIds.includes(joined.member.id))) {
-      socket.data.memberships.delete(entry.code ?? code);
-      socket.data.memberships.delete(code);
+      for (const [c, m] of socket.data.memberships) if (m.room.id === roomId) socket.data.memberships.delete(c);
       void socket.leave(`room:${roomId}`);
       socket.emit('room:removed', { roomCode: joined.room.code, reason: removed.reason, ...(removed.message ? { message: removed.message } : {}) });
       chat.leave(joined.room, joined.member.id, socket.id, true).catch((err) => log.error({ err }, 'could not record a removed member leaving'));
     }
+    return;
   }
 }

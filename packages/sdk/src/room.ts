@@ -3,7 +3,6 @@ import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReadPositions, TypingMembers } from './room-activity.js';
 import { ModeratedRoom } from './room-moderation-calls.js';
 import { Sender, type SendOptions } from './sender.js';
-import type { RoomEvents } from './room-events.js';
 import { PendingSends, type PendingSend } from './sends.js';
 import { wellFormed } from './send-checks.js';
 import { ErrorCode, TYPING_REFRESH_MS } from './protocol.js';

@@ -55,7 +55,11 @@ export class Changes {
     const stored = this.#deps.log.append(room, entry, actor.connectionId) as Promise<EntryOf<R>>;
     if (entry.byModerator && this.#deps.audit) {
       const audit = this.#deps.audit;
-      return { stored: stored.then(async (e) => (await audit.record({ room, actor: member, action: 'delete', target: request.id, reason: reason ?? undefined }), e)) };
+      const audited = async (e: EntryOf<R>) => {
+        await audit.record({ room, actor: member, action: 'delete', target: request.id, reason });
+        return e;
+      };
+      return { stored: stored.then(audited) };
     }
     return { stored };
   }

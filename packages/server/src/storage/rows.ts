@@ -107,10 +107,11 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
 }
 
 /** How a reply quotes its target as the target is now. */
-export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { deleted_at?: number | string | null | undefined }): ReplyQuote {
+export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { deleted_at?: number | string | null | undefined; hidden_at?: number | string | null | undefined }): ReplyQuote {
   const quote: ReplyQuote = { id: String(target.id), author: target.author };
   if (target.deleted_at !== null && target.deleted_at !== undefined) quote.deleted = true;
-  else if (target.text !== null) quote.excerpt = quoteExcerpt(target.text);
+  // A message hidden after reports is not quoted: a reply would show its text to everyone.
+  else if (target.text !== null && (target.hidden_at === null || target.hidden_at === undefined)) quote.excerpt = quoteExcerpt(target.text);
   return quote;
 }
 

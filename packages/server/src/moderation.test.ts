@@ -322,7 +322,7 @@ describe('moderation on two nodes (PostgreSQL and Redis)', () => {
     await storage.dispose();
   });
 
-  test('a mute and a kick taken on one node hold for a member connected to the other', async () => {
+  test('a mute, a kick and a code rotation taken on one node hold for a member connected to the other', { timeout: 30_000 }, async () => {
     const on = (node: RunningServer) => {
       const c = connect(node.url);
       clients.push(c);
@@ -331,6 +331,9 @@ describe('moderation on two nodes (PostgreSQL and Redis)', () => {
     const owner = await on(nodes[0]!).createRoom({ name: 'Olga' });
     const member = await on(nodes[1]!).joinRoom(owner.code, { name: 'Max' });
     await member.send('warming the rules cache on node 2');
+    const code = await owner.rotateCode();
+    await eventually(() => member.code === code, 'the new code to reach the member');
+    await member.send('under the new code');
     await owner.mute(member.self.id, 60_000);
     await eventually(() => member.moderation.mutedUntil !== undefined, 'the mute to reach the member');
     assert.equal((await codeOf(member.send('still talking'))).code, ErrorCode.MUTED);

@@ -27,6 +27,8 @@ export interface Actor {
   readonly budget: { own: string; address?: string | undefined };
   /** The app's own backend (REST with the app secret): may delete anyone's message of its rooms. */
   readonly moderator?: boolean | undefined;
+  /** An admin of the app (token role `admin`): held by no mute or slow mode. Read on every send, so a plain flag. */
+  readonly admin?: boolean | undefined;
   /** The actor's role in a room it is in (chat/room-rules.ts), asked only when a role matters (a delete of another's message). */
   role?(room: RoomRecord): Promise<Role>;
   /** The connection whose request this is: its answer carries what was done, so broadcasts skip it. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LogEntry, Member, ModerationEntry, RemovalReason } from '@roomchat/protocol';
+import type { LogEntry, Member, RemovalReason } from '@roomchat/protocol';
 import type { RoomRecord } from '../rooms.js';
 
 /**
@@ -21,11 +21,11 @@ export type RoomEvent =
   /** Users (by `sub`) were taken off a private room's list: their connections in it must go. */
   | { type: 'users-removed'; room: RoomRecord; users: string[] }
   /**
-   * A moderation action was taken (its entry is appended already): every node drops its copy of
-   * the room's rules, renames the room after a `code-rotated`, and takes `removed` members' (or
+   * A moderation action was stored (its entry is appended next): every node drops its copy of the
+   * room's rules, renames the room to `code` after a rotation, and takes `removed` members' (or
    * with 'all', everyone's) connections out of the room.
    */
-  | { type: 'moderated'; room: RoomRecord; entry: ModerationEntry; removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } };
+  | { type: 'moderated'; room: RoomRecord; code?: string; removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } };
 
 /** Receives every room event, in the order they were published. */
 export type RoomEventSubscriber = (event: RoomEvent) => void;

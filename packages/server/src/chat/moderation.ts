@@ -82,7 +82,7 @@ export class Moderation {
       case 'kick': {
         await this.#outranks(mod, request.memberId);
         data = { action: 'kick', target: request.memberId, ...reasonOf(request.reason) };
-        removed = { memberIds: [request.memberId], reason: 'kicked', message: request.reason };
+        removed = { memberIds: [request.memberId], reason: 'kicked', ...reasonAsMessage(request.reason) };
         break;
       }
       case 'ban': {
@@ -94,7 +94,7 @@ export class Moderation {
         // A banned moderator is a moderator no more.
         await db('room_roles').where({ room_id: room.id, member_id: memberId }).delete();
         data = { action: 'ban', target: memberId, ...reasonOf(request.reason), ...(until === null ? {} : { until: new Date(until).toISOString() }) };
-        removed = { memberIds: [memberId], reason: 'banned', message: request.reason };
+        removed = { memberIds: [memberId], reason: 'banned', ...reasonAsMessage(request.reason) };
         auditTarget = request.userId === undefined ? memberId : `user:${request.userId}`;
         break;
       }
@@ -140,13 +140,14 @@ export class Moderation {
       case 'close':
         await this.#setting(room, { closed_at: now });
         data = { action: 'close', ...reasonOf(request.reason) };
-        removed = { memberIds: 'all', reason: 'closed', message: request.reason };
+        removed = { memberIds: 'all', reason: 'closed', ...reasonAsMessage(request.reason) };
         break;
     }
     rules.invalidate(room.id);
-    const entry = await this.record(mod, data, auditTarget);
-    this.#deps.events.publish({ type: 'moderated', room, entry, ...(removed ? { removed } : {}) });
-    return entry;
+    // Every node hears of the change before its entry is broadcast (both go through the one Redis
+    // stream, in order): a member who sees the entry and acts on it finds its node up to date.
+    this.#deps.events.publish({ type: 'moderated', room, ...(data.code ? { code: data.code } : {}), ...(removed ? { removed } : {}) });
+    return this.record(mod, data, auditTarget);
   }
 
   /**
@@ -247,3 +248,4 @@ export class Moderation {
 }
 
 const reasonOf = (reason: string | undefined) => (reason ? { reason } : {});
+const reasonAsMessage = (reason: string | undefined) => (reason ? { message: reason } : {});

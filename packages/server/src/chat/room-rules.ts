@@ -74,7 +74,8 @@ export class RoomRules {
 
   /**
    * Whether a member may send now: ROOM_CLOSED, MUTED or SLOW_MODE (both with `retryAfterMs`)
-   * otherwise. Moderators are not held by slow mode. Only slow mode, while it is on, asks Redis.
+   * otherwise. `exempt` (the app's backend, an app admin) is held by neither; the room's owner and
+   * moderators are not held by slow mode. Only slow mode, while it is on, asks Redis.
    */
   async checkSend(roomId: number, memberId: string | undefined, exempt: boolean): Promise<void> {
     const rules = await this.get(roomId);

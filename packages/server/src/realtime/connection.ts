@@ -84,6 +84,9 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     membership,
     budget: { own: `socket:${socket.id}`, address },
     connectionId: socket.id,
+    get admin() {
+      return socket.data.identity?.roles.includes('admin') === true;
+    },
     role: (room) => {
       const memberId = memberIn(room);
       return memberId === undefined ? Promise.resolve('member') : roleIn(room, memberId);

@@ -5,7 +5,8 @@ import type { RedisClient } from '../redis.js';
 import type { ChatIo, ChatSocket, ModerationSignal } from './socket-types.js';
 
 /**
- * Carries moderation actions to every node: each node drops its copy of the room's rules (so a
+ * Carries moderation actions to every node, before their log entries are broadcast (the one
+ * Redis stream keeps them in order): each node drops its copy of the room's rules (so a
  * mute, a lock, slow mode or a close holds on all of them at once), renames the room in its
  * connections' memberships after a code rotation, and takes removed members' connections out of
  * the room (a kick, a ban, a close), telling each with `room:removed`. A connection's memberships
@@ -25,7 +26,8 @@ export function moderationSignals(io: ChatIo, chat: Chat, log: Logger, redis?: R
   if (redis) io.on('room:moderated', apply);
   return (event: RoomEvent) => {
     if (event.type !== 'moderated') return;
-    const signal: ModerationSignal = { roomId: event.room.id, entry: event.entry, removed: event.removed };
+    // No undefined fields: the Redis adapter's msgpack turns them into nulls on the other nodes.
+    const signal: ModerationSignal = { roomId: event.room.id, ...(event.code ? { code: event.code } : {}), ...(event.removed ? { removed: event.removed } : {}) };
     apply(signal);
     if (!redis) return;
     try {
@@ -38,21 +40,22 @@ export function moderationSignals(io: ChatIo, chat: Chat, log: Logger, redis?: R
   };
 }
 
-function applyTo(socket: ChatSocket, { roomId, entry, removed }: ModerationSignal, chat: Chat, log: Logger): void {
+function applyTo(socket: ChatSocket, { roomId, code: newCode, removed }: ModerationSignal, chat: Chat, log: Logger): void {
   // A snapshot: the membership is re-keyed or dropped below, under all its codes, and handled once.
   for (const [code, joined] of [...socket.data.memberships]) {
     if (joined.room.id !== roomId) continue;
-    if (entry.action === 'code-rotated' && entry.code !== undefined) {
+    if (typeof newCode === 'string') {
       // The old code stays an alias of this connection's membership: its client may still name
       // the room by it until it has folded the rotation (a request in flight, a catch-up).
-      const renamed = { room: { ...joined.room, code: entry.code }, member: joined.member };
+      const renamed = { room: { ...joined.room, code: newCode }, member: joined.member };
       socket.data.memberships.set(code, renamed);
-      socket.data.memberships.set(entry.code, renamed);
+      socket.data.memberships.set(newCode, renamed);
     }
     if (removed && (removed.memberIds === 'all' || removed.memberIds.includes(joined.member.id))) {
+      const message = typeof removed.message === 'string' && removed.message ? { message: removed.message } : {};
       for (const [c, m] of socket.data.memberships) if (m.room.id === roomId) socket.data.memberships.delete(c);
       void socket.leave(`room:${roomId}`);
-      socket.emit('room:removed', { roomCode: joined.room.code, reason: removed.reason, ...(removed.message ? { message: removed.message } : {}) });
+      socket.emit('room:removed', { roomCode: joined.room.code, reason: removed.reason, ...message });
       chat.leave(joined.room, joined.member.id, socket.id, true).catch((err) => log.error({ err }, 'could not record a removed member leaving'));
     }
     return;

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, Member, ModerationEntry, RemovalReason, ServerToClientEvents } from '@roomchat/protocol';
+import type { ClientToServerEvents, Member, RemovalReason, ServerToClientEvents } from '@roomchat/protocol';
 import type { App } from '../auth/apps.js';
 import type { Identity } from '../auth/tokens.js';
 import type { RoomRecord } from '../rooms.js';
@@ -19,7 +19,8 @@ export interface SocketData {
 /** A moderation action as the other nodes hear of it (realtime/moderation-signals.ts). */
 export interface ModerationSignal {
   roomId: number;
-  entry: ModerationEntry;
+  /** The room's new code, after a rotation. */
+  code?: string | undefined;
   removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } | undefined;
 }
 

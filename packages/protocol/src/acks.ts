@@ -48,7 +48,7 @@ export const ErrorCode = {
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** The message does not exist in this room (or is not one that can be changed: a join line, an edit...). */
   MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
-  /** The member may not do this to that message: editing or deleting another member's message. */
+  /** The member may not do this: change another member's message, or a moderation action its role does not allow. */
   FORBIDDEN: 'FORBIDDEN',
   /** The message is older than the server's edit window (`editWindowMs`): it can be deleted, no longer edited. */
   EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
@@ -69,6 +69,16 @@ export const ErrorCode = {
   AUTH_INVALID: 'AUTH_INVALID',
   /** The identity token's `exp` has passed: get a fresh one from the host's backend. */
   AUTH_EXPIRED: 'AUTH_EXPIRED',
+  /** The member (by its member identity or its user id) is banned from the room (docs/moderation.md). */
+  BANNED: 'BANNED',
+  /** The member is muted in this room for now; retry after `retryAfterMs`. */
+  MUTED: 'MUTED',
+  /** The room takes no new members (a moderator locked it); its members may still come back. */
+  ROOM_LOCKED: 'ROOM_LOCKED',
+  /** The room is in slow mode: one message per member every few seconds; retry after `retryAfterMs`. */
+  SLOW_MODE: 'SLOW_MODE',
+  /** The room was closed by a moderator: nothing can be sent to it or joined any more. */
+  ROOM_CLOSED: 'ROOM_CLOSED',
   /** Client side: the server did not answer in time. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the client is closed or the connection was lost before an answer. */
@@ -80,7 +90,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
-  /** With RATE_LIMITED: how long to wait before trying again. */
+  /** With RATE_LIMITED, MUTED and SLOW_MODE: how long to wait before trying again. */
   retryAfterMs?: number;
 }
 

@@ -1,7 +1,7 @@
 // The payloads of the client's requests and of the server's events, and the handshake's auth:
 // the shapes the event maps in protocol.ts are made of.
 import type { ErrorCode } from './acks.js';
-import type { ChatMessage, Member } from './protocol.js';
+import type { ChatMessage, Member, Role } from './protocol.js';
 
 export interface JoinOptions {
   /**
@@ -164,3 +164,60 @@ export const APP_HEADER = 'Roomchat-App';
 export const APP_SECRET_SCHEME = 'Roomchat-Secret';
 /** Author ids of bot posts start with it; member ids (hashes, base64url) never hold a colon. */
 export const BOT_AUTHOR_PREFIX = 'bot:';
+
+/** The longest reason a moderator or a reporter may give, in characters. */
+export const MODERATION_REASON_MAX_LENGTH = 500;
+
+/**
+ * A moderation action on a room (`room:moderate`, and the app's REST API): see docs/moderation.md
+ * for who may do which. A member is named by its `Member.id`, or for a ban by its `userId` (a
+ * verified user's `sub`), which also bans it under any other name.
+ */
+export type ModerationRequest =
+  | { action: 'kick'; memberId: string; reason?: string }
+  | { action: 'ban'; memberId?: string; userId?: string; reason?: string; durationMs?: number }
+  | { action: 'unban'; memberId?: string; userId?: string }
+  | { action: 'mute'; memberId: string; durationMs: number; reason?: string }
+  | { action: 'unmute'; memberId: string }
+  /** Promote (`moderator`), demote (`member`) or hand the room over (`owner`: the current owner becomes a moderator). */
+  | { action: 'role'; memberId: string; role: Exclude<Role, 'admin'> }
+  | { action: 'lock'; locked: boolean }
+  | { action: 'slow-mode'; seconds: number }
+  | { action: 'rotate-code' }
+  | { action: 'close'; reason?: string };
+export type RoomModeratePayload = { code: string } & ModerationRequest;
+
+/** Reports a message of the room to its moderators. */
+export interface ReportCreatePayload {
+  code: string;
+  /** The message's id. */
+  id: string;
+  reason: string;
+}
+export interface ReportListPayload {
+  code: string;
+}
+/** A moderator's decision on a reported message: `keep` shows it again, `remove` deletes it. */
+export interface ReportDecidePayload {
+  code: string;
+  id: string;
+  decision: 'keep' | 'remove';
+}
+/** A reported message awaiting a decision, with its reports. */
+export interface ReportSummary {
+  /** The message as it is now (whole: only moderators read the queue). */
+  message: ChatMessage;
+  reports: { reporterId: string; reason: string; createdAt: string }[];
+  /** Whether it is hidden from members (reports reached the app's `reportsToHide`). */
+  hidden: boolean;
+}
+
+/** Why a connection was taken out of a room by the server. */
+export type RemovalReason = 'kicked' | 'banned' | 'closed';
+/** `room:removed`: this connection is no longer in the room; the SDK closes the Room. */
+export interface RoomRemovedEvent {
+  roomCode: string;
+  reason: RemovalReason;
+  /** The moderator's reason, when one was given. */
+  message?: string;
+}

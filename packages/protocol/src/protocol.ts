@@ -8,7 +8,7 @@
  */
 
 import type { Ack } from './acks.js';
-import type { AuthRefreshPayload, DirectOpenPayload, MemberEvent, MessageDeletePayload, MessageEditPayload, MessageHistoryPayload, MessageSearchPayload, MessageSendPayload, ReactionPayload, ReadEvent, ReadMarkPayload, RoomCreatePayload, RoomJoinPayload, RoomLeavePayload, RoomOpenPayload, RoomSummary, SearchPage, TypingEvent, TypingPayload } from './payloads.js';
+import type { ReportCreatePayload, ReportDecidePayload, ReportListPayload, ReportSummary, RoomModeratePayload, RoomRemovedEvent, AuthRefreshPayload, DirectOpenPayload, MemberEvent, MessageDeletePayload, MessageEditPayload, MessageHistoryPayload, MessageSearchPayload, MessageSendPayload, ReactionPayload, ReadEvent, ReadMarkPayload, RoomCreatePayload, RoomJoinPayload, RoomLeavePayload, RoomOpenPayload, RoomSummary, SearchPage, TypingEvent, TypingPayload } from './payloads.js';
 
 /** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
 export const DEFAULT_LIMITS = {
@@ -68,8 +68,8 @@ export interface ImageInfo {
 export type MessageKind = 'text' | 'image' | 'join' | 'leave';
 /** Log entries that change a message shown earlier (its `target`) instead of adding one. */
 export type ChangeKind = 'edit' | 'delete' | 'reaction';
-/** Every kind of entry in a room's event log. */
-export type EntryKind = MessageKind | ChangeKind;
+/** Every kind of entry in a room's event log: messages, changes to them, and moderation actions. */
+export type EntryKind = MessageKind | ChangeKind | 'moderation';
 /** The change kinds, for telling entries apart at run time. */
 export const CHANGE_KINDS: readonly ChangeKind[] = ['edit', 'delete', 'reaction'];
 
@@ -144,6 +144,11 @@ export interface ChatMessage {
   reactions?: Reaction[];
   /** The `Member.id`s of present members named as `@name` in the text. */
   mentions?: string[];
+  /**
+   * Hidden after enough reports, until a moderator decides (docs/moderation.md). Others receive it
+   * without text or image; moderators receive it whole, to judge it.
+   */
+  hidden?: true;
 }
 
 interface ChangeBase {
@@ -184,13 +189,74 @@ export interface ReactionEntry extends ChangeBase {
 export type ChangeEntry = EditEntry | DeleteEntry | ReactionEntry;
 /**
  * One entry of a room's event log, as delivered (`message:created`) and paged (history): a
- * message, or a change to one. Seqs count every entry, so catching up by seq brings both.
+ * message, a change to one, or a moderation action. Seqs count every entry, so catching up by seq
+ * brings them all.
  */
-export type LogEntry = ChatMessage | ChangeEntry;
+export type LogEntry = ChatMessage | ChangeEntry | ModerationEntry;
 
 /** Whether a log entry changes an earlier message rather than being one. */
 export function isChange(entry: LogEntry): entry is ChangeEntry {
   return (CHANGE_KINDS as readonly string[]).includes(entry.kind);
+}
+/** Whether a log entry is a moderation action (neither a message nor a change to one). */
+export function isModeration(entry: LogEntry): entry is ModerationEntry {
+  return entry.kind === 'moderation';
+}
+
+/**
+ * A member's role in a room (docs/moderation.md): the room's `owner` (its creator, or a user the
+ * app named), a `moderator` the owner promoted, an `admin` of the app (token role `admin`), or a
+ * plain `member`.
+ */
+export type Role = 'owner' | 'moderator' | 'admin' | 'member';
+
+/**
+ * What a moderation entry did. `kick`, `ban`, `unban`, `mute`, `unmute`, `role` target a member
+ * (`target`: its `Member.id`); `hide`, `unhide` a message (`target`: its id); the others the room.
+ */
+export type ModerationAction =
+  | 'kick'
+  | 'ban'
+  | 'unban'
+  | 'mute'
+  | 'unmute'
+  | 'role'
+  | 'lock'
+  | 'unlock'
+  | 'slow-mode'
+  | 'code-rotated'
+  | 'close'
+  | 'hide'
+  | 'unhide';
+
+/** A moderation action, as an entry of the room's log: clients fold it like any other change. */
+export interface ModerationEntry {
+  kind: 'moderation';
+  id: string;
+  roomCode: string;
+  seq: number;
+  /** Who acted (display name and member id; a bot id for the app's backend). */
+  author: string;
+  authorId?: string;
+  action: ModerationAction;
+  /** The member (kick, ban, mute, role...) or the message (hide, unhide) acted on. */
+  target?: string;
+  /** The reason given, shown to the member concerned. */
+  reason?: string;
+  /** mute: until when (ISO 8601); ban: until when, absent for good. */
+  until?: string;
+  /** slow-mode: seconds between a member's messages, 0 for off. */
+  seconds?: number;
+  /** role: the target's new role. */
+  role?: Role;
+  /** code-rotated: the room's new code (the old one no longer opens it). */
+  code?: string;
+  /** unhide: the message as it is now, for clients that were given it without text. */
+  message?: ChatMessage;
+  createdAt: string;
+  text?: undefined;
+  image?: undefined;
+  clientId?: undefined;
 }
 
 /** Someone present in a room. One member may have several connections (tabs). */
@@ -208,6 +274,8 @@ export interface Member {
   userId?: string;
   /** A verified member's avatar (the token's `picture`, http or https only). */
   avatarUrl?: string;
+  /** The member's role in the room; absent for a plain member. */
+  role?: Role;
 }
 
 /** What joining or creating a room answers with. */
@@ -233,6 +301,17 @@ export interface RoomSnapshot {
   readSeq?: number;
   /** How far each present member (self included) has read, by `Member.id`. */
   readPositions?: Record<string, number>;
+  /** The room's moderation state: locked, slow mode, closed (docs/moderation.md). */
+  moderation?: RoomModerationState;
+}
+
+/** What a room's moderators set for it, as a snapshot carries it. */
+export interface RoomModerationState {
+  locked: boolean;
+  /** Seconds between one member's messages, 0 when slow mode is off. */
+  slowModeSeconds: number;
+  /** When this member's mute ends (ISO 8601), when it is muted now. */
+  mutedUntil?: string;
 }
 
 /** A page of the log, oldest first: messages as they are now, change entries as they were made. */
@@ -277,6 +356,14 @@ export interface ClientToServerEvents {
   'read:mark': (payload: ReadMarkPayload, ack: (res: Ack<{ seq: number }>) => void) => void;
   /** Answers with the new token's expiry (ISO 8601); after it passes without a refresh the server closes the connection. */
   'auth:refresh': (payload: AuthRefreshPayload, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
+  /** A moderation action (docs/moderation.md); answers with its log entry (and for `rotate-code`, the new code in it). */
+  'room:moderate': (payload: RoomModeratePayload, ack: (res: Ack<{ entry: ModerationEntry }>) => void) => void;
+  /** Reports a message; `hidden` tells whether it is now hidden from members. One report per member and message. */
+  'report:create': (payload: ReportCreatePayload, ack: (res: Ack<{ hidden: boolean }>) => void) => void;
+  /** The room's reported messages awaiting a decision (moderators only). */
+  'report:list': (payload: ReportListPayload, ack: (res: Ack<{ reports: ReportSummary[] }>) => void) => void;
+  /** Decides on a reported message (moderators only): its log entry, `unhide` or a `delete`. */
+  'report:decide': (payload: ReportDecidePayload, ack: (res: Ack<{ entry: ModerationEntry | DeleteEntry }>) => void) => void;
 }
 
 /** Events the server emits to the members of a room. */
@@ -294,6 +381,8 @@ export interface ServerToClientEvents {
   'member:typing': (event: TypingEvent) => void;
   /** A member's read position moved forward. */
   'read:updated': (event: ReadEvent) => void;
+  /** This connection was taken out of the room (kicked, banned, or the room closed); it receives nothing more of it. */
+  'room:removed': (event: RoomRemovedEvent) => void;
 }
 
 /** HTTP routes, relative to the server URL. */

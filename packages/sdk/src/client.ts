@@ -112,6 +112,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   #transport: RoomTransport;
   /** Messages for rooms whose join awaits its answer, by code. */
   #early = new Map<string, LogEntry[]>();
+  /** Rooms by a code they had before a moderator rotated it: entries sent meanwhile still find them. */
+  #aliases = new Map<string, Room>();
   /** Buffers of opens by key, whose room's code is not known until their answer. */
   #earlyAnyRoom = new Set<LogEntry[]>();
   /** The server's limits as last seen in a snapshot; the defaults before the first join. */
@@ -161,6 +163,12 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       resolveUrl: (path) => new URL(path, this.url + '/').toString(),
       forget: (room) => {
         if (this.#rooms.get(room.code) === room) this.#rooms.delete(room.code);
+        for (const [code, r] of this.#aliases) if (r === room) this.#aliases.delete(code);
+      },
+      renamed: (room, oldCode) => {
+        if (this.#rooms.get(oldCode) === room) this.#rooms.delete(oldCode);
+        this.#rooms.set(room.code, room);
+        this.#aliases.set(oldCode, room);
       },
     };
     this.#wireSocket();
@@ -262,6 +270,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     for (const reject of this.#inFlight) reject(closed);
     for (const room of this.#rooms.values()) room._closed();
     this.#rooms.clear();
+    this.#aliases.clear();
     this.#connection.disconnect();
     this.#setState('disconnected');
   }
@@ -311,8 +320,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       for (const reject of this.#waiting) reject(error);
       this.emit('error', error);
     });
+    socket.on('room:removed', (event) => this.#room(event.roomCode)?._removed(event));
     socket.on('message:created', (message) => {
-      const room = this.#rooms.get(message.roomCode);
+      const room = this.#room(message.roomCode);
       if (room) room._receive(message);
       else {
         this.#early.get(message.roomCode)?.push(message);
@@ -323,6 +333,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
     socket.on('member:typing', (event) => this.#rooms.get(event.roomCode)?._memberTyping(event.member));
     socket.on('read:updated', (event) => this.#rooms.get(event.roomCode)?._readUpdated(event.memberId, event.seq));
+  }
+
+  #room(code: string): Room | undefined {
+    return this.#rooms.get(code) ?? this.#aliases.get(code);
   }
 
   async #rejoinAll(): Promise<void> {

@@ -1,5 +1,5 @@
 export { ChatClient, type ChatClientOptions, type ClientEvents, type ConnectionState } from './client.js';
-export { Room, type RoomEvents, type SendOptions } from './room.js';
+export { Room, type ModerationState, type RoomEvents, type SendOptions } from './room.js';
 export { UPLOAD_MAX_ATTEMPTS, type PendingSend, type SendStatus } from './sends.js';
 export { ChatError } from './errors.js';
 export { randomId, timeOrderedId } from './ids.js';
@@ -11,12 +11,19 @@ export {
   IMAGE_TYPES,
   normalizeRoomCode,
   isChange,
+  isModeration,
   quoteExcerpt,
   type ChangeEntry,
   type ChatMessage,
   type DeleteEntry,
   type EditEntry,
   type LogEntry,
+  type ModerationAction,
+  type ModerationEntry,
+  type ModerationRequest,
+  type RemovalReason,
+  type ReportSummary,
+  type Role,
   type Reaction,
   type ReactionEntry,
   type ReplyQuote,

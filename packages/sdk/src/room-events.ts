@@ -1,6 +1,6 @@
 import type { ChatError } from './errors.js';
 import type { OutboxEntry } from './outbox.js';
-import type { ChatMessage, Member } from './protocol.js';
+import type { ChatMessage, Member, ModerationEntry, RemovalReason } from './protocol.js';
 import type { PendingSend } from './sends.js';
 
 /** What a {@link Room} emits, each with its listener's signature. */
@@ -30,6 +30,14 @@ export interface RoomEvents {
   sends: (sends: PendingSend[]) => void;
   /** A send failed for good (not retryable, e.g. MESSAGE_TOO_LONG); it left the outbox, and is listed failed in `sends`. */
   'send-failed': (entry: OutboxEntry, error: ChatError) => void;
+  /**
+   * A moderation action was folded (docs/moderation.md): a kick, ban, mute (see `target` against
+   * `self.id` to tell this member it was muted), role change, lock, slow mode, new code, close, a
+   * message hidden or shown again. `members` and `moderation` already reflect it.
+   */
+  moderation: (entry: ModerationEntry) => void;
+  /** This member was taken out of the room: kicked, banned, or the room closed. `closed` follows. */
+  removed: (event: { reason: RemovalReason; message?: string }) => void;
   /** The room was left or the client closed; the Room is inert afterwards. */
   closed: () => void;
 }

@@ -92,6 +92,10 @@ class FakeTransport implements RoomTransport {
   forget(room: Room): void {
     this.forgotten.push(room);
   }
+  readonly renames: string[] = [];
+  renamed(room: Room, oldCode: string): void {
+    this.renames.push(`${oldCode}->${room.code}`);
+  }
 }
 
 /** Lets promise callbacks and microtasks run (the fake transport answers asynchronously). */

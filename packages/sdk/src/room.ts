@@ -1,13 +1,12 @@
-import { Emitter } from '@socket.io/component-emitter';
 import { ChatError } from './errors.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReadPositions, TypingMembers } from './room-activity.js';
+import { ModeratedRoom } from './room-moderation-calls.js';
 import { Sender, type SendOptions } from './sender.js';
-import type { RoomEvents } from './room-events.js';
 import { PendingSends, type PendingSend } from './sends.js';
 import { wellFormed } from './send-checks.js';
 import { ErrorCode, TYPING_REFRESH_MS } from './protocol.js';
-import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomSnapshot, SearchPage } from './protocol.js';
+import type { ChatMessage, ClientToServerEvents, DeleteEntry, EditEntry, HistoryPage, ImageInfo, Limits, LogEntry, Member, ReactionEntry, RoomRemovedEvent, RoomSnapshot, SearchPage } from './protocol.js';
 import { Timeline } from './timeline.js';
 import { absoluteImageUrls, type UploadOptions, type UploadSource } from './upload.js';
 
@@ -20,11 +19,14 @@ export interface RoomTransport {
   upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo>;
   resolveUrl(path: string): string;
   forget(room: Room): void;
+  /** The room's code changed (a moderator rotated it): entries may come under either code for a while. */
+  renamed(room: Room, oldCode: string): void;
   readonly outbox: Outbox;
 }
 
 export type { RoomEvents } from './room-events.js';
 export type { SendOptions } from './sender.js';
+export type { ModerationState } from './room-moderation.js';
 
 /**
  * A joined room: its members, the messages loaded so far (oldest first, by `seq`), and the calls to
@@ -34,15 +36,12 @@ export type { SendOptions } from './sender.js';
  * them (once, by client id); after any disconnect the room catches up on everything it missed
  * before new live messages are released.
  */
-export class Room extends Emitter<RoomEvents, RoomEvents> {
-  readonly code: string;
+export class Room extends ModeratedRoom {
   /** The site's key of the room, when it was opened by key (`client.openRoom({ key })`). */
   readonly key: string | undefined;
   readonly createdAt: string;
   /** The title the room was created with, if any. */
   readonly title: string | undefined;
-  #self: Member;
-  #members = new Map<string, Member>();
   #timeline: Timeline;
   #hasMore: boolean;
   #limits: Limits;
@@ -62,7 +61,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal Created by ChatClient. */
   constructor(transport: RoomTransport, snapshot: RoomSnapshot, memberId: string) {
-    super();
+    super(transport, snapshot);
     const room = this;
     this.#transport = transport;
     this.#sender = new Sender({
@@ -92,14 +91,11 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     // Uploads go through the public uploadImage, so that an app (or a test) can wrap it.
     this.#sends = new PendingSends({ sender: this.#sender, upload: (source, options) => this.uploadImage(source, options), changed: () => this.emit('sends', this.sends) });
     this.#memberId = memberId;
-    this.code = snapshot.code;
     this.key = snapshot.key;
     this.createdAt = snapshot.createdAt;
     this.title = snapshot.title;
-    this.#self = snapshot.self;
     this.#limits = snapshot.limits;
     this.#hasMore = snapshot.hasMore;
-    this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     this.#timeline = new Timeline(snapshot.messages.map((m) => this.#absolute(m)), snapshot.self.id);
     this.#reads = new ReadPositions(snapshot.readSeq ?? 0, snapshot.readPositions ?? {});
     // Sends queued before a page reload go out now: after the caller of joinRoom has had its turn
@@ -107,14 +103,6 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     if (this.pending.length) setTimeout(() => void this.#sender.flush(), 0);
   }
 
-  /** The member this client is in the room. */
-  get self(): Member {
-    return this.#self;
-  }
-  /** Members present now, in order of arrival. */
-  get members(): Member[] {
-    return [...this.#members.values()];
-  }
   /** The messages loaded so far, oldest first, without gaps. */
   get messages(): readonly ChatMessage[] {
     return this.#timeline.messages;
@@ -149,7 +137,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
   /** Messages of others (texts and images, not deleted) loaded after {@link Room.readSeq}. */
   get unreadCount(): number {
-    return this.#reads.unread(this.#timeline.messages, this.#self.id);
+    return this.#reads.unread(this.#timeline.messages, this.self.id);
   }
   /** Others typing now. */
   get typingMembers(): Member[] {
@@ -204,7 +192,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
    */
   async markRead(seq: number = this.#timeline.newestSeq): Promise<void> {
     if (!this.#reads.advanceMine(seq)) return;
-    this.#reads.advance(this.#self.id, seq);
+    this.#reads.advance(this.self.id, seq);
     this.emit('unread', this.unreadCount);
     const res = await this.#transport.request('read:mark', { code: this.code, seq });
     this.#reads.advanceMine(res.seq);
@@ -297,9 +285,16 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     }
   }
 
+  /** @internal This connection was taken out of the room (kicked, banned, closed). */
+  _removed(event: RoomRemovedEvent): void {
+    this.emit('removed', event.message ? { reason: event.reason, message: event.message } : { reason: event.reason });
+    this.#sender.discardPending();
+    this._closed();
+  }
+
   /** @internal What a re-join after reconnecting sends. */
   get _joinPayload(): { code: string; name: string; memberId: string } {
-    return { code: this.code, name: this.#self.name, memberId: this.#memberId };
+    return { code: this.code, name: this.self.name, memberId: this.#memberId };
   }
 
   /** @internal A log entry broadcast by the server: a message or a change to one. */
@@ -309,20 +304,20 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal Another member is typing. */
   _memberTyping(member: Member): void {
-    if (member.id !== this.#self.id) this.#typing.start(member);
+    if (member.id !== this.self.id) this.#typing.start(member);
   }
 
   /** @internal A member's read position moved. */
   _readUpdated(memberId: string, seq: number): void {
     if (!this.#reads.advance(memberId, seq)) return;
     // Read in another tab of this member.
-    if (memberId === this.#self.id && this.#reads.advanceMine(seq)) this.emit('unread', this.unreadCount);
+    if (memberId === this.self.id && this.#reads.advanceMine(seq)) this.emit('unread', this.unreadCount);
     this.emit('read', { memberId, seq });
   }
 
   /** @internal */
   _memberJoined(member: Member): void {
-    this.#members.set(member.id, member);
+    this._people.add(member);
     this.emit('member-joined', member);
     this.emit('members', this.members);
   }
@@ -330,7 +325,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   /** @internal */
   _memberLeft(member: Member): void {
     this.#typing.stop(member.id);
-    if (!this.#members.delete(member.id)) return;
+    if (!this._people.remove(member.id)) return;
     this.emit('member-left', member);
     this.emit('members', this.members);
   }
@@ -342,11 +337,10 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** @internal The answer of a re-join after reconnecting: members replaced, messages caught up. */
   _resync(snapshot: RoomSnapshot): void {
-    this.#self = snapshot.self;
+    this._people.reset(snapshot);
     this.#limits = snapshot.limits;
-    this.#members = new Map(snapshot.members.map((m) => [m.id, m]));
     for (const [id, seq] of Object.entries(snapshot.readPositions ?? {})) this._readUpdated(id, seq);
-    if ((snapshot.readSeq ?? 0) > this.#reads.mine) this._readUpdated(this.#self.id, snapshot.readSeq!);
+    if ((snapshot.readSeq ?? 0) > this.#reads.mine) this._readUpdated(this.self.id, snapshot.readSeq!);
     this.#ready = true;
     this.emit('members', this.members);
     this.#accept(snapshot.messages);
@@ -383,7 +377,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     // Counted only for listeners: it walks the unread messages.
     const counting = this.hasListeners('unread');
     const unread = counting ? this.unreadCount : 0;
-    const { added, updated } = this.#timeline.fold(
+    const { added, updated, moderation } = this.#timeline.fold(
       entries.map((m) => this.#absolute(m)),
       historyStart,
     );
@@ -392,8 +386,19 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
       this.emit('message', message);
     }
     for (const message of updated) this.emit('message-updated', message);
+    for (const entry of moderation) this._moderated(entry);
     if (counting && this.unreadCount !== unread) this.emit('unread', this.unreadCount);
     return { added };
+  }
+
+  /** @internal Folds entries the base class's calls got back in their acks. */
+  protected override _fold(entry: LogEntry): void {
+    this.#accept([entry]);
+  }
+
+  /** @internal */
+  protected override _checkOpen(): void {
+    if (this.#left) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'The room was left');
   }
 
   #catchUpIfGap(): void {
@@ -424,3 +429,4 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
     return absoluteImageUrls(entry, (url) => this.#transport.resolveUrl(url));
   }
 }
+

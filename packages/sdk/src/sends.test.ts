@@ -46,6 +46,7 @@ class FakeTransport implements RoomTransport {
     return `http://chat.example${path}`;
   }
   forget(): void {}
+  renamed(): void {}
 }
 
 const settle = async () => {

@@ -247,6 +247,6 @@ test('a change is reported as an update of the message it changes, and applies o
   const reaction = room.log[2]!;
   assert.deepEqual(timeline.fold([edit]).updated.map((m) => m.text), ['hello!']);
   assert.deepEqual(timeline.fold([edit, reaction]).updated.map((m) => m.reactions), [[{ emoji: '👍', count: 1, mine: true }]]);
-  assert.deepEqual(timeline.fold([reaction]), { added: [], updated: [] }, 'a duplicate changes nothing');
+  assert.deepEqual(timeline.fold([reaction]), { added: [], updated: [], moderation: [] }, 'a duplicate changes nothing');
   assert.equal(timeline.messages.length, 1, 'change entries are not messages');
 });

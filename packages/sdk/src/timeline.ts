@@ -1,9 +1,11 @@
-import { isChange, quoteExcerpt, type ChangeEntry, type ChatMessage, type LogEntry, type Reaction } from './protocol.js';
+import { isChange, isModeration, quoteExcerpt, type ChangeEntry, type ChatMessage, type LogEntry, type ModerationEntry, type Reaction } from './protocol.js';
 
 /** What folding entries did: messages that came in (in order), and messages already held that changed. */
 export interface Folded {
   added: ChatMessage[];
   updated: ChatMessage[];
+  /** Moderation entries released, in order: the room applies them to its members and state. */
+  moderation: ModerationEntry[];
 }
 
 /** Change entries kept for messages not loaded yet, so that an older page loaded later gets them too. */
@@ -39,6 +41,8 @@ export class Timeline {
     const sorted = [...initial].sort((a, b) => a.seq - b.seq);
     for (const entry of sorted) {
       if (isChange(entry)) this.#apply(entry, []);
+      // A snapshot's messages are as they are now (hidden or not), and the room's state is in it too.
+      else if (isModeration(entry)) continue;
       else if (this.#indexOf(entry.seq) < 0) this.#push(entry);
     }
     this.#newest = sorted.at(-1)?.seq ?? 0;
@@ -81,10 +85,11 @@ export class Timeline {
     for (const e of incoming) {
       if (e.seq > this.#newest) this.#held.set(e.seq, e);
       // A newer picture of a message held already (a page "as it is now"): taken if it is ahead.
-      else if (!isChange(e)) (snapshots ??= []).push(e);
+      else if (!isChange(e) && !isModeration(e)) (snapshots ??= []).push(e);
     }
     const added: ChatMessage[] = [];
     const updated = new Map<string, ChatMessage>();
+    const moderation: ModerationEntry[] = [];
     for (const fresh of snapshots ?? []) {
       const i = this.#indexOf(fresh.seq);
       const held = i < 0 ? undefined : this.#messages[i]!;
@@ -103,19 +108,23 @@ export class Timeline {
         const changed: ChatMessage[] = [];
         this.#apply(next, changed);
         for (const m of changed) updated.set(m.id, m);
+      } else if (isModeration(next)) {
+        moderation.push(next);
+        const changed = this.#moderate(next);
+        if (changed) updated.set(changed.id, changed);
       } else {
         this.#push(next);
         added.push(next);
       }
     }
-    if (updated.size === 0) return { added, updated: [] };
+    if (updated.size === 0) return { added, updated: [], moderation };
     // A message added and changed in the same call is reported once, as added, in its final form.
     const addedIds = new Set(added.map((m) => m.id));
     for (let k = 0; k < added.length; k++) {
       const now = this.#messages[this.#indexOf(added[k]!.seq)];
       if (now) added[k] = now;
     }
-    return { added, updated: [...updated.values()].filter((m) => !addedIds.has(m.id)) };
+    return { added, updated: [...updated.values()].filter((m) => !addedIds.has(m.id)), moderation };
   }
 
   /** Adds an older page in front; returns the messages that were new. */
@@ -124,7 +133,7 @@ export class Timeline {
     const entries = older.filter((m) => m.seq < oldest).sort((a, b) => a.seq - b.seq);
     const added: ChatMessage[] = [];
     for (const entry of entries) {
-      if (isChange(entry)) continue; // the page's messages are "as they are now": it is in them
+      if (isChange(entry) || isModeration(entry)) continue; // the page's messages are "as they are now": it is in them
       let message = entry;
       // Changes that came in for it while it was not loaded, after the page was read.
       for (const change of this.#orphans.get(entry.id) ?? []) message = this.#changed(message, change) ?? message;
@@ -138,6 +147,27 @@ export class Timeline {
       for (const [target, changes] of this.#orphans) for (const change of changes) this.#requote(target, change, added, []);
     }
     return added;
+  }
+
+  /**
+   * Folds a moderation entry into the message it hides or shows again, if held; returns it changed.
+   * Hiding is no edit: it leaves `version` alone, and the log's order decides between hide and unhide.
+   */
+  #moderate(entry: ModerationEntry): ChatMessage | undefined {
+    if ((entry.action !== 'hide' && entry.action !== 'unhide') || entry.target === undefined) return undefined;
+    const i = this.#indexOfId(entry.target);
+    if (i < 0) return undefined;
+    const held = this.#messages[i]!;
+    if (held.deletedAt !== undefined) return undefined;
+    let next: ChatMessage;
+    if (entry.action === 'hide') next = { ...held, hidden: true };
+    else {
+      // Members were given the message without its text while it was hidden: the entry brings it back.
+      next = entry.message && version(entry.message) >= version(held) ? { ...entry.message } : { ...held };
+      delete next.hidden;
+    }
+    this.#messages[i] = next;
+    return next;
   }
 
   /** Folds one change entry; pushes the messages it changed. */

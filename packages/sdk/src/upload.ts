@@ -1,5 +1,5 @@
 import { ChatError } from './errors.js';
-import { ErrorCode, HTTP_PATHS, isChange, type ChatMessage, type ErrorPayload, type ImageInfo, type LogEntry } from './protocol.js';
+import { ErrorCode, HTTP_PATHS, isChange, isModeration, type ChatMessage, type ErrorPayload, type ImageInfo, type LogEntry } from './protocol.js';
 
 /** What an image can be sent from: a File/Blob in browsers, bytes in Node. */
 export type UploadSource = Blob | Uint8Array | ArrayBuffer;
@@ -101,6 +101,7 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
 /** An entry with its image's URLs made absolute by `resolve` (the server sends them relative). */
 export function absoluteImageUrls<T extends LogEntry>(entry: T, resolve: (url: string) => string): T {
   if (isChange(entry)) return entry;
+  if (isModeration(entry)) return entry.message ? { ...entry, message: absoluteImageUrls(entry.message, resolve) } : entry;
   const message = entry as ChatMessage;
   if (!message.image || /^[a-z][a-z0-9+.-]*:/i.test(message.image.url)) return entry;
   const { url, thumbUrl } = message.image;

@@ -10,11 +10,12 @@ import { migrateConcurrently } from './migrate.js';
 
 export const APPS_HELP = `Apps (one per embedding site; every command prints JSON):
   apps create --name <n> --origin <o> [--origin ...] [--guests on|off] [--room-creation anyone|verified|none]
-              [--anonymous-rest-posting on|off] [--jwks-url <u>] [--retention-days <n>]
+              [--anonymous-rest-posting on|off] [--reports-to-hide <n>] [--jwks-url <u>] [--retention-days <n>]
                                   prints { id, secret, ... }: keep the secret on the site's backend
   apps list                       every app, without secrets
   apps update <id> [--name <n>] [--origin <o> ...] [--guests on|off] [--room-creation ...]
-              [--anonymous-rest-posting on|off] [--jwks-url <u>|none] [--retention-days <n>|forever]
+              [--anonymous-rest-posting on|off] [--reports-to-hide <n>] [--jwks-url <u>|none]
+              [--retention-days <n>|forever]
               [filters and hook, see below]
                                   --origin replaces the app's list of origins; --retention-days: messages
                                   and images older than that are deleted (docs/operating.md#retention)
@@ -55,6 +56,7 @@ export async function appsCommand(db: Database, args: string[], print: (line: st
       guests: { type: 'string' },
       'room-creation': { type: 'string' },
       'anonymous-rest-posting': { type: 'string' },
+      'reports-to-hide': { type: 'string' },
       'jwks-url': { type: 'string' },
       'blocked-words': { type: 'string' },
       'blocked-words-file': { type: 'string' },
@@ -78,6 +80,11 @@ export async function appsCommand(db: Database, args: string[], print: (line: st
   if (guests !== undefined) settings.guestsAllowed = guests;
   const anonymous = onOff(values['anonymous-rest-posting'], '--anonymous-rest-posting');
   if (anonymous !== undefined) settings.anonymousRestPosting = anonymous;
+  const reports = values['reports-to-hide'];
+  if (reports !== undefined) {
+    if (!/^\d{1,4}$/.test(reports) || Number(reports) < 1) throw new Error('--reports-to-hide is a whole number from 1 to 9999');
+    settings.reportsToHide = Number(reports);
+  }
   const creation = values['room-creation'];
   if (creation !== undefined) {
     if (!ROOM_CREATION.includes(creation as RoomCreation)) throw new Error(`--room-creation is one of ${ROOM_CREATION.join(', ')}`);

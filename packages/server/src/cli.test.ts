@@ -112,20 +112,20 @@ test('`apps` creates, lists, updates, rotates the secret of and deletes apps on 
   const app = JSON.parse(created.out) as { id: string; secret: string; origins: string[]; settings: Record<string, unknown> };
   assert.match(app.secret, /^[\w-]{43}$/, 'a 256-bit secret, usable as an HS256 key');
   assert.deepEqual(app.origins, ['https://shop.example', 'https://www.shop.example']);
-  assert.deepEqual(app.settings, { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, ...NO_MODERATION });
+  assert.deepEqual(app.settings, { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, reportsToHide: 3, ...NO_MODERATION });
 
   const listed = JSON.parse((await cli('list')).out) as Array<{ id: string; secret?: string }>;
   assert.deepEqual(listed.map((a) => a.id), ['default', app.id], 'the default app is there from the start');
   assert.ok(listed.every((a) => a.secret === undefined), 'a listing shows no secret');
 
-  const updated = await cli('update', app.id, '--guests', 'off', '--room-creation', 'verified', '--origin', 'https://new.example', '--jwks-url', 'https://shop.example/jwks.json');
+  const updated = await cli('update', app.id, '--guests', 'off', '--room-creation', 'verified', '--reports-to-hide', '5', '--origin', 'https://new.example', '--jwks-url', 'https://shop.example/jwks.json');
   assert.equal(updated.code, 0, updated.out);
   assert.deepEqual(JSON.parse(updated.out), {
     id: app.id,
     name: 'Shop',
     origins: ['https://new.example'],
     jwksUrl: 'https://shop.example/jwks.json',
-    settings: { guestsAllowed: false, roomCreation: 'verified', anonymousRestPosting: false, ...NO_MODERATION },
+    settings: { guestsAllowed: false, roomCreation: 'verified', anonymousRestPosting: false, reportsToHide: 5, ...NO_MODERATION },
     createdAt: (JSON.parse(created.out) as { createdAt: string }).createdAt,
   });
 

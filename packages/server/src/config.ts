@@ -100,6 +100,21 @@ export interface ChatServerConfig {
 
   /** How long a member whose last connection dropped stays present before a leave is recorded. */
   presenceGraceMs: number;
+
+  /**
+   * How long a node keeps a room's moderation rules (roles, mutes, lock, slow mode, closed) in
+   * memory without news of a change: changes reach every node at once through the event log, this
+   * only bounds how stale a node can be if one was missed (Redis down).
+   */
+  roomRulesCacheMs: number;
+  /** Rooms whose rules one node keeps in memory; the least recently used go first. */
+  roomRulesCacheSize: number;
+  /** Longest mute or timed ban a moderator may give. */
+  moderationMaxDurationMs: number;
+  /** Longest slow-mode interval, in seconds. */
+  slowModeMaxSeconds: number;
+  /** Rows of the audit trail or the reports queue one request reads at most. */
+  moderationPageSize: number;
   /** How long shutdown waits for in-flight requests before closing connections anyway. */
   shutdownTimeoutMs: number;
   /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
@@ -202,6 +217,12 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   readMarkWindowMs: 10_000,
 
   presenceGraceMs: 15_000,
+
+  roomRulesCacheMs: 60_000,
+  roomRulesCacheSize: 10_000,
+  moderationMaxDurationMs: 30 * 24 * 3600_000,
+  slowModeMaxSeconds: 3600,
+  moderationPageSize: 100,
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
 

@@ -15,6 +15,7 @@ import * as roomTitle from '../migrations/20261207021500_room_title.js';
 import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
 import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
+import * as moderation from '../migrations/20261208000000_moderation.js';
 import * as retention from '../migrations/20261208030000_retention.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
@@ -54,6 +55,8 @@ export interface MessageRow {
   target_id?: number | string | null;
   edited_at?: number | string | null;
   deleted_at?: number | string | null;
+  /** Set while the message is hidden after enough reports (docs/moderation.md), until a moderator decides. */
+  hidden_at?: number | string | null;
   /** The seq of the newest entry folded into this row; null: its own. */
   version?: number | string | null;
 }
@@ -87,6 +90,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207030000_room_keys': roomKeys,
   '20261207031000_private_rooms': privateRooms,
   '20261207032000_joined_rooms': joinedRooms,
+  '20261208000000_moderation': moderation,
   '20261208030000_retention': retention,
 };
 

@@ -82,7 +82,8 @@ describe('signed identity', () => {
   test('a verified user joins under its token name and picture, marked verified; the join name is ignored', async () => {
     const token = await sign(shop, { picture: 'https://shop.example/ada.png', roles: ['staff'] });
     const room = await client(shop, SHOP, { token }).createRoom({ name: 'Mallory' });
-    assert.deepEqual({ ...room.self, id: undefined }, { id: undefined, name: 'Ada Lovelace', verified: true, userId: 'u-42', avatarUrl: 'https://shop.example/ada.png' });
+    // Its creator owns the room (docs/moderation.md).
+    assert.deepEqual({ ...room.self, id: undefined }, { id: undefined, name: 'Ada Lovelace', verified: true, userId: 'u-42', avatarUrl: 'https://shop.example/ada.png', role: 'owner' });
     const guest = await client(shop, SHOP).joinRoom(room.code, { name: 'Guest' });
     assert.equal(guest.self.verified, undefined, 'guests are unchanged');
     assert.deepEqual(

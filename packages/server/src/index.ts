@@ -21,6 +21,7 @@ import { roomsRouter } from './http/rooms.routes.js';
 import { appRoomsRouter } from './http/app-rooms.routes.js';
 import { appSettingsRouter } from './http/app-settings.routes.js';
 import { dataRightsRouter } from './http/data-rights.routes.js';
+import { moderationRouter } from './http/moderation.routes.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
 import { Metrics, metricsRouter } from './metrics.js';
@@ -29,6 +30,7 @@ import { admitConnections, handshakeAddress } from './realtime/admission.js';
 import { watchBackpressure } from './realtime/backpressure.js';
 import { handleConnection } from './realtime/connection.js';
 import { socketFanOut } from './realtime/fan-out.js';
+import { moderationSignals } from './realtime/moderation-signals.js';
 import type { ChatIo } from './realtime/socket-types.js';
 import { migrateConcurrently } from './migrate.js';
 import { createRedis, pingRedis, type RedisClient } from './redis.js';
@@ -137,6 +139,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, log, { redis, messageWriter, apps });
   chat.events.subscribe(socketFanOut(io, redis));
+  chat.events.subscribe(moderationSignals(io, chat, log, redis));
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;
@@ -174,7 +177,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), moderationRouter({ chat, schemas, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas, config));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
@@ -185,7 +188,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
 
   io.on('connection', (socket) => {
     socket.data.address = handshakeAddress(socket.request, config.trustProxy);
-    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection, observeAck: metrics.observeAck, tokenLimits: config });
+    handleConnection(socket, { chat, schemas, log, roomsPerConnection: config.roomsPerConnection, observeAck: metrics.observeAck, tokenLimits: config, moderationPageSize: config.moderationPageSize });
   });
 
   let closing: Promise<void> | undefined;

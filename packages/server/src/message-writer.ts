@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { EntryKind } from '@roomchat/protocol';
+import type { EntryKind, ModerationEntry } from '@roomchat/protocol';
 import { sqliteFileOf, type Database, type MessageRow } from './db.js';
 import { selectMessages, type MessageWithImage } from './storage/rows.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -29,7 +29,12 @@ export interface EntryData {
   emoji?: string;
   on?: boolean;
   count?: number;
+  /** A moderation entry's own fields (chat/moderation.ts). */
+  moderation?: ModerationData;
 }
+
+/** What a moderation entry stores: its fields of the wire form but the common ones. */
+export type ModerationData = Omit<ModerationEntry, 'kind' | 'id' | 'roomCode' | 'seq' | 'author' | 'authorId' | 'createdAt' | 'text' | 'image' | 'clientId'>;
 
 /** Whether the request is a change entry, whose effect on its target the writer applies. */
 export function isChangeRequest(request: AppendRequest): boolean {

@@ -240,7 +240,7 @@ export class Messages {
     const reactions = toReactions(counted);
     const replied = [...new Set(rows.flatMap((r) => (r.data ? [entryData(r).replyTo] : [])).filter((id): id is string => id !== undefined))];
     if (replied.length) {
-      const targets = await this.#db('messages').where('room_id', room.id).whereIn('id', replied).select('id', 'author', 'text', 'deleted_at');
+      const targets = await this.#db('messages').where('room_id', room.id).whereIn('id', replied).select('id', 'author', 'text', 'deleted_at', 'hidden_at');
       for (const t of targets) quotes.set(String(t.id), quoteOf(t));
     }
     return { reactions, quotes };

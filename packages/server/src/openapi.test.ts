@@ -155,6 +155,26 @@ for (const engine of engines()) {
         assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`)).status, 200);
         assert.equal((await asApp('delete', oneMessage, `/v1/rooms/${privateCode}/messages/${botPost.body.message.id}`, undefined, {})).status, 401);
         assert.equal((await call('get', '/v1/rooms/{code}/messages', `/v1/rooms/${privateCode}/messages`)).status, 403, 'a private room, without the secret');
+        // Moderation (docs/moderation.md): the app's backend acts, names an owner, reads bans, reports and the trail.
+        const reported = await running.server.chat.rooms.get(code);
+        await running.server.chat.reports.report(reported, { name: 'Reporter', id: 'reporter' }, first.id, 'spam', 1);
+        assert.equal((await asApp('get', '/v1/rooms/{code}/reports', `/v1/rooms/${code}/reports`)).body.reports[0].hidden, true);
+        assert.equal((await asApp('get', '/v1/rooms/{code}/reports', '/v1/rooms/NOSUCHROOM/reports')).status, 404);
+        const decide = '/v1/rooms/{code}/reports/{id}';
+        assert.equal((await asApp('post', decide, `/v1/rooms/${code}/reports/${first.id}`, { decision: 'keep' })).status, 200);
+        assert.equal((await asApp('post', decide, `/v1/rooms/${code}/reports/${first.id}`, { decision: 'keep' })).status, 404);
+        const moderate = '/v1/rooms/{code}/moderation';
+        assert.equal((await asApp('post', moderate, `/v1/rooms/${code}/moderation`, { action: 'ban', memberId: member.self.id, reason: 'openapi' })).status, 200);
+        assert.equal((await asApp('post', moderate, `/v1/rooms/${code}/moderation`, { action: 'explode' })).status, 400);
+        const owner = '/v1/rooms/{code}/owner';
+        assert.equal((await asApp('put', owner, `/v1/rooms/${code}/owner`, { userId: 'alice' })).status, 200);
+        assert.equal((await asApp('put', owner, `/v1/rooms/${code}/owner`, {})).status, 400);
+        assert.equal((await asApp('get', '/v1/rooms/{code}/bans', `/v1/rooms/${code}/bans`)).body.bans[0].reason, 'openapi');
+        assert.equal((await asApp('get', '/v1/rooms/{code}/bans', '/v1/rooms/NOSUCHROOM/bans')).status, 404);
+        assert.ok((await asApp('get', '/v1/audit', '/v1/audit')).body.entries.some((e: Json) => e.action === 'ban'));
+        assert.equal((await asApp('get', '/v1/audit', '/v1/audit?before=soon')).status, 400);
+        const moderated = await call('get', '/v1/rooms/{code}/messages', `/v1/rooms/${code}/messages?after=0&limit=200`);
+        assert.ok(moderated.body.messages.some((m: Json) => m.kind === 'moderation'), 'moderation entries are in the log, as documented');
         const settings = '/v1/app/settings';
         assert.equal((await asApp('get', settings, settings)).status, 200);
         assert.equal((await asApp('get', settings, settings, undefined, {})).status, 401);

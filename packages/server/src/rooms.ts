@@ -83,6 +83,19 @@ export class Rooms {
     return row && toRoom(row);
   }
 
+  /** Gives the room a fresh code; the old one opens nothing from then on (docs/moderation.md). */
+  async rotateCode(room: RoomRecord): Promise<RoomRecord> {
+    for (let attempt = 0; ; attempt++) {
+      const code = this.#newCode();
+      try {
+        await this.#db('rooms').where({ id: room.id }).update({ code });
+        return { ...room, code };
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 4) throw error;
+      }
+    }
+  }
+
   /** Like find, but throws ROOM_NOT_FOUND. */
   async get(code: string, appId = DEFAULT_APP_ID): Promise<RoomRecord> {
     const room = await this.find(code, appId);

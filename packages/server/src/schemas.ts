@@ -20,6 +20,12 @@ import {
   type RoomLeavePayload,
   type AuthRefreshPayload,
   type TypingPayload,
+  MODERATION_REASON_MAX_LENGTH,
+  type ModerationRequest,
+  type ReportCreatePayload,
+  type ReportDecidePayload,
+  type ReportListPayload,
+  type RoomModeratePayload,
 } from '@roomchat/protocol';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
@@ -103,7 +109,53 @@ export function createSchemas(config: ChatServerConfig) {
     .refine((s) => codePoints(s) >= 1 && codePoints(s) <= config.reactionMaxLength, `A reaction is 1 to ${config.reactionMaxLength} characters`)
     .refine((s) => !/[\s\p{Cc}]/u.test(s) && /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u.test(s), 'A reaction is an emoji');
 
+  // A moderator's or reporter's reason: cleaned like a message, shorter.
+  const reason = z
+    .string()
+    .transform((s) => wellFormed(s).normalize('NFC').trim())
+    .refine((s) => codePoints(s) <= MODERATION_REASON_MAX_LENGTH, `A reason is at most ${MODERATION_REASON_MAX_LENGTH} characters`)
+    .refine((s) => !FORBIDDEN_IN_TEXT.test(s), 'A reason cannot contain control characters');
+  const memberId = z.string().min(1).max(64).regex(/^[\w:-]+$/, 'Not a member id');
+  const duration = z.number().int().min(1000, 'At least 1000 ms').max(config.moderationMaxDurationMs, `At most ${config.moderationMaxDurationMs} ms`);
+  const byMemberOrUser = (p: { memberId?: string | undefined; userId?: string | undefined }) => (p.memberId === undefined) !== (p.userId === undefined);
+  const oneOf = 'Name the member by memberId or userId, one of them';
+  const actions = {
+    kick: z.strictObject({ action: z.literal('kick'), memberId, reason: reason.optional() }),
+    ban: z.strictObject({ action: z.literal('ban'), memberId: memberId.optional(), userId: userId.optional(), reason: reason.optional(), durationMs: duration.optional() }),
+    unban: z.strictObject({ action: z.literal('unban'), memberId: memberId.optional(), userId: userId.optional() }),
+    mute: z.strictObject({ action: z.literal('mute'), memberId, durationMs: duration, reason: reason.optional() }),
+    unmute: z.strictObject({ action: z.literal('unmute'), memberId }),
+    role: z.strictObject({ action: z.literal('role'), memberId, role: z.enum(['owner', 'moderator', 'member']) }),
+    lock: z.strictObject({ action: z.literal('lock'), locked: z.boolean() }),
+    'slow-mode': z.strictObject({ action: z.literal('slow-mode'), seconds: z.number().int().min(0).max(config.slowModeMaxSeconds, `At most ${config.slowModeMaxSeconds} s`) }),
+    'rotate-code': z.strictObject({ action: z.literal('rotate-code') }),
+    close: z.strictObject({ action: z.literal('close'), reason: reason.optional() }),
+  };
+  const moderation = z
+    .discriminatedUnion('action', Object.values(actions) as unknown as [typeof actions.kick, ...Array<(typeof actions)[keyof typeof actions]>])
+    .refine((p) => (p.action !== 'ban' && p.action !== 'unban') || byMemberOrUser(p as { memberId?: string; userId?: string }), oneOf) as unknown as z.ZodType<ModerationRequest>;
+
   return {
+    /** A moderation action (REST body, app secret). */
+    moderation,
+    /** A moderation action over a socket: the same, with the room's code. */
+    roomModerate: z.object({ code }).passthrough().transform((p, ctx): RoomModeratePayload => {
+      const { code: c, ...rest } = p as { code: string } & Record<string, unknown>;
+      const parsed = moderation.safeParse(rest);
+      if (parsed.success) return { code: c, ...parsed.data };
+      const issue = parsed.error.issues[0];
+      ctx.addIssue({ code: 'custom', message: issue?.message ?? 'Invalid moderation action', path: issue?.path ?? [] });
+      return z.NEVER;
+    }),
+    reportCreate: z.object({ code, id: messageId, reason: reason.pipe(z.string().min(1, 'Give a reason')) }) satisfies z.ZodType<ReportCreatePayload>,
+    reportList: z.object({ code }) satisfies z.ZodType<ReportListPayload>,
+    reportDecide: z.object({ code, id: messageId, decision: z.enum(['keep', 'remove']) }) satisfies z.ZodType<ReportDecidePayload>,
+    /** REST, app secret: the owner of an app room (a user of the app, by `sub`). */
+    roomOwner: z.strictObject({ userId }),
+    /** REST, app secret: a report decision. */
+    reportDecision: z.strictObject({ decision: z.enum(['keep', 'remove']) }),
+    /** REST, app secret: a page of the audit trail (older than `before`, an entry id), of one room or all. */
+    auditQuery: z.object({ before: z.coerce.number().int().positive().optional(), room: code.optional() }),
     roomCreate: z.object({ ...join, title: title.optional() }) satisfies z.ZodType<RoomCreatePayload>,
     /** REST: create a room, with a title or none. */
     restRoomCreate: z.object({ title: title.optional() }),
@@ -203,6 +255,9 @@ export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['readMark'], ReadMarkPayload>>,
   Holds<Mirrors<Schemas['messageHistory'], MessageHistoryPayload>>,
   Holds<Mirrors<Schemas['messageSearch'], MessageSearchPayload>>,
+  Holds<Mirrors<Schemas['reportCreate'], ReportCreatePayload>>,
+  Holds<Mirrors<Schemas['reportList'], ReportListPayload>>,
+  Holds<Mirrors<Schemas['reportDecide'], ReportDecidePayload>>,
 ];
 
 /**

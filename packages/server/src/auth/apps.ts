@@ -24,10 +24,12 @@ export interface AppSettings extends ModerationSettings {
    * forever. A room may override it (`PUT /v1/rooms/:code/retention`).
    */
   retentionDays?: number | null;
+  /** How many members' reports hide a message from members until a moderator decides (docs/moderation.md). */
+  reportsToHide: number;
 }
 
 /** Settings of an app created with `apps create`: guests and rooms as before, anonymous REST posts off. */
-export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, ...NO_MODERATION };
+export const NEW_APP_SETTINGS: AppSettings = { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, reportsToHide: 3, ...NO_MODERATION };
 
 /** An app (a tenant: one embedding site) as the server uses it. */
 export interface App {

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@roomchat/protocol';
+import { ErrorCode, type Role } from '@roomchat/protocol';
 import { ChatError } from '../errors.js';
 import type { RateLimits } from '../rate-limits.js';
 import type { RoomRecord } from '../rooms.js';
@@ -10,6 +10,9 @@ export interface Author {
   /** A signed-in user's member (the app signed its token); the link policy `verified` lets only these post links. */
   verified?: boolean | undefined;
 }
+
+/** An author known by its member id: a member, or the app's bot. */
+export type IdentifiedAuthor = Author & { id: string };
 
 /** A room an actor may act in, and who it is there. */
 export interface Membership {
@@ -31,6 +34,10 @@ export interface Actor {
   readonly moderator?: boolean | undefined;
   /** The app's own backend (the app secret): what it posts is the site's own, so no filter or hook applies. */
   readonly asApp?: boolean | undefined;
+  /** An admin of the app (token role `admin`): held by no mute or slow mode. Read on every send, so a plain flag. */
+  readonly admin?: boolean | undefined;
+  /** The actor's role in a room it is in (chat/room-rules.ts), asked only when a role matters (a delete of another's message). */
+  role?(room: RoomRecord): Promise<Role>;
   /** The connection whose request this is: its answer carries what was done, so broadcasts skip it. */
   readonly connectionId?: string | undefined;
 }
@@ -50,7 +57,7 @@ export async function spendEntry(rateLimits: RateLimits, { budget }: Actor): Pro
 }
 
 /** The member behind an actor, for what only members may do; NOT_A_MEMBER for an HTTP client. */
-export function memberOf({ member }: Membership): Required<Author> {
+export function memberOf({ member }: Membership): IdentifiedAuthor {
   if (member.id === undefined) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'Join the room first');
-  return member as Required<Author>;
+  return member as IdentifiedAuthor;
 }

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { DEFAULT_LIMITS, ErrorCode, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type Member, type RoomSnapshot } from '@roomchat/protocol';
+import { DEFAULT_LIMITS, ErrorCode, type ChatMessage, type HistoryPage, type SearchPage, type ImageInfo, type Limits, type LogEntry, type Member, type Role, type RoomSnapshot } from '@roomchat/protocol';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
@@ -17,7 +17,11 @@ import type { RedisClient } from '../redis.js';
 import { DEFAULT_APP_ID, Rooms, roomNotFound, type RoomRecord } from '../rooms.js';
 import type { Actor, Queued } from './actor.js';
 import { RoomAccess } from './access.js';
+import { Audit } from './audit.js';
 import { Conversations } from './conversations.js';
+import { Moderation, type Moderator } from './moderation.js';
+import { Reports } from './reports.js';
+import { RANK, RoomRules } from './room-rules.js';
 import { Changes, type ChangeRequest, type EntryOf } from './changes.js';
 import { Erasure, type ErasureReport, type ErasureScope } from './erasure.js';
 import { RoomEvents } from './events.js';
@@ -54,6 +58,12 @@ export class Chat {
   readonly limits: Limits;
   /** Every room event of this node, for subscribers (realtime/fan-out.ts). */
   readonly events: RoomEvents;
+  /** Each room's roles, mutes and settings, kept in memory for the checks on every send. */
+  readonly rules: RoomRules;
+  /** Kick, ban, mute, roles, lock, slow mode, code rotation, close: see chat/moderation.ts. */
+  readonly moderation: Moderation;
+  readonly reports: Reports;
+  readonly audit: Audit;
   readonly #config: ChatServerConfig;
   readonly #log: Logger;
   readonly #inFlight = new InFlight();
@@ -88,8 +98,22 @@ export class Chat {
       ? new RedisPresence(redis, { prefix: config.redisKeyPrefix, graceMs: config.presenceGraceMs, log }, onLeave)
       : new LocalPresence(config.presenceGraceMs, onLeave);
     this.#roomLog = new RoomLog(this.messages, this.events, this.#inFlight);
-    const moderation = new ModerationGate(apps ?? new Apps(db, config.appsCacheMs), config, log);
-    const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog, moderation };
+    // The app's filters and pre-publish hook, which every member's text passes before it is stored.
+    const gate = new ModerationGate(apps ?? new Apps(db, config.appsCacheMs), config, log);
+    this.rules = new RoomRules(db, { cacheMs: config.roomRulesCacheMs, cacheSize: config.roomRulesCacheSize, redis, redisKeyPrefix: config.redisKeyPrefix });
+    this.audit = new Audit(db);
+    this.moderation = new Moderation({
+      db,
+      rooms: this.rooms,
+      rules: this.rules,
+      presence: this.presence,
+      log: this.#roomLog,
+      events: this.events,
+      audit: this.audit,
+      hasJoined: (room, memberId) => this.#isMember(room, memberId),
+    });
+    this.reports = new Reports({ db, messages: this.messages, moderation: this.moderation, deleteAs: (mod, id, reason) => this.deleteAs(mod, id, reason) });
+    const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog, rules: this.rules, audit: this.audit, gate };
     this.#sending = new Sending(useCase);
     this.#changes = new Changes(useCase);
     this.#reads = new ReadPositions(db, this.events, this.#inFlight);
@@ -150,9 +174,16 @@ export class Chat {
     this.events.publish({ type: 'users-removed', room, users });
   }
 
-  async createRoom(clientAddress: string, appId = DEFAULT_APP_ID, title?: string): Promise<RoomRecord> {
+  /** Creates a code room; `ownerId`, the creating member, owns it (docs/moderation.md). */
+  async createRoom(clientAddress: string, appId = DEFAULT_APP_ID, title?: string, ownerId?: string): Promise<RoomRecord> {
     await this.rateLimits.roomCreates.consume(clientAddress);
-    return this.#inFlight.track(this.rooms.create(appId, title === undefined ? {} : { title }));
+    return this.#inFlight.track(
+      (async () => {
+        const room = await this.rooms.create(appId, title === undefined ? {} : { title });
+        if (ownerId !== undefined) await this.moderation.setOwner(room, ownerId);
+        return room;
+      })(),
+    );
   }
 
   /**
@@ -160,28 +191,38 @@ export class Chat {
    * room's other connections: the joining one has both in the snapshot.
    */
   async join(room: RoomRecord, member: Member, connectionId: string): Promise<RoomSnapshot> {
+    const role = await this.rules.roleOf(room.id, member.id, member.role === 'admin');
+    await this.moderation.admit(room, member.id, role);
     const others = (await this.presence.list(room)).filter((m) => m.id !== member.id).map((m) => m.name);
     const { member: self, arrived } = await this.presence.join(room, { ...member, name: uniqueName(member.name, others) }, connectionId);
     if (arrived) {
-      this.events.publish({ type: 'member-joined', room, member: self, origin: connectionId });
+      // The others see the newcomer's role (an owner or moderator coming back) in the member list.
+      this.events.publish({ type: 'member-joined', room, member: role === 'member' ? self : { ...self, role }, origin: connectionId });
       if (this.#presentMembers) await this.#inFlight.track(this.#presentMembers.add(room, self));
       await this.#roomLog.append(room, { kind: 'join', author: self.name, authorId: self.id }, connectionId);
     }
     const page = await this.messages.page(room, { limit: this.#config.historyPageSize }, self.id);
-    const members = await this.presence.list(room);
+    const members = await this.moderation.withRoles(room, await this.presence.list(room));
     const readPositions = await this.#reads.of(room, members.map((m) => m.id));
+    const rules = await this.rules.get(room.id);
+    const mutedUntil = rules.mutes.get(self.id);
     return {
       code: room.code,
       ...(room.title ? { title: room.title } : {}),
       ...(room.key === undefined ? {} : { key: room.key }),
       createdAt: room.createdAt,
-      self,
+      self: role === 'member' ? self : { ...self, role },
       members,
-      messages: page.messages,
+      messages: seenAs(page.messages, role),
       hasMore: page.hasMore,
       limits: this.limits,
       readSeq: readPositions[self.id] ?? 0,
       readPositions,
+      moderation: {
+        locked: rules.locked,
+        slowModeSeconds: rules.slowModeSeconds,
+        ...(mutedUntil !== undefined && mutedUntil > Date.now() ? { mutedUntil: new Date(mutedUntil).toISOString() } : {}),
+      },
     };
   }
 
@@ -216,15 +257,29 @@ export class Chat {
     return this.#reads.mark(room, memberId, wanted);
   }
 
-  /** A page of the room's log; reactions say `mine` for `viewerId`. */
-  history(room: RoomRecord, options: Partial<HistoryQuery>, viewerId?: string): Promise<HistoryPage> {
-    return this.messages.page(room, { ...options, limit: options.limit ?? this.#config.historyPageSize }, viewerId);
+  /** A page of the room's log; reactions say `mine` for `viewerId`; hidden messages are whole for moderators only. */
+  async history(room: RoomRecord, options: Partial<HistoryQuery>, viewerId?: string, role: Role = 'member'): Promise<HistoryPage> {
+    const page = await this.messages.page(room, { ...options, limit: options.limit ?? this.#config.historyPageSize }, viewerId);
+    return { ...page, messages: seenAs(page.messages, role) };
   }
 
-  /** Searches the room's messages for `clientAddress` (budgeted by it): see storage/search.ts. */
-  async search(room: RoomRecord, query: string, before: number | undefined, clientAddress: string, viewerId?: string): Promise<SearchPage> {
+  /** Searches the room's messages for `clientAddress` (budgeted by it): see storage/search.ts. Hidden messages are not found but by moderators. */
+  async search(room: RoomRecord, query: string, before: number | undefined, clientAddress: string, viewerId?: string, role: Role = 'member'): Promise<SearchPage> {
     await this.rateLimits.searches.consume(clientAddress);
-    return this.messages.search(room, query, { before, limit: this.#config.searchPageSize }, viewerId);
+    const page = await this.messages.search(room, query, { before, limit: this.#config.searchPageSize }, viewerId);
+    return RANK[role] >= RANK.moderator ? page : { ...page, messages: page.messages.filter((m) => !m.hidden) };
+  }
+
+  /** Deletes a message as a moderator, with the reason in the audit trail (a report's `remove`). */
+  async deleteAs(mod: Moderator, id: string, reason: string): Promise<LogEntry> {
+    const actor = {
+      membership: () => ({ room: mod.room, member: mod.actor }),
+      budget: { own: `mod:${mod.actor.id ?? mod.actor.name}` },
+      moderator: RANK[mod.role] >= RANK.moderator,
+      connectionId: mod.connectionId,
+    };
+    const { stored } = await this.#changes.change(actor, mod.room.code, { kind: 'delete', id }, reason);
+    return stored;
   }
 
   async uploadImage(room: RoomRecord, bytes: Buffer): Promise<ImageInfo> {
@@ -264,4 +319,15 @@ export class Chat {
     if (this.#presentMembers) await this.#presentMembers.remove(room, member.id);
     await this.#roomLog.append(room, { kind: 'leave', author: member.name, authorId: member.id });
   }
+}
+
+/** A page as `role` may see it: a hidden message keeps its place (its seq) but, for members, loses its content. */
+export function seenAs<T extends LogEntry>(entries: T[], role: Role): T[] {
+  if (RANK[role] >= RANK.moderator || !entries.some((e) => (e as ChatMessage).hidden)) return entries;
+  return entries.map((e) => {
+    const m = e as ChatMessage;
+    if (!m.hidden) return e;
+    const { text: _t, image: _i, reactions: _r, mentions: _m, replyTo: _q, ...rest } = m;
+    return rest as T;
+  });
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { retryingLocks, type Database, type RoomRow } from '../db.js';
 import type { RoomRecord } from '../rooms.js';
 import { toRoom } from '../storage/rows.js';
-import type { Author } from './actor.js';
+import type { IdentifiedAuthor } from './actor.js';
 import type { InFlight } from './in-flight.js';
 import type { RoomLog } from './room-log.js';
 
@@ -35,7 +35,7 @@ export interface ErasureScope {
   /** Only in this room (a guest's member id is known per room); else in every room of the app. */
   room?: RoomRecord | undefined;
   /** Who the delete entries are by: the app's backend, as a bot. */
-  by: Required<Author>;
+  by: IdentifiedAuthor;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LogEntry, Member } from '@roomchat/protocol';
+import type { LogEntry, Member, RemovalReason } from '@roomchat/protocol';
 import type { RoomRecord } from '../rooms.js';
 
 /**
@@ -19,7 +19,13 @@ export type RoomEvent =
   | { type: 'member-typing'; room: RoomRecord; member: Member; origin: string }
   | { type: 'read-moved'; room: RoomRecord; memberId: string; seq: number }
   /** Users (by `sub`) were taken off a private room's list: their connections in it must go. */
-  | { type: 'users-removed'; room: RoomRecord; users: string[] };
+  | { type: 'users-removed'; room: RoomRecord; users: string[] }
+  /**
+   * A moderation action was stored (its entry is appended next): every node drops its copy of the
+   * room's rules, renames the room to `code` after a rotation, and takes `removed` members' (or
+   * with 'all', everyone's) connections out of the room.
+   */
+  | { type: 'moderated'; room: RoomRecord; code?: string; removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } };
 
 /** Receives every room event, in the order they were published. */
 export type RoomEventSubscriber = (event: RoomEvent) => void;

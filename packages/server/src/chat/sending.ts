@@ -10,6 +10,7 @@ import { quoteOf } from '../storage/rows.js';
 import { spendEntry, type Actor, type Author, type Queued } from './actor.js';
 import { findMentions } from './mentions.js';
 import type { RoomLog } from './room-log.js';
+import type { RoomRules } from './room-rules.js';
 import { messageTarget } from './targets.js';
 
 /** What is sent to a room (already validated by the transport's schema): text or an uploaded image. */
@@ -32,7 +33,9 @@ interface Deps {
   presence: Presence;
   rateLimits: RateLimits;
   log: RoomLog;
-  moderation: ModerationGate;
+  /** The app's filters and pre-publish hook (moderation/gate.ts). */
+  gate: ModerationGate;
+  rules: RoomRules;
 }
 
 /**
@@ -54,11 +57,13 @@ export class Sending {
    */
   async send(actor: Actor, request: SendRequest): Promise<Queued<ChatMessage>> {
     const { room, member } = actor.membership(request.code);
+    // Closed, muted, slow mode: from the room's rules in memory (chat/room-rules.ts), no database read.
+    await this.#deps.rules.checkSend(room.id, member.id, actor.moderator === true || actor.admin === true);
     await spendEntry(this.#deps.rateLimits, actor);
     const message = await this.compose(room, member, request);
     if (message.text === undefined || actor.asApp) return { stored: this.#deps.log.append(room, message, actor.connectionId) as Promise<ChatMessage> };
     const mentions = async () => message.data?.mentions?.length ?? 0;
-    const passage = await this.#deps.moderation.review({ kind: 'message', room, author: member, text: message.text, mentions });
+    const passage = await this.#deps.gate.review({ kind: 'message', room, author: member, text: message.text, mentions });
     try {
       if (passage.text !== message.text && message.data?.mentions) {
         // Masked or replaced: mark only the members the stored text still names.

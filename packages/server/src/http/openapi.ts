@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ErrorCode, IMAGE_TYPES, type ChatMessage, type ErrorPayload, type HistoryPage, type ImageInfo, type Member, type SearchPage } from '@roomchat/protocol';
+import { ErrorCode, IMAGE_TYPES, type ChatMessage, type ModerationEntry, type ErrorPayload, type HistoryPage, type ImageInfo, type Member, type SearchPage } from '@roomchat/protocol';
 import type { AppSettings } from '../auth/apps.js';
 import type { ChatServerConfig } from '../config.js';
 import { HOOK_FAIL_MODES, LINK_POLICIES, moderationPatchSchema, WORD_ACTIONS, type ModerationLimits } from '../moderation/settings.js';
@@ -13,7 +13,15 @@ import type { Schemas } from '../schemas.js';
  * (openapi.test.ts). Converted with zod's own JSON Schema output (zod 4), whose draft 2020-12 is the
  * dialect of OpenAPI 3.1: no generator to depend on.
  */
-const member = z.strictObject({ id: z.string(), name: z.string() }) satisfies z.ZodType<Member>;
+const role = z.enum(['owner', 'moderator', 'admin', 'member']);
+const member = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  verified: z.literal(true).optional(),
+  userId: z.string().optional(),
+  avatarUrl: z.string().optional(),
+  role: role.optional(),
+}) satisfies z.ZodType<Member>;
 const imageInfo = z.strictObject({
   id: z.string(),
   mime: z.enum(IMAGE_TYPES),
@@ -42,9 +50,28 @@ const chatMessage = z.strictObject({
   replyTo: z.strictObject({ id: z.string(), author: z.string(), excerpt: z.string().optional(), deleted: z.literal(true).optional() }).optional(),
   reactions: z.array(z.strictObject({ emoji: z.string(), count: z.number().int(), mine: z.boolean() })).optional(),
   mentions: z.array(z.string()).optional(),
+  hidden: z.literal(true).optional(),
 }) satisfies z.ZodType<ChatMessage>;
 const change = { id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time };
+const moderationEntry = z.strictObject({
+  kind: z.literal('moderation'),
+  id: z.string(),
+  roomCode: z.string(),
+  seq: z.number().int(),
+  author: z.string(),
+  authorId: z.string().optional(),
+  action: z.enum(['kick', 'ban', 'unban', 'mute', 'unmute', 'role', 'lock', 'unlock', 'slow-mode', 'code-rotated', 'close', 'hide', 'unhide']),
+  target: z.string().optional(),
+  reason: z.string().optional(),
+  until: time.optional(),
+  seconds: z.number().int().optional(),
+  role: role.optional(),
+  code: z.string().optional(),
+  message: chatMessage.optional(),
+  createdAt: time,
+}) satisfies z.ZodType<Omit<ModerationEntry, 'text' | 'image' | 'clientId'>>;
 const logEntry = z.union([
+  moderationEntry,
   chatMessage,
   z.strictObject({ ...change, kind: z.literal('edit'), text: z.string().optional() }),
   z.strictObject({ ...change, kind: z.literal('delete') }),
@@ -62,6 +89,28 @@ const errorBody = z.strictObject({
 const room = z.strictObject({ code: z.string(), createdAt: time });
 const keyedRoom = z.strictObject({ code: z.string(), key: z.string(), private: z.boolean(), members: z.array(z.string()).optional(), createdAt: time });
 const roomUsers = z.strictObject({ members: z.array(z.string()) });
+const reportSummary = z.strictObject({
+  message: chatMessage,
+  reports: z.array(z.strictObject({ reporterId: z.string(), reason: z.string(), createdAt: time })),
+  hidden: z.boolean(),
+});
+const ban = z.strictObject({ memberId: z.string(), userId: z.string().optional(), until: time.optional(), reason: z.string().optional(), by: z.string(), createdAt: time });
+const auditPage = z.strictObject({
+  entries: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      roomCode: z.string(),
+      actorId: z.string().optional(),
+      actorName: z.string(),
+      action: z.string(),
+      target: z.string().optional(),
+      reason: z.string().optional(),
+      data: z.record(z.string(), z.unknown()).optional(),
+      createdAt: time,
+    }),
+  ),
+  hasMore: z.boolean(),
+});
 const deleteEntry = z.strictObject({ id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time, kind: z.literal('delete') });
 
 const appSettings = z.strictObject({
@@ -76,6 +125,8 @@ const appSettings = z.strictObject({
   hookSecret: z.string().nullable(),
   hookTimeoutMs: z.number().int(),
   hookFailMode: z.enum(HOOK_FAIL_MODES),
+  reportsToHide: z.number().int(),
+  retentionDays: z.number().int().nullable().optional(),
 }) satisfies z.ZodType<AppSettings>;
 const retention = z.strictObject({ retentionDays: z.number().int().nullable(), appRetentionDays: z.number().int().nullable() });
 const erased = z.strictObject({ erased: z.strictObject({ rooms: z.number().int(), messages: z.number().int(), reactions: z.number().int(), renamed: z.number().int() }) });
@@ -85,7 +136,7 @@ type Json = Record<string, unknown>;
 /** Builds the document from the server's request schemas (their limits are the configured ones). */
 export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Json {
   const registry = z.registry<{ id: string }>();
-  const named = { Member: member, ImageInfo: imageInfo, ChatMessage: chatMessage, LogEntry: logEntry, HistoryPage: historyPage, SearchPage: searchPage, Error: errorBody };
+  const named = { Member: member, ImageInfo: imageInfo, ChatMessage: chatMessage, ModerationEntry: moderationEntry, LogEntry: logEntry, HistoryPage: historyPage, SearchPage: searchPage, Error: errorBody };
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
   const components = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' }).schemas;
   for (const schema of Object.values(components)) {
@@ -232,6 +283,54 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
       },
       '/v1/images/{id}': { parameters: [idParam], get: { summary: 'An image', responses: { '200': { description: 'The image', ...imageBytes }, ...errors(404) } } },
       '/v1/images/{id}/thumbnail': { parameters: [idParam], get: { summary: 'An image’s thumbnail (WebP)', responses: { '200': { description: 'The thumbnail', ...imageBytes }, ...errors(404) } } },
+      // Moderation (docs/moderation.md#server-to-server): the app's backend and its admin page.
+      '/v1/rooms/{code}/moderation': {
+        ...roomsWithCode,
+        post: {
+          summary: 'App secret: take a moderation action in the room as an admin of the app (kick, ban, unban, mute, unmute, role, lock, slow-mode, rotate-code, close)',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.moderation, 'input')) },
+          responses: { '200': ok('The action’s log entry', toJson(z.strictObject({ entry: moderationEntry }))), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/owner': {
+        ...roomsWithCode,
+        put: {
+          summary: 'App secret: make a user of the app (by `sub`) the room’s owner; the owner before becomes a moderator',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.roomOwner, 'input')) },
+          responses: { '200': ok('The owner', toJson(z.strictObject({ owner: z.strictObject({ userId: z.string(), memberId: z.string() }) }))), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/bans': {
+        ...roomsWithCode,
+        get: { summary: 'App secret: the room’s bans in force, newest first', security: appSecret, responses: { '200': ok('The bans', toJson(z.strictObject({ bans: z.array(ban) }))), ...errors(401, 403, 404, 429) } },
+      },
+      '/v1/rooms/{code}/reports': {
+        ...roomsWithCode,
+        get: {
+          summary: 'App secret: the room’s reported messages awaiting a decision, whole (hidden ones too)',
+          security: appSecret,
+          responses: { '200': ok('The reports queue', toJson(z.strictObject({ reports: z.array(reportSummary) }))), ...errors(401, 403, 404, 429) },
+        },
+      },
+      '/v1/rooms/{code}/reports/{id}': {
+        parameters: [codeParam, idParam],
+        post: {
+          summary: 'App secret: decide on a reported message: `keep` shows it again, `remove` deletes it',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(schemas.reportDecision, 'input')) },
+          responses: { '200': ok('The decision’s log entry (unhide or delete)', toJson(z.strictObject({ entry: z.union([moderationEntry, deleteEntry]) }))), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/audit': {
+        get: {
+          summary: 'App secret: the app’s moderation audit trail (or one room’s, `room`), newest first; page with `before` (an entry id)',
+          security: appSecret,
+          parameters: query(schemas.auditQuery),
+          responses: { '200': ok('A page of the trail', toJson(auditPage)), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': ok('OpenAPI 3.1', { type: 'object' }) } } },
     },
     components: {

@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { BOT_AUTHOR_PREFIX, ErrorCode } from '@roomchat/protocol';
 import { mayCreateRooms } from '../auth/apps.js';
 import { publicMemberId, verifiedMember } from '../auth/members.js';
-import type { Actor, Author } from '../chat/actor.js';
+import type { Actor, IdentifiedAuthor } from '../chat/actor.js';
 import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
@@ -34,7 +34,7 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
     }
     // The body is optional: no body creates a room without a title.
     const { title } = parsePayload(schemas.restRoomCreate, ctx.request.body ?? {});
-    const room = await chat.createRoom(ctx.ip, app.id, title);
+    const room = await chat.createRoom(ctx.ip, app.id, title, identity ? verifiedMember(app, identity).id : undefined);
     ctx.status = 201;
     ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt } };
   });
@@ -51,18 +51,19 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
   router.get('/:code', async (ctx) => {
     const room = await open(ctx);
-    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.presence.list(room) } };
+    ctx.body = { room: { code: room.code, ...titled(room), createdAt: room.createdAt, members: await chat.moderation.withRoles(room, await chat.presence.list(room)) } };
   });
 
   router.get('/:code/messages', async (ctx) => {
     const room = await open(ctx);
-    ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query));
+    // Hidden messages are whole for the app's backend only (docs/moderation.md#reports).
+    ctx.body = await chat.history(room, parsePayload(schemas.historyQuery, ctx.query), undefined, requestState(ctx).asApp ? 'admin' : 'member');
   });
 
   router.get('/:code/search', async (ctx) => {
     const room = await open(ctx);
     const { q, before } = parsePayload(schemas.searchQuery, ctx.query);
-    ctx.body = await chat.search(room, q, before, ctx.ip);
+    ctx.body = await chat.search(room, q, before, ctx.ip, undefined, requestState(ctx).asApp ? 'admin' : 'member');
   });
 
   router.post('/:code/messages', json, async (ctx) => {
@@ -85,9 +86,9 @@ export function roomsRouter({ chat, schemas, config }: Deps): Router {
 
 /** The room's title as the API shows it: absent when it has none. */
 const titled = (room: RoomRecord) => (room.title ? { title: room.title } : {});
-/** A bot of the app, by name: one author id per app and name, which no member's id can be (BOT_AUTHOR_PREFIX); the app vouches for it. */
-export function botAuthor(appId: string, name: string): Required<Author> {
-  return { name, id: `${BOT_AUTHOR_PREFIX}${publicMemberId(`bot:${appId}:${name}`)}`, verified: true };
+/** A bot of the app, by name: one author id per app and name, which no member's id can be (BOT_AUTHOR_PREFIX). */
+export function botAuthor(appId: string, name: string): IdentifiedAuthor {
+  return { name, id: `${BOT_AUTHOR_PREFIX}${publicMemberId(`bot:${appId}:${name}`)}` };
 }
 
 /** The app's backend acting in one of its rooms: budgeted per app, a moderator of its rooms. */

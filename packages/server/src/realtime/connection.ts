@@ -10,6 +10,7 @@ import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
 import { answerUnknownEvents, handle } from './handle.js';
+import { handleModeration } from './moderation.js';
 import { channelOf, type ChatSocket } from './socket-types.js';
 
 interface Deps {
@@ -22,6 +23,8 @@ interface Deps {
   observeAck?: ((seconds: number) => void) | undefined;
   /** How tokens given to `auth:refresh` are checked. */
   tokenLimits: TokenLimits;
+  /** Reported messages one `report:list` answers with. */
+  moderationPageSize: number;
 }
 
 
@@ -31,13 +34,14 @@ interface Deps {
  */
 function memberFor(socket: ChatSocket, name: string | undefined, memberId: string | undefined): Member {
   const { identity, app } = socket.data;
-  if (identity) return verifiedMember(app, identity);
+  // An app admin (token role `admin`) is one in every room of the app: its member says so.
+  if (identity) return identity.roles.includes('admin') ? { ...verifiedMember(app, identity), role: 'admin' } : verifiedMember(app, identity);
   if (name === undefined) throw new ChatError(ErrorCode.NAME_INVALID, 'Pick a name');
   return { id: publicMemberId(memberId ?? socket.id), name };
 }
 
 /** Wires one connection's events: rooms (create, join, leave) and messages (send, history). */
-export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection, observeAck, tokenLimits }: Deps): void {
+export function handleConnection(socket: ChatSocket, { chat, schemas, log, roomsPerConnection, observeAck, tokenLimits, moderationPageSize }: Deps): void {
   socket.data.memberships = new Map();
   const address = socket.data.address;
   const app = socket.data.app;
@@ -72,16 +76,30 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     if (!joined) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'Join the room first');
     return joined;
   };
+  /** The connection's role in a room it joined: an app admin's from its token, the others' from the room's rules. */
+  const roleIn = (room: RoomRecord, memberId: string) => chat.rules.roleOf(room.id, memberId, socket.data.identity?.roles.includes('admin') === true);
+  const memberIn = (room: RoomRecord) => [...socket.data.memberships.values()].find((m) => m.room.id === room.id)?.member.id;
   /** This connection as the use cases see it: a member of the rooms it joined, budgeted per connection and per address. */
-  const actor: Actor = { membership, budget: { own: `socket:${socket.id}`, address }, connectionId: socket.id };
+  const actor: Actor = {
+    membership,
+    budget: { own: `socket:${socket.id}`, address },
+    connectionId: socket.id,
+    get admin() {
+      return socket.data.identity?.roles.includes('admin') === true;
+    },
+    role: (room) => {
+      const memberId = memberIn(room);
+      return memberId === undefined ? Promise.resolve('member') : roleIn(room, memberId);
+    },
+  };
 
   handle(socket, 'room:create', schemas.roomCreate, async ({ name, memberId, title }) => {
     if (!mayCreateRooms(app, socket.data.identity)) {
       throw new ChatError(ErrorCode.FORBIDDEN, app.settings.roomCreation === 'none' ? 'Rooms of this app are created by its site' : 'Only signed-in users may create rooms here');
     }
-    memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
+    const creator = memberFor(socket, name, memberId); // a guest without a name is refused before a room exists
     await spendJoin();
-    const room = await chat.createRoom(address, app.id, title);
+    const room = await chat.createRoom(address, app.id, title, creator.id);
     return enter(room, name, memberId);
   }, log);
 
@@ -123,7 +141,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
 
   handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {
     const { room, member } = membership(code);
-    socket.data.memberships.delete(room.code);
+    // With the codes it had before a rotation, if any.
+    for (const [c, m] of socket.data.memberships) if (m.room.id === room.id) socket.data.memberships.delete(c);
     await socket.leave(channelOf(room));
     await chat.leave(room, member.id, socket.id, true);
     return {};
@@ -150,12 +169,12 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
 
   handle(socket, 'message:history', schemas.messageHistory, async ({ code, ...query }) => {
     const { room, member } = membership(code);
-    return chat.history(room, query, member.id);
+    return chat.history(room, query, member.id, await roleIn(room, member.id));
   }, log);
 
   handle(socket, 'message:search', schemas.messageSearch, async ({ code, query, before }) => {
     const { room, member } = membership(code);
-    return chat.search(room, query, before, address, member.id);
+    return chat.search(room, query, before, address, member.id, await roleIn(room, member.id));
   }, log);
 
   const change = <R extends ChangeRequest>(code: string, request: R) => inOrder(() => chat.change(actor, code, request));
@@ -201,6 +220,8 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return { expiresAt: new Date(next.expiresAt).toISOString() };
   }, log);
 
+  handleModeration(socket, { chat, schemas, log, membership, roleIn, pageSize: moderationPageSize });
+
   answerUnknownEvents(socket);
 
   socket.on('disconnect', (reason, description) => {
@@ -208,7 +229,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     // A packet over socketMaxPayloadBytes closes the connection before it can be parsed, so there
     // is no ack to answer with (long-polling gets a 413); the operator sees it here.
     if (isOversizedPacket(description)) log.warn({ address, reason }, 'connection closed: a packet was larger than socketMaxPayloadBytes');
-    for (const { room, member } of socket.data.memberships.values()) {
+    for (const { room, member } of new Map([...socket.data.memberships.values()].map((m) => [m.room.id, m])).values()) {
       chat.leave(room, member.id, socket.id, false).catch((err) => log.error({ err }, 'leave after disconnect failed'));
     }
     socket.data.memberships.clear();

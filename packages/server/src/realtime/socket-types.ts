@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, Member, ServerToClientEvents } from '@roomchat/protocol';
+import type { ClientToServerEvents, Member, RemovalReason, ServerToClientEvents } from '@roomchat/protocol';
 import type { App } from '../auth/apps.js';
 import type { Identity } from '../auth/tokens.js';
 import type { RoomRecord } from '../rooms.js';
@@ -16,8 +16,21 @@ export interface SocketData {
   identity?: Identity | undefined;
 }
 
-export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** A moderation action as the other nodes hear of it (realtime/moderation-signals.ts). */
+export interface ModerationSignal {
+  roomId: number;
+  /** The room's new code, after a rotation. */
+  code?: string | undefined;
+  removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } | undefined;
+}
+
+/** Events between the nodes (Socket.IO's serverSideEmit, through the Redis adapter). */
+export interface NodeEvents {
+  'room:moderated': (signal: ModerationSignal) => void;
+}
+
+export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
 /** The Socket.IO room that carries a chat room's broadcasts. */
 export const channelOf = (room: RoomRecord) => `room:${room.id}`;

@@ -16,6 +16,7 @@ import {
   type LogEntry,
   type Member,
   type MessageKind,
+  type ModerationEntry,
   type Reaction,
   type ReplyQuote,
 } from '@roomchat/protocol';
@@ -55,6 +56,7 @@ export function entryData(row: Pick<MessageRow, 'data'>): EntryData {
 
 /** The wire form of a stored log entry: a message, or a change to one. */
 export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: RowExtras): LogEntry {
+  if (row.kind === 'moderation') return toModerationEntry(room, row);
   if (!isChangeKind(row.kind)) return toChatMessage(room, row, extras?.image, extras);
   const base = { id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, target: String(row.target_id), createdAt: iso(row.created_at) };
   const withAuthor = row.author_id === null ? base : { ...base, authorId: row.author_id };
@@ -63,6 +65,14 @@ export function toLogEntry(room: RoomRecord, row: MessageWithImage, extras?: Row
   if (kind === 'delete') return { ...withAuthor, kind };
   const data = entryData(row);
   return { ...withAuthor, kind: 'reaction', emoji: data.emoji ?? '', on: data.on ?? false, count: data.count ?? 0 } satisfies ChangeEntry;
+}
+
+/** The wire form of a stored moderation entry: its own fields are in `data`. */
+export function toModerationEntry(room: RoomRecord, row: MessageWithImage): ModerationEntry {
+  const own = entryData(row).moderation ?? { action: 'lock' };
+  const entry: ModerationEntry = { kind: 'moderation', id: String(row.id), roomCode: room.code, seq: Number(row.seq), author: row.author, ...own, createdAt: iso(row.created_at) };
+  if (row.author_id !== null) entry.authorId = row.author_id;
+  return entry;
 }
 
 /** The wire form of a stored message; `image` saves the lookup when the caller has it. */
@@ -90,16 +100,18 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
     const data = entryData(row);
     if (data.mentions?.length) message.mentions = data.mentions;
   }
+  if (row.hidden_at !== null && row.hidden_at !== undefined && message.deletedAt === undefined) message.hidden = true;
   if (extras?.replyTo) message.replyTo = extras.replyTo;
   if (extras?.reactions?.length) message.reactions = extras.reactions;
   return message;
 }
 
 /** How a reply quotes its target as the target is now. */
-export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { deleted_at?: number | string | null | undefined }): ReplyQuote {
+export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { deleted_at?: number | string | null | undefined; hidden_at?: number | string | null | undefined }): ReplyQuote {
   const quote: ReplyQuote = { id: String(target.id), author: target.author };
   if (target.deleted_at !== null && target.deleted_at !== undefined) quote.deleted = true;
-  else if (target.text !== null) quote.excerpt = quoteExcerpt(target.text);
+  // A message hidden after reports is not quoted: a reply would show its text to everyone.
+  else if (target.text !== null && (target.hidden_at === null || target.hidden_at === undefined)) quote.excerpt = quoteExcerpt(target.text);
   return quote;
 }
 

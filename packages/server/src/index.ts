@@ -31,6 +31,8 @@ import type { ChatIo } from './realtime/socket-types.js';
 import { migrateConcurrently } from './migrate.js';
 import { createRedis, pingRedis, type RedisClient } from './redis.js';
 import { createSchemas } from './schemas.js';
+import { Webhooks } from './webhooks/webhooks.js';
+import { webhooksRouter } from './http/webhooks.routes.js';
 
 export interface ChatServerOptions extends Partial<ChatServerConfig> {
   /** A pino logger to use instead of one built from `logLevel`. */
@@ -58,6 +60,8 @@ export interface ChatServer {
   readonly redis: RedisClient | undefined;
   /** The Prometheus metrics served at GET /metrics (metrics.ts). */
   readonly metrics: Metrics;
+  /** The apps' webhook endpoints, their queue and its delivery (docs/webhooks.md). */
+  readonly webhooks: Webhooks;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -135,6 +139,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;
+  const webhooks = new Webhooks(db, config, log);
+  chat.events.subscribe(webhooks.onRoomEvent);
 
   app.use(closeUnfinishedRequests());
   // Outside errorResponses, so both see the status that is sent.
@@ -168,7 +174,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), webhooksRouter({ webhooks, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
@@ -194,10 +200,12 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     log,
     redis,
     metrics,
+    webhooks,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();
       await chat.restorePresence();
+      webhooks.start();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
@@ -239,6 +247,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
         await stopped;
         await chat.settled();
         await chat.messages.close();
+        // After the last commit, so every committed event is queued before the database closes.
+        await webhooks.close();
         await db.destroy();
         if (redis?.isOpen) redis.destroy();
       })();
@@ -253,4 +263,6 @@ export type { AppendOutcome, AppendRequest, MessageWriter } from './message-writ
 /** Brings a database's schema up to date; safe when several nodes start at once. */
 export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';
+export { sign, verify, SIGNATURE_HEADER } from './signing.js';
+export { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventType } from './webhooks/events.js';
 export { Apps, NEW_APP_SETTINGS, type App, type AppSettings, type RoomCreation } from './auth/apps.js';

@@ -70,6 +70,7 @@ export class Chat {
     this.#presentMembers = redis ? undefined : new PresentMembers(db);
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
+    this.rooms.onCreated = (room) => this.events.publish({ type: 'room-created', room });
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
     this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);

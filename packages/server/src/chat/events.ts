@@ -18,6 +18,8 @@ export type RoomEvent =
   /** Ephemeral: never stored, never given a seq (habit 13 of the conventions). */
   | { type: 'member-typing'; room: RoomRecord; member: Member; origin: string }
   | { type: 'read-moved'; room: RoomRecord; memberId: string; seq: number }
+  /** A room was created (committed), by a visitor, the site's backend or a direct conversation. */
+  | { type: 'room-created'; room: RoomRecord }
   /** Users (by `sub`) were taken off a private room's list: their connections in it must go. */
   | { type: 'users-removed'; room: RoomRecord; users: string[] };
 

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, settingsFromEnv, type ChatServerConfig } from './config.js';
+import { DEFAULT_CONFIG, resolveConfig, settingsFromEnv, type ChatServerConfig } from './config.js';
 import { describeStorageProblem, openDatabase } from './db.js';
 import { createChatServer } from './index.js';
 import { migrateConcurrently } from './migrate.js';
 import { APPS_HELP, appsCommand } from './apps-cli.js';
+import { WEBHOOKS_HELP, webhooksCommand } from './webhooks-cli.js';
 
-const HELP = `Usage: roomchat-server [start|migrate|apps ...] [options]
+const HELP = `Usage: roomchat-server [start|migrate|apps ...|webhooks ...] [options]
 
 Commands:
   start (default)        migrate the database, then serve HTTP and Socket.IO
   migrate                bring the database schema up to date and exit
   apps ...               manage apps (sites): see below
+  webhooks ...           manage apps' webhook endpoints: see below
 
 Options:
   -p, --port <n>         port to listen on (env PORT, default 3000)
@@ -26,11 +28,14 @@ Every other setting is an environment variable ROOMCHAT_<NAME>, e.g.
 ROOMCHAT_MESSAGE_MAX_LENGTH=2000 or ROOMCHAT_CORS_ORIGINS=https://a.example,https://b.example.
 Every setting: docs/operating.md (Settings).
 
-${APPS_HELP}`;
+${APPS_HELP}
+
+${WEBHOOKS_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
-  // The apps commands have options of their own (apps-cli.ts); the database options come first or last.
-  const appsAt = argv.indexOf('apps');
+  // The apps and webhooks commands have options of their own (apps-cli.ts, webhooks-cli.ts); the
+  // database options come first or last.
+  const appsAt = argv.findIndex((arg) => arg === 'apps' || arg === 'webhooks');
   const appArgs = appsAt === -1 ? [] : argv.slice(appsAt + 1);
   const { values, positionals } = parseArgs({
     args: appsAt === -1 ? argv : [...argv.slice(0, appsAt + 1), ...serverOptions(appArgs)],
@@ -80,11 +85,14 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (command === 'apps') {
+  if (command === 'apps' || command === 'webhooks') {
     try {
       const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
       try {
-        await appsCommand(db, withoutServerOptions(appArgs), (line) => console.log(line));
+        const args = withoutServerOptions(appArgs);
+        const print = (line: string) => console.log(line);
+        if (command === 'apps') await appsCommand(db, args, print);
+        else await webhooksCommand(db, resolveConfig(settings), args, print);
       } finally {
         await db.destroy();
       }

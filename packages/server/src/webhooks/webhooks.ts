@@ -50,8 +50,8 @@ export class Webhooks {
    */
   enqueue(event: WebhookEvent): void {
     const known = this.endpoints.cached(event.appId);
-    if (known) return this.#gather(known, event);
-    this.#track(this.endpoints.forApp(event.appId).then((endpoints) => this.#gather(endpoints, event)));
+    if (known) this.#gather(known, event);
+    else this.#track(this.endpoints.forApp(event.appId).then((endpoints) => this.#gather(endpoints, event)));
   }
 
   /**
@@ -65,7 +65,7 @@ export class Webhooks {
   /** Queues a `ping` for one endpoint (the API's test), whatever its event types; resolves with the event's id once queued. */
   async ping(endpoint: WebhookEndpoint): Promise<string> {
     const event: WebhookEvent = { id: `evt_ping_${randomBytes(9).toString('base64url')}`, type: 'ping', createdAt: new Date().toISOString(), appId: endpoint.appId, room: null, data: {} };
-    await this.queue.add([{ endpointId: endpoint.id, eventId: event.id, type: event.type, body: JSON.stringify(event), }]);
+    await this.queue.add([{ endpointId: endpoint.id, eventId: event.id, type: event.type, body: JSON.stringify(event) }]);
     this.#worker.wake();
     return event.id;
   }

@@ -247,7 +247,7 @@ for (const engine of engines()) {
       const token = await signFor(app, 'mallory');
       assert.equal((await api('POST', '/v1/webhooks', { url: 'https://example.com/' }, `Bearer ${token}`)).status, 403);
       const other = await running.server.apps.create('Other', ['https://other.example']);
-      const theirs = (await call(running.url, other, 'POST', '/v1/webhooks', { url: 'https://example.com/theirs' })).body.endpoint;
+      const theirs = (await call(running.url, other, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/theirs' })).body.endpoint;
       for (const [method, path] of [['DELETE', ''], ['GET', '/deliveries'], ['POST', '/ping']] as const) {
         const answer = await api(method, `/v1/webhooks/${theirs.id}${path}`);
         assert.deepEqual([answer.status, answer.body.error.code], [404, ErrorCode.NOT_FOUND], `${method} another app's endpoint`);

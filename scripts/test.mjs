@@ -97,8 +97,8 @@ export function tally(events) {
 }
 
 function main() {
-  // examples/host-backend is plain JavaScript: its test runs as written, against a real server.
-  const files = ['packages/sdk/dist', 'packages/server/dist', 'examples/host-backend'].flatMap((d) => testFiles(path.join(root, d)));
+  // examples/host-backend and webhook-receiver are plain JavaScript: their tests run as written, against a real server.
+  const files = ['packages/sdk/dist', 'packages/server/dist', 'examples/host-backend', 'examples/webhook-receiver'].flatMap((d) => testFiles(path.join(root, d)));
   if (files.length === 0) {
     console.error('No compiled tests found: run `npm run build` first (`npm test` does).');
     process.exit(1);

@@ -33,7 +33,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('last_error');
     t.bigInteger('created_at').notNullable();
     t.unique(['endpoint_id', 'event_id'], { indexName: 'webhook_queue_endpoint_event_unique' });
-    t.index(['next_attempt_at'], 'webhook_queue_next_attempt_at_index');
+    // Claims go endpoint by endpoint (queue.ts): a backlog of one is never scanned for another's.
+    t.index(['endpoint_id', 'next_attempt_at'], 'webhook_queue_endpoint_due_index');
   });
   await knex.schema.createTable('webhook_deliveries', (t) => {
     t.bigIncrements('id').primary();

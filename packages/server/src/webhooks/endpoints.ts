@@ -84,6 +84,7 @@ export class WebhookEndpoints {
   readonly #db: Database;
   readonly #rules: EndpointRules;
   readonly #cacheMs: number;
+  readonly #byId = new Map<string, { endpoint: WebhookEndpoint; until: number }>();
   readonly #cache = new Map<string, { endpoints: WebhookEndpoint[] | undefined; loading: Promise<WebhookEndpoint[]>; until: number }>();
 
   constructor(db: Database, rules: EndpointRules, cacheMs: number) {
@@ -122,10 +123,26 @@ export class WebhookEndpoints {
     return toEndpoint(row);
   }
 
-  /** Endpoints by id, whichever app they belong to (the delivery worker's lookup). */
+  /**
+   * Endpoints by id, whichever app they belong to: the delivery worker's lookup, kept for the
+   * cache's time like the per-app lists, so a delivery costs no query for its endpoint.
+   */
   async byIds(ids: readonly string[]): Promise<Map<string, WebhookEndpoint>> {
-    const rows = await this.#db<EndpointRow>('webhook_endpoints').whereIn('id', [...ids]).select();
-    return new Map(rows.map((row) => [row.id, toEndpoint(row)]));
+    const now = Date.now();
+    const found = new Map<string, WebhookEndpoint>();
+    const missing = ids.filter((id) => {
+      const cached = this.#byId.get(id);
+      if (cached && cached.until > now) found.set(id, cached.endpoint);
+      return !found.has(id);
+    });
+    if (missing.length) {
+      for (const row of await this.#db<EndpointRow>('webhook_endpoints').whereIn('id', missing).select()) {
+        const endpoint = toEndpoint(row);
+        found.set(row.id, endpoint);
+        this.#byId.set(row.id, { endpoint, until: now + this.#cacheMs });
+      }
+    }
+    return found;
   }
 
   async create(appId: string, { url, events = [], enabled = true }: NewEndpoint): Promise<WebhookEndpoint> {
@@ -152,6 +169,7 @@ export class WebhookEndpoints {
     await this.get(appId, id);
     await this.#db('webhook_endpoints').where({ id, app_id: appId }).update({ enabled });
     this.#cache.delete(appId);
+    this.#byId.delete(id);
     return this.get(appId, id);
   }
 
@@ -165,6 +183,7 @@ export class WebhookEndpoints {
       await trx('webhook_endpoints').where({ id, app_id: appId }).delete();
     });
     this.#cache.delete(appId);
+    this.#byId.delete(id);
   }
 
   /** The endpoint's most recent attempts, newest first. */

@@ -59,6 +59,8 @@ export class WebhookQueue {
   readonly #db: Database;
   readonly #postgres: boolean;
   readonly #logPerEndpoint: number;
+  /** Log rows written per endpoint since this node last pruned its log. */
+  readonly #sincePrune = new Map<string, number>();
 
   constructor(db: Database, logPerEndpoint: number) {
     this.#db = db;
@@ -78,19 +80,31 @@ export class WebhookQueue {
   }
 
   /**
-   * Claims up to `limit` deliveries due at `now`, of enabled endpoints not in `busy`, and leases
-   * them until `leaseUntil`. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets workers of several
-   * nodes claim at once without taking the same row or waiting on each other; SQLite has one node.
+   * Enabled endpoints with a delivery due at `now`, not among `busy`, at most `limit`: one index
+   * probe per endpoint (webhook_queue_endpoint_due_index), however long another's backlog is.
+   * Those after `after` come first, so that endpoints take turns when there are more than slots.
    */
-  async claim(limit: number, now: number, leaseUntil: number, busy: readonly string[]): Promise<QueuedDelivery[]> {
+  async dueEndpoints(now: number, busy: readonly string[], limit: number, after = ''): Promise<string[]> {
     const db = this.#db;
-    const due = db('webhook_queue')
-      .select('id')
-      .where('next_attempt_at', '<=', now)
-      .whereIn('endpoint_id', db('webhook_endpoints').select('id').where({ enabled: true }))
-      .orderBy('next_attempt_at')
+    const query = db('webhook_endpoints as e')
+      .select('e.id')
+      .where('e.enabled', true)
+      .whereExists(db('webhook_queue as q').select(db.raw('1')).whereRaw('q.endpoint_id = e.id').where('q.next_attempt_at', '<=', now))
+      .orderByRaw('case when e.id > ? then 0 else 1 end, e.id', [after])
       .limit(limit);
-    if (busy.length) due.whereNotIn('endpoint_id', [...busy]);
+    if (busy.length) query.whereNotIn('e.id', [...busy]);
+    return (await query).map((row: { id: string }) => row.id);
+  }
+
+  /**
+   * Claims up to `limit` of the endpoint's deliveries due at `now` and leases them until
+   * `leaseUntil`, in one statement. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets the workers of
+   * several nodes claim at once without taking the same row or waiting on each other; SQLite has
+   * one node (and one writer at a time).
+   */
+  async claim(endpointId: string, limit: number, now: number, leaseUntil: number): Promise<QueuedDelivery[]> {
+    const db = this.#db;
+    const due = db('webhook_queue').select('id').where({ endpoint_id: endpointId }).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit);
     if (this.#postgres) due.forUpdate().skipLocked();
     const rows = await db('webhook_queue')
       .whereIn('id', due)
@@ -105,31 +119,43 @@ export class WebhookQueue {
     if (ids.length) await this.#db('webhook_queue').whereIn('id', [...ids]).update({ next_attempt_at: now });
   }
 
-  /** Records an attempt: the row leaves the queue when delivered or failed, else waits until `retryAt`. */
+  /**
+   * Records an attempt: the row leaves the queue when delivered or failed, else waits until
+   * `retryAt`; the attempt goes to the log. Separate statements, not one transaction: on SQLite a
+   * transaction held across awaits keeps the file's write lock from the message writer, whose
+   * batches then wait on a timer (sqlite-message-writer.ts). The queue row is what counts; a crash
+   * between the two statements loses at most one line of the log.
+   */
   async record(delivery: QueuedDelivery, attempt: Attempt, retryAt: number | undefined, now = Date.now()): Promise<void> {
-    await this.#db.transaction(async (trx) => {
-      if (attempt.outcome === 'retrying') {
-        await trx('webhook_queue')
-          .where({ id: delivery.id })
-          .update({ attempts: delivery.attempts + 1, next_attempt_at: retryAt, last_status: attempt.status ?? null, last_error: attempt.error ?? null });
-      } else {
-        await trx('webhook_queue').where({ id: delivery.id }).delete();
-      }
-      await trx('webhook_deliveries').insert({
-        endpoint_id: delivery.endpointId,
-        event_id: delivery.eventId,
-        event_type: delivery.type,
-        attempt: delivery.attempts + 1,
-        outcome: attempt.outcome,
-        status: attempt.status ?? null,
-        error: attempt.error?.slice(0, 500) ?? null,
-        duration_ms: Math.round(attempt.durationMs),
-        at: now,
-      });
-      // The log keeps the newest webhookLogPerEndpoint attempts: whatever is older than the last of them goes.
-      const oldestKept = trx('webhook_deliveries').select('id').where({ endpoint_id: delivery.endpointId }).orderBy('id', 'desc').offset(this.#logPerEndpoint - 1).limit(1);
-      await trx('webhook_deliveries').where({ endpoint_id: delivery.endpointId }).where('id', '<', oldestKept).delete();
+    const db = this.#db;
+    if (attempt.outcome === 'retrying') {
+      await db('webhook_queue')
+        .where({ id: delivery.id })
+        .update({ attempts: delivery.attempts + 1, next_attempt_at: retryAt, last_status: attempt.status ?? null, last_error: attempt.error?.slice(0, 500) ?? null });
+    } else {
+      await db('webhook_queue').where({ id: delivery.id }).delete();
+    }
+    await db('webhook_deliveries').insert({
+      endpoint_id: delivery.endpointId,
+      event_id: delivery.eventId,
+      event_type: delivery.type,
+      attempt: delivery.attempts + 1,
+      outcome: attempt.outcome,
+      status: attempt.status ?? null,
+      error: attempt.error?.slice(0, 500) ?? null,
+      duration_ms: Math.round(attempt.durationMs),
+      at: now,
     });
+    // The log keeps the newest webhookLogPerEndpoint attempts: whatever is older than the last of
+    // them goes, checked every tenth of that many writes (so it may briefly hold a tenth more).
+    const written = (this.#sincePrune.get(delivery.endpointId) ?? 0) + 1;
+    if (written < Math.max(1, Math.floor(this.#logPerEndpoint / 10))) {
+      this.#sincePrune.set(delivery.endpointId, written);
+      return;
+    }
+    this.#sincePrune.delete(delivery.endpointId);
+    const oldestKept = db('webhook_deliveries').select('id').where({ endpoint_id: delivery.endpointId }).orderBy('id', 'desc').offset(this.#logPerEndpoint - 1).limit(1);
+    await db('webhook_deliveries').where({ endpoint_id: delivery.endpointId }).where('id', '<', oldestKept).delete();
   }
 
   /** How many deliveries wait (for tests and the operator). */

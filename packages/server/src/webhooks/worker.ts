@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { sign, SIGNATURE_HEADER } from '../signing.js';
 import { post } from './delivery.js';
-import type { WebhookEndpoints } from './endpoints.js';
+import type { WebhookEndpoint, WebhookEndpoints } from './endpoints.js';
 import type { QueuedDelivery, WebhookQueue } from './queue.js';
 
 export interface WorkerSettings {
@@ -28,8 +28,9 @@ const LEASE_MARGIN_MS = 5_000;
 /**
  * Makes the queue's deliveries: claims what is due (every `webhookPollMs`, and at once when this
  * node enqueues or a slot frees), at most `webhookConcurrency` at a time and
- * `webhookConcurrencyPerEndpoint` per endpoint. An endpoint at its bound is left out of the next
- * claim, so a slow or dead one waits on its own slots while the others go on.
+ * `webhookConcurrencyPerEndpoint` per endpoint. Claims go endpoint by endpoint, and an endpoint at
+ * its bound is left out, so a slow or dead one waits on its own slots, and its backlog is never
+ * read, while the others go on.
  */
 export class WebhookWorker {
   readonly #queue: WebhookQueue;
@@ -42,6 +43,8 @@ export class WebhookWorker {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #again = false;
+  /** The endpoint claimed for last: the next look starts after it, so endpoints take turns. */
+  #lastServed = '';
   /** Set by close: no more claims. */
   #closing = false;
 
@@ -96,41 +99,46 @@ export class WebhookWorker {
   }
 
   async #tick(): Promise<void> {
-    const free = this.#settings.webhookConcurrency - this.#inFlight.size;
+    let free = this.#settings.webhookConcurrency - this.#inFlight.size;
     if (free <= 0) return;
-    const busy = [...this.#perEndpoint].filter(([, n]) => n >= this.#settings.webhookConcurrencyPerEndpoint).map(([id]) => id);
+    const perEndpoint = this.#settings.webhookConcurrencyPerEndpoint;
+    const busy = [...this.#perEndpoint].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
     const now = Date.now();
-    let claimed: QueuedDelivery[];
+    const lease = now + this.#settings.webhookTimeoutMs + LEASE_MARGIN_MS;
     try {
-      claimed = await this.#queue.claim(free, now, now + this.#settings.webhookTimeoutMs + LEASE_MARGIN_MS, busy);
+      const asked = free;
+      const due = await this.#queue.dueEndpoints(now, busy, asked, this.#lastServed);
+      for (const endpointId of due) {
+        const slots = Math.min(free, perEndpoint - (this.#perEndpoint.get(endpointId) ?? 0));
+        if (slots <= 0) continue;
+        const claimed = await this.#queue.claim(endpointId, slots, now, lease);
+        this.#lastServed = endpointId;
+        if (!claimed.length) continue;
+        const endpoint = (await this.#endpoints.byIds([endpointId])).get(endpointId);
+        if (!endpoint) {
+          await this.#queue.release(claimed.map((d) => d.id));
+          continue;
+        }
+        for (const delivery of claimed) this.#start(delivery, endpoint);
+        free -= claimed.length;
+      }
+      // As many endpoints were due as asked for: others may be waiting, and slots are left.
+      if (due.length === asked && free > 0) this.#again = true;
     } catch (err) {
       this.#log.warn({ err }, 'webhooks: could not claim deliveries; trying again later');
-      return;
     }
-    if (!claimed.length) return;
-    const endpoints = await this.#endpoints.byIds([...new Set(claimed.map((d) => d.endpointId))]).catch(() => undefined);
-    const over: number[] = [];
-    for (const delivery of claimed) {
-      const endpoint = endpoints?.get(delivery.endpointId);
-      const running = this.#perEndpoint.get(delivery.endpointId) ?? 0;
-      // One claim may bring several rows of one endpoint: beyond its bound they go back.
-      if (!endpoint || running >= this.#settings.webhookConcurrencyPerEndpoint) {
-        over.push(delivery.id);
-        continue;
-      }
-      this.#perEndpoint.set(delivery.endpointId, running + 1);
-      const work = this.#deliver(delivery, endpoint.url, endpoint.secret).finally(() => {
-        this.#inFlight.delete(delivery.id);
-        const left = (this.#perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-        if (left > 0) this.#perEndpoint.set(delivery.endpointId, left);
-        else this.#perEndpoint.delete(delivery.endpointId);
-        this.wake();
-      });
-      this.#inFlight.set(delivery.id, work);
-    }
-    await this.#queue.release(over).catch((err: unknown) => this.#log.warn({ err }, 'webhooks: could not put deliveries back'));
-    // A full claim may have left more due: look again at once.
-    if (claimed.length === free) this.#again = true;
+  }
+
+  #start(delivery: QueuedDelivery, endpoint: WebhookEndpoint): void {
+    this.#perEndpoint.set(delivery.endpointId, (this.#perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    const work = this.#deliver(delivery, endpoint.url, endpoint.secret).finally(() => {
+      this.#inFlight.delete(delivery.id);
+      const left = (this.#perEndpoint.get(delivery.endpointId) ?? 1) - 1;
+      if (left > 0) this.#perEndpoint.set(delivery.endpointId, left);
+      else this.#perEndpoint.delete(delivery.endpointId);
+      this.wake();
+    });
+    this.#inFlight.set(delivery.id, work);
   }
 
   async #deliver(delivery: QueuedDelivery, url: string, secret: string): Promise<void> {

@@ -175,6 +175,24 @@ for (const engine of engines()) {
       await api('DELETE', `/v1/webhooks/${body.endpoint.id}`);
     });
 
+    test('moderation\'s hook queues report.created with a stable id, once however often it is called', async () => {
+      const hooks = receiver();
+      const { body } = await api('POST', '/v1/webhooks', { url: await hooks.listen(), events: ['report.created'] });
+      const { code } = await client().createRoom({ name: 'Frank' });
+      const room = (await running.server.chat.rooms.find(code, app.id))!;
+      const report = { reportId: 'r1', messageId: '12', reason: 'spam', reporter: { id: 'm1', name: 'Frank' } };
+      running.server.webhooks.reportCreated(room, 'r1', report);
+      running.server.webhooks.reportCreated(room, 'r1', report);
+      await hooks.until((r) => r.length >= 1, 'the report');
+      await eventually(async () => (await running.server.webhooks.queue.pending(body.endpoint.id)) === 0, 'nothing left to deliver');
+      assert.equal(hooks.received.length, 1, 'one event id, one delivery');
+      assert.deepEqual(
+        [hooks.received[0]!.event.id, hooks.received[0]!.event.type, hooks.received[0]!.event.room, hooks.received[0]!.event.data],
+        ['evt_report_r1', 'report.created', { code, private: false }, report],
+      );
+      await api('DELETE', `/v1/webhooks/${body.endpoint.id}`);
+    });
+
     test('a failing receiver is retried with growing delays until it answers 2xx; the log shows each attempt', async () => {
       const hooks = receiver();
       let failures = 2;

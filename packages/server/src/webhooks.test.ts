@@ -110,8 +110,9 @@ for (const engine of engines()) {
     after(async () => {
       if (skipped) return;
       for (const c of clients) c.close();
-      await running.server.close();
+      // Receivers first: a hanging one's requests then fail at once, and closing does not wait for them.
       for (const r of receivers) await r.close();
+      await running.server.close();
       await storage.dispose();
     });
 

@@ -128,13 +128,14 @@ export class WebhookQueue {
    */
   async record(delivery: QueuedDelivery, attempt: Attempt, retryAt: number | undefined, now = Date.now()): Promise<void> {
     const db = this.#db;
-    if (attempt.outcome === 'retrying') {
-      await db('webhook_queue')
-        .where({ id: delivery.id })
-        .update({ attempts: delivery.attempts + 1, next_attempt_at: retryAt, last_status: attempt.status ?? null, last_error: attempt.error?.slice(0, 500) ?? null });
-    } else {
-      await db('webhook_queue').where({ id: delivery.id }).delete();
-    }
+    const changed =
+      attempt.outcome === 'retrying'
+        ? await db('webhook_queue')
+            .where({ id: delivery.id })
+            .update({ attempts: delivery.attempts + 1, next_attempt_at: retryAt, last_status: attempt.status ?? null, last_error: attempt.error?.slice(0, 500) ?? null })
+        : await db('webhook_queue').where({ id: delivery.id }).delete();
+    // The row is gone: its endpoint was removed meanwhile, and with it its log.
+    if (changed === 0) return;
     await db('webhook_deliveries').insert({
       endpoint_id: delivery.endpointId,
       event_id: delivery.eventId,

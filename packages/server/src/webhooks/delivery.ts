@@ -26,13 +26,24 @@ const ANSWER_KEPT_BYTES = 200;
  */
 export function post(url: string, body: string, options: PostOptions): Promise<PostResult> {
   return new Promise((resolve) => {
-    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal]);
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    // A timer and a listener of their own, not AbortSignal.any(): on Node 20 every composite signal
+    // stays referenced by the long-lived stop signal until it aborts, so one per delivery would pile up.
+    let cut: string | undefined;
+    const stop = (why: string) => {
+      cut ??= why;
+      req.destroy(new Error(why));
+    };
+    const timer = setTimeout(() => stop(`no answer within ${options.timeoutMs} ms`), options.timeoutMs);
+    const onStop = () => stop('aborted: the server is stopping');
+    options.signal.addEventListener('abort', onStop, { once: true });
     let settled = false;
     const done = (result: PostResult) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onStop);
       resolve(result);
     };
     const req = send(
@@ -40,7 +51,6 @@ export function post(url: string, body: string, options: PostOptions): Promise<P
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Roomchat-Webhooks/1', ...options.headers },
-        signal,
         ...(options.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup }),
       },
       (res) => {
@@ -51,15 +61,11 @@ export function post(url: string, body: string, options: PostOptions): Promise<P
           if (kept.length < ANSWER_KEPT_BYTES) kept += chunk.slice(0, ANSWER_KEPT_BYTES - kept.length);
         });
         res.on('end', () => done({ status, error: status >= 200 && status < 300 ? undefined : `HTTP ${status}${kept ? `: ${kept}` : ''}` }));
-        res.on('error', (err) => done({ status, error: describe(err, signal, options.timeoutMs) }));
+        res.on('error', (err) => done({ status, error: cut ?? err.message }));
       },
     );
-    req.on('error', (err) => done({ status: undefined, error: describe(err, signal, options.timeoutMs) }));
+    req.on('error', (err) => done({ status: undefined, error: cut ?? err.message }));
+    if (options.signal.aborted) onStop();
     req.end(body);
   });
-}
-
-function describe(err: Error, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) return signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'aborted: the server is stopping';
-  return err.message;
 }

@@ -324,6 +324,31 @@ for (const engine of engines()) {
   });
 }
 
+describe('a receiver that does not answer in time', () => {
+  plainTest('is cut off at webhookTimeoutMs and retried; the log says so', async () => {
+    const storage = await createStorage('sqlite');
+    const hooks = new Receiver();
+    hooks.answer = () => 'hang';
+    const url = await hooks.listen();
+    const running = await startServer({ ...storage.options, ...FAST, webhookTimeoutMs: 150 });
+    try {
+      const app = await running.server.apps.get('default');
+      const { endpoint } = (await call(running.url, app, 'POST', '/v1/webhooks', { url })).body;
+      const started = Date.now();
+      await call(running.url, app, 'POST', `/v1/webhooks/${endpoint.id}/ping`);
+      await hooks.until((r) => r.length >= 2, 'a second attempt after the first timed out');
+      assert.ok(Date.now() - started >= 150, 'not before the timeout');
+      const log = (await call(running.url, app, 'GET', `/v1/webhooks/${endpoint.id}/deliveries`)).body.deliveries;
+      assert.deepEqual([log.at(-1).outcome, log.at(-1).status, log.at(-1).error], ['retrying', null, 'no answer within 150 ms']);
+      assert.ok(log.at(-1).durationMs >= 140, `cut off after ${log.at(-1).durationMs} ms`);
+    } finally {
+      await hooks.close();
+      await running.server.close();
+      await storage.dispose();
+    }
+  });
+});
+
 /** Rows in the webhook queue of a stopped server's database. */
 async function countQueued(storage: TestStorage): Promise<number> {
   const { openDatabase } = await import('./db.js');

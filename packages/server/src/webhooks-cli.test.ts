@@ -23,7 +23,8 @@ async function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {})
   return { code: code as number, out };
 }
 
-test('`webhooks` adds an endpoint a running server delivers to, lists, disables, shows the log of and removes it', async () => {
+// Eight CLI processes, each starting Node and checking migrations: on a loaded machine over a minute.
+test('`webhooks` adds an endpoint a running server delivers to, lists, disables, shows the log of and removes it', { timeout: 180_000 }, async () => {
   const storage: TestStorage = await createStorage('sqlite');
   disposers.push(() => storage.dispose());
   const dataDir = storage.options.dataDir!;
@@ -69,8 +70,6 @@ test('`webhooks` adds an endpoint a running server delivers to, lists, disables,
   assert.match(refused.out, /private and loopback addresses are refused/);
   const noApp = await cli(dataDir, ['add', '--app', 'nope', '--url', url]);
   assert.deepEqual([noApp.code, /No app has the id "nope"/.test(noApp.out)], [1, true]);
-  const badEvent = await cli(dataDir, ['add', '--app', 'default', '--url', url, '--event', 'everything']);
-  assert.deepEqual([badEvent.code, /Unknown event type "everything"/.test(badEvent.out)], [1, true]);
 
   assert.equal((await cli(dataDir, ['remove', endpoint.id])).code, 0);
   const gone = await cli(dataDir, ['remove', endpoint.id]);

@@ -167,6 +167,31 @@ export interface ChatServerConfig {
   retentionBatchSize: number;
   /** Log entries (and, separately, images) read per page by an export, so a big room's export holds no more in memory. */
   exportPageSize: number;
+  /** Longest one webhook delivery (connect, send, answer) may take; then it counts as failed and is retried. */
+  webhookTimeoutMs: number;
+  /** Attempts at one delivery before it is marked failed (the first one included). */
+  webhookMaxAttempts: number;
+  /** Age after which an undelivered event is marked failed, whatever its attempts. */
+  webhookMaxAgeMs: number;
+  /** Delay before the first retry; each retry doubles it (with jitter: between half and all of it)... */
+  webhookRetryBaseMs: number;
+  /** ...up to this delay between two attempts. */
+  webhookRetryMaxMs: number;
+  /** Deliveries one node makes at once, over all endpoints. */
+  webhookConcurrency: number;
+  /** Deliveries one node makes at once to one endpoint, so a slow or dead one cannot take every slot. */
+  webhookConcurrencyPerEndpoint: number;
+  /** How often a node looks for deliveries due (its own new events wake it at once). */
+  webhookPollMs: number;
+  /** Attempts kept in each endpoint's delivery log; older ones are deleted. */
+  webhookLogPerEndpoint: number;
+  /** Webhook endpoints one app may have. */
+  webhookEndpointsPerApp: number;
+  /**
+   * Whether webhooks may be sent to loopback, private and link-local addresses (checked on every
+   * delivery, after DNS). On for self-hosting next to the receiver; turn off when apps are not yours.
+   */
+  webhookAllowPrivateAddresses: boolean;
 }
 
 export const DEFAULT_CONFIG: ChatServerConfig = {
@@ -249,6 +274,17 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   retentionIntervalMs: 10 * 60_000,
   retentionBatchSize: 200,
   exportPageSize: 200,
+  webhookTimeoutMs: 10_000,
+  webhookMaxAttempts: 12,
+  webhookMaxAgeMs: 24 * 60 * 60_000,
+  webhookRetryBaseMs: 10_000,
+  webhookRetryMaxMs: 60 * 60_000,
+  webhookConcurrency: 8,
+  webhookConcurrencyPerEndpoint: 2,
+  webhookPollMs: 1_000,
+  webhookLogPerEndpoint: 200,
+  webhookEndpointsPerApp: 10,
+  webhookAllowPrivateAddresses: true,
 };
 
 /** Fills in defaults and rejects settings that cannot work together. */
@@ -271,6 +307,9 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.hookConcurrency < 1) throw new Error('hookConcurrency must be at least 1');
   if (!Number.isInteger(config.retentionBatchSize) || config.retentionBatchSize < 1 || config.retentionBatchSize > 10_000) throw new Error('retentionBatchSize must be between 1 and 10000');
   if (!Number.isInteger(config.exportPageSize) || config.exportPageSize < 1 || config.exportPageSize > 1_000) throw new Error('exportPageSize must be between 1 and 1000');
+  for (const key of ['webhookTimeoutMs', 'webhookMaxAttempts', 'webhookConcurrency', 'webhookConcurrencyPerEndpoint', 'webhookPollMs', 'webhookLogPerEndpoint'] as const) {
+    if (!(config[key] >= 1)) throw new Error(`${key} must be at least 1`);
+  }
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;
 }

@@ -16,6 +16,7 @@ import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
 import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
 import * as moderation from '../migrations/20261208000000_moderation.js';
+import * as webhooks from '../migrations/20261208020000_webhooks.js';
 import * as retention from '../migrations/20261208030000_retention.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
@@ -91,6 +92,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207031000_private_rooms': privateRooms,
   '20261207032000_joined_rooms': joinedRooms,
   '20261208000000_moderation': moderation,
+  '20261208020000_webhooks': webhooks,
   '20261208030000_retention': retention,
 };
 

@@ -36,6 +36,8 @@ import { migrateConcurrently } from './migrate.js';
 import { createRedis, pingRedis, type RedisClient } from './redis.js';
 import { createSchemas } from './schemas.js';
 import { Retention } from './retention.js';
+import { Webhooks } from './webhooks/webhooks.js';
+import { webhooksRouter } from './http/webhooks.routes.js';
 
 export interface ChatServerOptions extends Partial<ChatServerConfig> {
   /** A pino logger to use instead of one built from `logLevel`. */
@@ -65,6 +67,8 @@ export interface ChatServer {
   readonly metrics: Metrics;
   /** The background job that deletes history past its retention period (retention.ts). */
   readonly retention: Retention;
+  /** The apps' webhook endpoints, their queue and its delivery (docs/webhooks.md). */
+  readonly webhooks: Webhooks;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -144,6 +148,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;
   const retention = new Retention(db, { intervalMs: config.retentionIntervalMs, batchSize: config.retentionBatchSize, afterBatch: () => chat.messages.afterOtherCommit() }, log);
+  const webhooks = new Webhooks(db, config, log);
+  chat.events.subscribe(webhooks.onRoomEvent);
 
   app.use(closeUnfinishedRequests());
   // Outside errorResponses, so both see the status that is sent.
@@ -177,7 +183,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   );
   app.use(identifyRequests(apps, config));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), moderationRouter({ chat, schemas, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), moderationRouter({ chat, schemas, config }), webhooksRouter({ webhooks, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas, config));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
@@ -204,11 +210,13 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     redis,
     metrics,
     retention,
+    webhooks,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.messages.start();
       await chat.restorePresence();
       retention.start();
+      webhooks.start();
       if (redis) {
         await redis.connect();
         const { createAdapter } = await import('@socket.io/redis-streams-adapter'); // only for several nodes
@@ -251,6 +259,8 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
         await stopped;
         await chat.settled();
         await chat.messages.close();
+        // After the last commit, so every committed event is queued before the database closes.
+        await webhooks.close();
         await db.destroy();
         if (redis?.isOpen) redis.destroy();
       })();
@@ -265,7 +275,8 @@ export type { AppendOutcome, AppendRequest, MessageWriter } from './message-writ
 /** Brings a database's schema up to date; safe when several nodes start at once. */
 export { migrateConcurrently as migrate } from './migrate.js';
 export { ChatError } from './errors.js';
-export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './signing.js';
+export { sign, verify, SIGNATURE_HEADER } from './signing.js';
+export { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventType } from './webhooks/events.js';
 export type { HookRequest, HookAnswer } from './moderation/hook.js';
 export type { ModerationSettings, WordAction, LinkPolicy, HookFailMode } from './moderation/settings.js';
 export { Apps, NEW_APP_SETTINGS, type App, type AppSettings, type RoomCreation } from './auth/apps.js';

@@ -193,6 +193,20 @@ for (const engine of engines()) {
         const byMember = '/v1/rooms/{code}/members/{member}/messages';
         assert.equal((await asApp('delete', byMember, `/v1/rooms/${code}/members/${member.self.id}/messages`)).status, 200);
         assert.equal((await asApp('delete', byMember, `/v1/rooms/${code}/members/not%20one/messages`)).status, 400);
+
+        // Webhook endpoints (docs/webhooks.md).
+        const added = await asApp('post', '/v1/webhooks', '/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['message.created'] });
+        assert.equal(added.status, 201);
+        assert.equal((await asApp('post', '/v1/webhooks', '/v1/webhooks', { url: 'ftp://example.com/' })).status, 400);
+        assert.equal((await asApp('get', '/v1/webhooks', '/v1/webhooks')).status, 200);
+        assert.equal((await asApp('get', '/v1/webhooks', '/v1/webhooks', undefined, {})).status, 401);
+        const hook: string = added.body.endpoint.id;
+        assert.equal((await asApp('post', '/v1/webhooks/{id}/ping', `/v1/webhooks/${hook}/ping`)).status, 202);
+        assert.equal((await asApp('post', '/v1/webhooks/{id}/ping', '/v1/webhooks/whk_nope/ping')).status, 404);
+        assert.equal((await asApp('get', '/v1/webhooks/{id}/deliveries', `/v1/webhooks/${hook}/deliveries?limit=5`)).status, 200);
+        assert.equal((await asApp('get', '/v1/webhooks/{id}/deliveries', `/v1/webhooks/${hook}/deliveries?limit=0`)).status, 400);
+        assert.equal((await asApp('delete', '/v1/webhooks/{id}', `/v1/webhooks/${hook}`)).status, 200);
+        assert.equal((await asApp('delete', '/v1/webhooks/{id}', `/v1/webhooks/${hook}`)).status, 404);
         let limited = 0;
         for (let i = 0; i < 5 && limited === 0; i++) if ((await call('post', '/v1/rooms', '/v1/rooms')).status === 429) limited++;
         assert.equal(limited, 1, 'the rate-limited answer is documented too');

@@ -35,6 +35,8 @@ const VALID_CODE = new RegExp(`^[${ROOM_CODE_ALPHABET}]{1,32}$`);
 export class Rooms {
   readonly #db: Database;
   readonly #newCode: () => string;
+  /** Told of each room once it is committed (Chat publishes it as a room event); not of one found after a race. */
+  onCreated: ((room: RoomRecord) => void) | undefined;
 
   constructor(db: Database, codeLength: number) {
     this.#db = db;
@@ -59,7 +61,9 @@ export class Rooms {
             return id;
           }),
         );
-        return toRoom({ ...row, id: inserted });
+        const room = toRoom({ ...row, id: inserted });
+        this.onCreated?.(room);
+        return room;
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 4) throw error;
         // Two first visitors of a page race to create its room: the one that lost joins the winner's.

@@ -86,6 +86,7 @@ export class Chat {
     this.#presentMembers = redis ? undefined : new PresentMembers(db);
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
+    this.rooms.onCreated = (room) => this.events.publish({ type: 'room-created', room });
     this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
     this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);
@@ -112,7 +113,7 @@ export class Chat {
       audit: this.audit,
       hasJoined: (room, memberId) => this.#isMember(room, memberId),
     });
-    this.reports = new Reports({ db, messages: this.messages, moderation: this.moderation, deleteAs: (mod, id, reason) => this.deleteAs(mod, id, reason) });
+    this.reports = new Reports({ db, messages: this.messages, moderation: this.moderation, events: this.events, deleteAs: (mod, id, reason) => this.deleteAs(mod, id, reason) });
     const useCase = { db, config, messages: this.messages, images: this.images, presence: this.presence, rateLimits: this.rateLimits, log: this.#roomLog, rules: this.rules, audit: this.audit, gate };
     this.#sending = new Sending(useCase);
     this.#changes = new Changes(useCase);

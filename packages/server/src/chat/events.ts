@@ -18,6 +18,8 @@ export type RoomEvent =
   /** Ephemeral: never stored, never given a seq (habit 13 of the conventions). */
   | { type: 'member-typing'; room: RoomRecord; member: Member; origin: string }
   | { type: 'read-moved'; room: RoomRecord; memberId: string; seq: number }
+  /** A room was created (committed), by a visitor, the site's backend or a direct conversation. */
+  | { type: 'room-created'; room: RoomRecord }
   /** Users (by `sub`) were taken off a private room's list: their connections in it must go. */
   | { type: 'users-removed'; room: RoomRecord; users: string[] }
   /**
@@ -25,6 +27,8 @@ export type RoomEvent =
    * room's rules, renames the room to `code` after a rotation, and takes `removed` members' (or
    * with 'all', everyone's) connections out of the room.
    */
+  /** A member reported a message (chat/reports.ts); once per member and message. */
+  | { type: 'report-created'; room: RoomRecord; report: { messageId: string; reporterId: string; reason: string; hidden: boolean; createdAt: string } }
   | { type: 'moderated'; room: RoomRecord; code?: string; removed?: { memberIds: string[] | 'all'; reason: RemovalReason; message?: string | undefined } };
 
 /** Receives every room event, in the order they were published. */

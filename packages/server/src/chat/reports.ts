@@ -5,6 +5,7 @@ import type { Messages } from '../messages.js';
 import type { RoomRecord } from '../rooms.js';
 import { selectMessages, toChatMessage } from '../storage/rows.js';
 import type { IdentifiedAuthor } from './actor.js';
+import type { RoomEvents } from './events.js';
 import type { Moderation, Moderator } from './moderation.js';
 import { requireRole } from './moderation.js';
 import { messageTarget } from './targets.js';
@@ -13,6 +14,8 @@ interface Deps {
   db: Database;
   messages: Messages;
   moderation: Moderation;
+  /** Where a new report is published (webhooks' `report.created`). */
+  events: RoomEvents;
   /** Deletes a message as a moderator (chat/changes.ts) and audits it, for a `remove` decision. */
   deleteAs: (mod: Moderator, id: string, reason: string) => Promise<unknown>;
 }
@@ -39,15 +42,24 @@ export class Reports {
     const target = await messageTarget(messages, room, id);
     if (target.deleted_at !== null && target.deleted_at !== undefined) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, 'That message was deleted');
     if (target.author_id === reporter.id) throw new ChatError(ErrorCode.FORBIDDEN, 'You cannot report your own message');
-    await db('message_reports').insert({ room_id: room.id, message_id: target.id, reporter_id: reporter.id, reason, created_at: Date.now() }).onConflict(['message_id', 'reporter_id']).ignore();
-    if (target.hidden_at !== null && target.hidden_at !== undefined) return { hidden: true };
+    const createdAt = Date.now();
+    await db('message_reports').insert({ room_id: room.id, message_id: target.id, reporter_id: reporter.id, reason, created_at: createdAt }).onConflict(['message_id', 'reporter_id']).ignore();
+    const hidden = await this.#hideIfReported(room, target, reportsToHide);
+    // A repeated report publishes again; webhooks know it by (message, reporter) and deliver it once.
+    this.#deps.events.publish({ type: 'report-created', room, report: { messageId: String(target.id), reporterId: reporter.id, reason, hidden, createdAt: new Date(createdAt).toISOString() } });
+    return { hidden };
+  }
+
+  async #hideIfReported(room: RoomRecord, target: { id: number | string; hidden_at?: unknown }, reportsToHide: number): Promise<boolean> {
+    const { db } = this.#deps;
+    if (target.hidden_at !== null && target.hidden_at !== undefined) return true;
     const [counted] = await db('message_reports').where({ message_id: target.id }).whereNull('decided_at').count<{ n: number | string }[]>({ n: '*' });
     const n = Number(counted?.n ?? 0);
-    if (n < reportsToHide) return { hidden: false };
+    if (n < reportsToHide) return false;
     // One of several reports arriving at once hides it: the update that finds it shown does.
     const hid = await db('messages').where({ id: target.id }).whereNull('hidden_at').update({ hidden_at: Date.now() });
     if (hid) await this.#deps.moderation.record({ room, actor: REPORTS_AUTHOR }, { action: 'hide', target: String(target.id), reason: `${n} reports` });
-    return { hidden: true };
+    return true;
   }
 
   /** The room's reported messages awaiting a decision, oldest report first (moderators only). */

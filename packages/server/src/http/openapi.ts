@@ -5,6 +5,8 @@ import type { AppSettings } from '../auth/apps.js';
 import type { ChatServerConfig } from '../config.js';
 import { HOOK_FAIL_MODES, LINK_POLICIES, moderationPatchSchema, WORD_ACTIONS, type ModerationLimits } from '../moderation/settings.js';
 import type { Schemas } from '../schemas.js';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
+import { webhookSchemas } from './webhooks.routes.js';
 
 /**
  * The REST API as an OpenAPI 3.1 document, served at GET /v1/openapi.json. Requests are described
@@ -112,6 +114,24 @@ const auditPage = z.strictObject({
   hasMore: z.boolean(),
 });
 const deleteEntry = z.strictObject({ id: z.string(), roomCode: z.string(), seq: z.number().int(), author: z.string(), authorId: z.string().optional(), target: z.string(), createdAt: time, kind: z.literal('delete') });
+const webhookEndpoint = z.strictObject({
+  id: z.string(),
+  appId: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  enabled: z.boolean(),
+  createdAt: time,
+});
+const webhookDelivery = z.strictObject({
+  eventId: z.string(),
+  type: z.string(),
+  attempt: z.number().int(),
+  outcome: z.enum(['delivered', 'retrying', 'failed']),
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().int(),
+  at: time,
+});
 
 const appSettings = z.strictObject({
   guestsAllowed: z.boolean(),
@@ -329,6 +349,36 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
           security: appSecret,
           parameters: query(schemas.auditQuery),
           responses: { '200': ok('A page of the trail', toJson(auditPage)), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/webhooks': {
+        post: {
+          summary: 'App secret: add a webhook endpoint; the answer is the only time its signing secret is shown (docs/webhooks.md)',
+          security: appSecret,
+          requestBody: { required: true, ...json(toJson(webhookSchemas.newEndpoint, 'input')) },
+          responses: { '201': ok('The endpoint, with its secret', toJson(z.strictObject({ endpoint: webhookEndpoint.extend({ secret: z.string() }) }))), ...errors(400, 401, 403, 429) },
+        },
+        get: { summary: 'App secret: the app’s webhook endpoints, without secrets', security: appSecret, responses: { '200': ok('The endpoints', toJson(z.strictObject({ endpoints: z.array(webhookEndpoint) }))), ...errors(401, 403, 429) } },
+      },
+      '/v1/webhooks/{id}': {
+        parameters: [idParam],
+        delete: { summary: 'App secret: delete a webhook endpoint, with its queue and log', security: appSecret, responses: { '200': ok('Deleted', toJson(z.strictObject({ deleted: z.string() }))), ...errors(401, 403, 404, 429) } },
+      },
+      '/v1/webhooks/{id}/deliveries': {
+        parameters: [idParam],
+        get: {
+          summary: 'App secret: the endpoint’s latest delivery attempts, newest first (kept: webhookLogPerEndpoint)',
+          security: appSecret,
+          parameters: query(webhookSchemas.deliveriesQuery),
+          responses: { '200': ok('The attempts', toJson(z.strictObject({ deliveries: z.array(webhookDelivery) }))), ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/webhooks/{id}/ping': {
+        parameters: [idParam],
+        post: {
+          summary: 'App secret: queue a `ping` event for the endpoint (whatever its event types), to test the receiver',
+          security: appSecret,
+          responses: { '202': ok('Queued', toJson(z.strictObject({ eventId: z.string() }))), ...errors(401, 403, 404, 429) },
         },
       },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': ok('OpenAPI 3.1', { type: 'object' }) } } },

@@ -12,7 +12,7 @@ import { after, before, describe } from 'node:test';
 import { APP_HEADER, APP_SECRET_SCHEME, ErrorCode, type ChatMessage } from '@roomchat/protocol';
 import type { ChatClient, ChatError } from '@roomchat/sdk';
 import type { App } from '../auth/apps.js';
-import { SIGNATURE_HEADER, verifySignature } from '../signing.js';
+import { SIGNATURE_HEADER, verify } from '../signing.js';
 import { connect, createStorage, engines, freePort, servicesOf, signFor, startServer, testNeeding, type RunningServer, type TestStorage } from '../testing.js';
 import type { HookRequest } from './hook.js';
 
@@ -112,10 +112,10 @@ for (const engine of engines()) {
       assert.equal(sent.body.message.text, 'hello there');
       const r = hook.received.at(-1)!;
       assert.deepEqual(r.json, { type: 'message', app: app.id, room: { code }, author: { id: sent.body.message.authorId, name: 'Ann', verified: true }, text: 'hello there' });
-      assert.ok(verifySignature(r.signature, r.body, secret), 'the receiver verifies the signature with the hook secret');
-      assert.ok(!verifySignature(r.signature, r.body, app.secret), 'not with the app secret');
-      assert.ok(!verifySignature(r.signature, r.body.replace('hello', 'HELLO'), secret), 'not a changed body');
-      assert.ok(!verifySignature(r.signature, r.body, secret, { now: Date.now() + 10 * 60_000 }), 'not a replay ten minutes later');
+      assert.ok(verify(secret, r.body, r.signature, Date.now()), 'the receiver verifies the signature with the hook secret');
+      assert.ok(!verify(app.secret, r.body, r.signature, Date.now()), 'not with the app secret');
+      assert.ok(!verify(secret, r.body.replace('hello', 'HELLO'), r.signature, Date.now()), 'not a changed body');
+      assert.ok(!verify(secret, r.body, r.signature, Date.now() + 10 * 60_000), 'not a replay ten minutes later');
       assert.deepEqual(await texts(app, code), ['hello there']);
     });
 

@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChatServerConfig } from '../config.js';
-import { SIGNATURE_HEADER, signatureHeader } from '../signing.js';
+import { SIGNATURE_HEADER, sign } from '../signing.js';
 import type { ModerationSettings } from './settings.js';
 
 /** What the server POSTs to an app's pre-publish hook (docs/moderation.md#the-pre-publish-hook). */
@@ -78,7 +78,7 @@ export class HookCaller {
     try {
       response = await fetch(settings.hookUrl!, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(settings.hookSecret ?? '', body) },
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(settings.hookSecret ?? '', body, Date.now()) },
         body,
         signal,
         // A redirect could lead the signed body anywhere; the app gives the URL that answers.

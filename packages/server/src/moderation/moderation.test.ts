@@ -195,7 +195,7 @@ for (const engine of engines()) {
       const printed = JSON.parse(out.at(-1)!).settings;
       assert.deepEqual(
         { ...printed, hookSecret: printed.hookSecret.slice(0, 8) },
-        { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, blockedWords: ['darn', 'heck'], wordAction: 'mask', linkPolicy: 'verified', mentionsMax: 3, hookUrl: 'https://shop.example/hook', hookSecret: 'hooksec_', hookTimeoutMs: 1500, hookFailMode: 'closed' },
+        { guestsAllowed: true, roomCreation: 'anyone', anonymousRestPosting: false, reportsToHide: 3, blockedWords: ['darn', 'heck'], wordAction: 'mask', linkPolicy: 'verified', mentionsMax: 3, hookUrl: 'https://shop.example/hook', hookSecret: 'hooksec_', hookTimeoutMs: 1500, hookFailMode: 'closed' },
       );
       await cli('list');
       const listed = (JSON.parse(out.at(-1)!) as Array<{ id: string; settings: { hookSecret: string } }>).find((a) => a.id === app.id)!;

@@ -37,7 +37,7 @@ export class Webhooks {
 
   /** The RoomEvents subscriber: room events that are webhook events are queued. */
   readonly onRoomEvent = (event: RoomEvent): void => {
-    if (event.type !== 'entry-appended' && event.type !== 'room-created') return;
+    if (event.type !== 'entry-appended' && event.type !== 'room-created' && event.type !== 'report-created') return;
     // The hot path: an app known to have no endpoints costs nothing more.
     if (this.endpoints.cached(event.room.appId)?.length === 0) return;
     const webhookEvent = webhookEventOf(event);

@@ -117,6 +117,10 @@ export interface ChatServerConfig {
   /** Searches one connection (REST: client address) may run per window. */
   searchesPerWindow: number;
   searchWindowMs: number;
+  /** SQLite: how long after a commit its new messages are indexed for search, off the commit path (a search indexes what is pending first). */
+  searchIndexDelayMs: number;
+  /** SQLite: most messages one search-indexing transaction takes; a longer backlog takes several. */
+  searchIndexBatchSize: number;
 
   /**
    * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
@@ -192,6 +196,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   searchPageSize: 20,
   searchesPerWindow: 30,
   searchWindowMs: 60_000,
+  searchIndexDelayMs: 200,
+  searchIndexBatchSize: 500,
 
   tokenMaxLifetimeMs: 24 * 60 * 60_000,
   tokenClockToleranceMs: 30_000,
@@ -214,6 +220,8 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
+  if (config.searchIndexDelayMs < 0) throw new Error('searchIndexDelayMs must not be negative');
+  if (!Number.isInteger(config.searchIndexBatchSize) || config.searchIndexBatchSize < 1) throw new Error('searchIndexBatchSize must be a whole number, at least 1');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;

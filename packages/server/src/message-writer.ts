@@ -5,6 +5,7 @@ import { sqliteFileOf, type Database, type MessageRow } from './db.js';
 import { selectMessages, type MessageWithImage } from './storage/rows.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteMessageWriter } from './sqlite-message-writer.js';
+import type { SearchIndexerOptions } from './storage/sqlite-search-indexer.js';
 
 /** One message (or change entry) of a batch to store; the writer adds id, seq and time. */
 export interface AppendRequest {
@@ -62,14 +63,20 @@ export interface MessageWriter {
   start(): Promise<void>;
   write(batch: AppendRequest[]): Promise<AppendOutcome[]>;
   close(): Promise<void>;
+  /**
+   * Brings the search index up to date with what was committed, when the writer fills it later
+   * than the commit (SQLite's background indexer); search calls it first, so a sender finds
+   * what was acknowledged.
+   */
+  flushSearchIndex?(): Promise<void>;
 }
 
 /** The writer for `db`: a connection of its own for SQLite, the knex pool for PostgreSQL. */
-export function createMessageWriter(db: Database, log?: Logger): MessageWriter {
+export function createMessageWriter(db: Database, log?: Logger, searchIndexing?: SearchIndexerOptions): MessageWriter {
   const sqlite = sqliteFileOf(db);
   if (!sqlite) return new KnexMessageWriter(db);
   const onCheckpointerError = (err: Error) => log?.error({ err }, 'SQLite checkpoint thread stopped; commits checkpoint themselves until it is back');
-  return new SqliteMessageWriter(sqlite, new SqliteCheckpointer(sqlite, onCheckpointerError));
+  return new SqliteMessageWriter(sqlite, new SqliteCheckpointer(sqlite, onCheckpointerError), searchIndexing);
 }
 
 /** Writes batches with knex (the server's writer on PostgreSQL): client ids stored before found, the rooms locked, their newest seqs read, one multi-row insert. */

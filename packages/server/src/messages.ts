@@ -202,6 +202,8 @@ export class Messages {
    * they are now: edited, with their reactions (`mine` for `viewerId`) and reply quotes.
    */
   async search(room: RoomRecord, query: string, options: { before?: number | undefined; limit: number }, viewerId?: string): Promise<SearchPage> {
+    // Read-your-writes: what was acknowledged is in the index before it is read.
+    await this.#writer.flushSearchIndex?.();
     const rows = await findMessages(this.#db, room, searchTerms(query), { before: options.before, limit: options.limit + 1 });
     const page = rows.slice(0, options.limit);
     const { reactions, quotes } = await this.#extras(room, page, viewerId);

@@ -104,6 +104,8 @@ export interface ChatServerConfig {
   shutdownTimeoutMs: number;
   /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
   sqliteBusyTimeoutMs: number;
+  /** PostgreSQL: message batches (group commits) written at once, so their commits overlap; each holds a pooled connection. */
+  postgresBatchesInFlight: number;
 
   /** A bearer token that opens GET /metrics (`Authorization: Bearer <token>`); unset: no token opens it. */
   metricsToken: string | undefined;
@@ -186,6 +188,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   presenceGraceMs: 15_000,
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
+  postgresBatchesInFlight: 4,
 
   // Off by default: behind a reverse proxy on the same host every request comes from 127.0.0.1,
   // so even "loopback only" would publish the metrics to the world (docs/operating.md).
@@ -220,6 +223,9 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
+  if (!Number.isInteger(config.postgresBatchesInFlight) || config.postgresBatchesInFlight < 1 || config.postgresBatchesInFlight > 8) {
+    throw new Error('postgresBatchesInFlight must be a whole number from 1 to 8 (the connection pool holds 10)');
+  }
   if (config.searchIndexDelayMs < 0) throw new Error('searchIndexDelayMs must not be negative');
   if (!Number.isInteger(config.searchIndexBatchSize) || config.searchIndexBatchSize < 1) throw new Error('searchIndexBatchSize must be a whole number, at least 1');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');

@@ -70,7 +70,7 @@ export class Chat {
     this.#presentMembers = redis ? undefined : new PresentMembers(db);
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
-    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log, { delayMs: config.searchIndexDelayMs, batchSize: config.searchIndexBatchSize }));
+    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log, { searchIndexing: { delayMs: config.searchIndexDelayMs, batchSize: config.searchIndexBatchSize }, batchesInFlight: config.postgresBatchesInFlight }));
     this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);
     this.access = new RoomAccess(db);

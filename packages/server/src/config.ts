@@ -106,6 +106,13 @@ export interface ChatServerConfig {
   sqliteBusyTimeoutMs: number;
   /** PostgreSQL: message batches (group commits) written at once, so their commits overlap; each holds a pooled connection. */
   postgresBatchesInFlight: number;
+  /**
+   * PostgreSQL's synchronous_commit for the server's connections. Off (opt-in) a commit does not
+   * wait for its WAL flush: several times the acked messages/s where the disk's flush is slow, but
+   * a crash of PostgreSQL or of its machine (not of this server) may lose the messages acknowledged
+   * in the last moments (up to 3 × wal_writer_delay, 600 ms by default).
+   */
+  postgresSynchronousCommit: boolean;
 
   /** A bearer token that opens GET /metrics (`Authorization: Bearer <token>`); unset: no token opens it. */
   metricsToken: string | undefined;
@@ -189,6 +196,7 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
   postgresBatchesInFlight: 4,
+  postgresSynchronousCommit: true,
 
   // Off by default: behind a reverse proxy on the same host every request comes from 127.0.0.1,
   // so even "loopback only" would publish the metrics to the world (docs/operating.md).

@@ -16,6 +16,7 @@ import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
 import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
 import * as searchIndexer from '../migrations/20261208040000_search_indexer.js';
+import * as appendMessagesFunction from '../migrations/20261208041000_append_messages_function.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -84,6 +85,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207031000_private_rooms': privateRooms,
   '20261207032000_joined_rooms': joinedRooms,
   '20261208040000_search_indexer': searchIndexer,
+  '20261208041000_append_messages_function': appendMessagesFunction,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */
@@ -102,6 +104,8 @@ export interface DatabaseOptions {
   searchPath?: string;
   /** SQLite: how long a write waits for another connection's write lock. */
   busyTimeoutMs?: number;
+  /** PostgreSQL: false turns synchronous_commit off for the server's connections (config.ts). */
+  postgresSynchronousCommit?: boolean;
   /** Where knex's own warnings go (a lost PostgreSQL connection...); unset, knex prints them with console.log. */
   log?: Logger;
 }
@@ -137,7 +141,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     return knex({
       client: 'pg',
-      connection: url,
+      // synchronous_commit as a startup option of each connection: no statement of its own.
+      connection: options.postgresSynchronousCommit === false ? { connectionString: url, options: '-c synchronous_commit=off' } : url,
       ...(options.log ? { log: knexLog(options.log) } : {}),
       pool: { min: 0, max: 10 },
       ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),

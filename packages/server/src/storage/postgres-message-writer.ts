@@ -4,36 +4,36 @@ import type { Database } from '../db.js';
 import { isChangeRequest, type AppendOutcome, type AppendRequest, type MessageWriter } from '../message-writer.js';
 import { selectMessages, type MessageWithImage } from './rows.js';
 
-/** What the insert returns of each new row. */
+/** What roomchat_append_messages returns of each new row. */
 interface InsertedRow {
-  id: number | string;
-  seq: number | string;
-  room_id: number;
-  client_id: string | null;
+  new_id: number | string;
+  new_seq: number | string;
+  new_room_id: number;
+  new_client_id: string | null;
 }
 
 /**
  * Writes message batches on PostgreSQL (see MessageWriter), in as few round trips as it can, and
  * several batches at once:
  *
- * - A batch of new messages (no change entries) is BEGIN, one statement locking its rooms, one
- *   INSERT ... SELECT that numbers the messages from each room's newest seq and leaves out client
- *   ids stored before, and COMMIT. Before, it was six statements; each round trip through knex and
- *   pg costs about as much on this side as the row work on the server's.
+ * - A batch of new messages (no change entries) is one statement, its own transaction: the
+ *   function roomchat_append_messages locks the rooms, numbers the messages and inserts them
+ *   (migrations/20261208041000_append_messages_function.ts). Before, it was six statements, each a
+ *   round trip; on a busy machine each also waits for both processes to be scheduled.
+ * - A batch with change entries (edits, deletes, reactions), whose effects need their seqs first,
+ *   is a transaction of several statements (writeWithChanges).
  * - Up to `concurrency` batches are in flight (Messages hands them over without waiting for the
- *   commit), so the commits' WAL flushes overlap instead of queueing one after another. Order is
- *   kept: a batch asks for its rooms' locks only once the batch before it holds its own, so a
- *   room's messages get their seqs in the order of the calls, and a later batch sharing a room
- *   waits for the earlier one's commit; batches in other rooms go ahead. Locks are taken in room id
- *   order (and so by other nodes), so no two transactions can deadlock.
- * - The seqs and the client ids stored before are read in a statement after the lock's, so under
- *   READ COMMITTED they see what the previous holder of a room's lock committed.
+ *   commit), so that their commits' WAL flushes and round trips overlap instead of queueing one
+ *   after another. A batch that shares a room with one in flight waits for it to finish first, so
+ *   a room's messages get their seqs in the order of the calls; batches in other rooms go ahead.
+ *   Between nodes, the rooms' row locks order the writes; they are taken in room id order, so no
+ *   two transactions can deadlock.
  */
 export class PostgresMessageWriter implements MessageWriter {
   readonly #db: Database;
   readonly concurrency: number;
-  /** Resolves once the last batch handed over holds its rooms' locks (or has failed). */
-  #turn: Promise<void> = Promise.resolve();
+  /** The last batch handed over for each room, settled (either way) once it is written. */
+  readonly #lastOfRoom = new Map<number, Promise<void>>();
 
   constructor(db: Database, concurrency = DEFAULT_CONFIG.postgresBatchesInFlight) {
     this.#db = db;
@@ -41,20 +41,20 @@ export class PostgresMessageWriter implements MessageWriter {
   }
 
   write(batch: AppendRequest[]): Promise<AppendOutcome[]> {
-    const previous = this.#turn;
-    let release!: () => void;
-    this.#turn = new Promise((resolve) => (release = resolve));
-    const lockRooms = async (trx: Knex.Transaction, roomIds: number[]) => {
-      try {
-        await previous;
-        const ids = [...new Set(roomIds)].sort((a, b) => a - b);
-        await trx.raw('select id from rooms where id = any(?::int[]) order by id for update', [ids]);
-      } finally {
-        release();
-      }
-    };
-    const write = batch.some(isChangeRequest) ? writeWithChanges : writeNew;
-    return this.#db.transaction((trx) => write(trx, batch, lockRooms)).finally(release);
+    const rooms = [...new Set(batch.map((r) => r.roomId))];
+    const earlier = [...new Set(rooms.map((id) => this.#lastOfRoom.get(id)).filter((p) => p !== undefined))];
+    const written = (earlier.length ? Promise.all(earlier) : Promise.resolve()).then(() =>
+      batch.some(isChangeRequest) ? this.#db.transaction((trx) => writeWithChanges(trx, batch)) : writeNew(this.#db, batch),
+    );
+    const settled = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const id of rooms) this.#lastOfRoom.set(id, settled);
+    void settled.then(() => {
+      for (const id of rooms) if (this.#lastOfRoom.get(id) === settled) this.#lastOfRoom.delete(id);
+    });
+    return written;
   }
 
   async start(): Promise<void> {}
@@ -62,44 +62,28 @@ export class PostgresMessageWriter implements MessageWriter {
   async close(): Promise<void> {}
 }
 
-type LockRooms = (trx: Knex.Transaction, roomIds: number[]) => Promise<void>;
-
-/** A batch of new messages: lock, one insert that numbers them, and the rows of repeated client ids. */
-async function writeNew(trx: Knex.Transaction, batch: AppendRequest[], lockRooms: LockRooms): Promise<AppendOutcome[]> {
-  await lockRooms(
-    trx,
-    batch.map((r) => r.roomId),
-  );
+/** A batch of new messages, in one statement; then the stored rows of repeated client ids, if any. */
+async function writeNew(db: Database, batch: AppendRequest[]): Promise<AppendOutcome[]> {
   const now = Date.now();
   const column = <T>(pick: (r: AppendRequest) => T) => batch.map(pick);
-  // Numbered after the filter (window functions run after WHERE), so a repeated client id takes no
-  // seq; an unknown room fails the foreign key.
-  const { rows } = (await trx.raw(
-    `insert into messages (room_id, seq, kind, author, author_id, text, image_id, client_id, created_at, data)
-     select b.room_id, coalesce(last.seq, 0) + row_number() over (partition by b.room_id order by b.ord), b.kind, b.author, b.author_id, b.text, b.image_id, b.client_id, ?::bigint, b.data
-       from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as b (room_id, kind, author, author_id, text, image_id, client_id, data, ord)
-       left join lateral (select max(seq) as seq from messages m where m.room_id = b.room_id) last on true
-      where b.client_id is null or not exists (select 1 from messages m where m.room_id = b.room_id and m.client_id = b.client_id)
-      order by b.ord
-     returning id, seq, room_id, client_id`,
-    [
-      now,
-      column((r) => r.roomId),
-      column((r) => r.kind),
-      column((r) => r.author),
-      column((r) => r.authorId),
-      column((r) => r.text),
-      column((r) => r.imageId),
-      column((r) => r.clientId),
-      column((r) => (r.data ? JSON.stringify(r.data) : null)),
-    ] as Knex.RawBinding[],
-  )) as { rows: InsertedRow[] };
+  const data = column((r) => (r.data ? JSON.stringify(r.data) : null));
+  const { rows } = (await db.raw('select * from roomchat_append_messages(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint)', [
+    column((r) => r.roomId),
+    column((r) => r.kind),
+    column((r) => r.author),
+    column((r) => r.authorId),
+    column((r) => r.text),
+    column((r) => r.imageId),
+    column((r) => r.clientId),
+    data,
+    now,
+  ] as Knex.RawBinding[])) as { rows: InsertedRow[] };
 
   // Each room's new rows, by seq, belong to its requests that were inserted, in order.
-  const inserted = new Set(rows.filter((r) => r.client_id !== null).map((r) => `${r.room_id}:${r.client_id}`));
+  const inserted = new Set(rows.filter((r) => r.new_client_id !== null).map((r) => `${r.new_room_id}:${r.new_client_id}`));
   const byRoom = new Map<number, InsertedRow[]>();
-  for (const row of rows) byRoom.set(row.room_id, [...(byRoom.get(row.room_id) ?? []), row]);
-  for (const list of byRoom.values()) list.sort((a, b) => Number(a.seq) - Number(b.seq));
+  for (const row of rows) byRoom.set(row.new_room_id, [...(byRoom.get(row.new_room_id) ?? []), row]);
+  for (const list of byRoom.values()) list.sort((a, b) => Number(a.new_seq) - Number(b.new_seq));
   const next = new Map<number, number>();
   const outcomes: AppendOutcome[] = new Array(batch.length);
   const repeated: number[] = [];
@@ -107,16 +91,14 @@ async function writeNew(trx: Knex.Transaction, batch: AppendRequest[], lockRooms
     if (request.clientId !== null && !inserted.has(`${request.roomId}:${request.clientId}`)) return repeated.push(i);
     const k = next.get(request.roomId) ?? 0;
     next.set(request.roomId, k + 1);
-    const { id, seq } = byRoom.get(request.roomId)![k]!;
-    const { roomId, kind, author, authorId, text, imageId, clientId, data } = request;
-    outcomes[i] = {
-      row: { id, room_id: roomId, seq: Number(seq), kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now, data: data ? JSON.stringify(data) : null, target_id: null },
-      created: true,
-    };
+    const { new_id: id, new_seq: seq } = byRoom.get(request.roomId)![k]!;
+    const { roomId, kind, author, authorId, text, imageId, clientId } = request;
+    const row = { id, room_id: roomId, seq: Number(seq), kind, author, author_id: authorId, text, image_id: imageId, client_id: clientId, created_at: now };
+    outcomes[i] = { row: { ...row, data: data[i]!, target_id: null }, created: true };
   });
   if (repeated.length) {
     const stored = await storedByClientId(
-      trx,
+      db,
       repeated.map((i) => batch[i]!),
     );
     for (const i of repeated) outcomes[i] = { row: stored.get(`${batch[i]!.roomId}:${batch[i]!.clientId}`)!, created: false };
@@ -125,7 +107,7 @@ async function writeNew(trx: Knex.Transaction, batch: AppendRequest[], lockRooms
 }
 
 /** The stored rows of these requests' client ids, by `room_id:client_id`. */
-async function storedByClientId(trx: Knex.Transaction, requests: AppendRequest[]): Promise<Map<string, MessageWithImage>> {
+async function storedByClientId(trx: Database | Knex.Transaction, requests: AppendRequest[]): Promise<Map<string, MessageWithImage>> {
   // Joined to the pairs as arrays: a row-value IN is an OR of one term per pair, which PostgreSQL
   // took 35 ms to plan at 500 pairs against the (client_id, room_id) index; this, 0.2.
   const wanted = trx.raw('unnest(?::int[], ?::text[]) as wanted (room_id, client_id)', [requests.map((r) => r.roomId), requests.map((r) => r.clientId!)]);
@@ -136,12 +118,12 @@ async function storedByClientId(trx: Knex.Transaction, requests: AppendRequest[]
 /**
  * A batch with change entries (edits, deletes, reactions), whose effects need their seqs first:
  * lock, the client ids stored before, the rooms' newest seqs, each change, one multi-row insert.
+ * The seqs and client ids are read in statements after the lock's, so under READ COMMITTED they
+ * see what the previous holder of a room's lock committed.
  */
-async function writeWithChanges(trx: Knex.Transaction, batch: AppendRequest[], lockRooms: LockRooms): Promise<AppendOutcome[]> {
-  await lockRooms(
-    trx,
-    batch.map((r) => r.roomId),
-  );
+async function writeWithChanges(trx: Knex.Transaction, batch: AppendRequest[]): Promise<AppendOutcome[]> {
+  const ids = [...new Set(batch.map((r) => r.roomId))].sort((a, b) => a - b);
+  await trx.raw('select id from rooms where id = any(?::int[]) order by id for update', [ids]);
   const outcomes: AppendOutcome[] = new Array(batch.length);
   const withIds = batch.filter((r) => r.clientId !== null);
   const stored = withIds.length ? await storedByClientId(trx, withIds) : new Map<string, MessageWithImage>();

@@ -9,8 +9,12 @@ import type { Knex } from 'knex';
  *
  * The update and delete triggers stay, but act only on messages the indexer has looked at: an edit
  * or delete of a message not yet indexed changes the row only, and the indexer later reads its
- * current text (none, once deleted), so there is never a duplicate or a stale entry. Message ids
- * are AUTOINCREMENT, never reused, so "id at most last_id" means "looked at".
+ * current text (none, once deleted), so there is never a duplicate or a stale entry.
+ *
+ * "id at most last_id" means "looked at" only while ids are not reused, and SQLite's message ids
+ * are plain rowids (20261201000000_seq_from_index): a deleted newest row's id is given again to
+ * the next insert. So deleting the newest message moves last_id back to the newest remaining id
+ * (it was looked at, and everything after it is gone), and the next message is indexed again.
  *
  * PostgreSQL's GIN expression index needs no change (its maintenance is measured in
  * docs/performance.md).
@@ -29,11 +33,14 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`create trigger messages_fts_delete after delete on messages when old.kind = 'text' and ${indexed} begin
     delete from messages_fts where rowid = old.id;
   end`);
+  await knex.raw(`create trigger messages_fts_rewind after delete on messages when old.id > (select coalesce(max(id), 0) from messages) begin
+    update messages_fts_progress set last_id = (select coalesce(max(id), 0) from messages) where last_id > (select coalesce(max(id), 0) from messages);
+  end`);
 }
 
 export async function down(knex: Knex): Promise<void> {
   if (knex.client.config.client === 'pg') return;
-  for (const trigger of ['messages_fts_update', 'messages_fts_delete']) await knex.raw(`drop trigger ${trigger}`);
+  for (const trigger of ['messages_fts_update', 'messages_fts_delete', 'messages_fts_rewind']) await knex.raw(`drop trigger ${trigger}`);
   // What the indexer had not reached yet, as the insert trigger would have indexed it.
   await knex.raw(`insert into messages_fts (rowid, room, text) select id, 'r' || room_id, text from messages
     where id > (select last_id from messages_fts_progress) and kind = 'text' and text is not null`);

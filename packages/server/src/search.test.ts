@@ -148,6 +148,27 @@ describe('the SQLite search index, filled in the background', () => {
     }
   });
 
+  test('a message that takes the id of a deleted newest message (SQLite reuses it) is indexed too', async () => {
+    const storage = await createStorage('sqlite');
+    const running = await startServer({ ...storage.options, ...INDEX_LATER });
+    const client = connect(running.url);
+    try {
+      const alice = await client.createRoom({ name: 'Alice' });
+      const first = await alice.send('quince jam');
+      assert.equal((await alice.search('quince')).messages.length, 1, 'indexed');
+      // Deleted rows, as a room's removal or a retention job deletes them (not a tombstone).
+      await running.server.db('messages').where('id', first.id).delete();
+      const again = await alice.send('quince again');
+      assert.equal(again.id, first.id, 'the id was given again');
+      assert.deepEqual(texts(await alice.search('quince')), ['quince again']);
+      assert.deepEqual(await indexed(running, 'quince'), [Number(again.id)]);
+    } finally {
+      client.close();
+      await running.server.close();
+      await storage.dispose();
+    }
+  });
+
   test('messages stored but not yet indexed when the server stopped are indexed after a restart, without a search', async () => {
     const storage = await createStorage('sqlite');
     const first = await startServer({ ...storage.options, ...INDEX_LATER });

@@ -10,7 +10,13 @@ export interface SearchIndexerOptions {
 }
 
 /** Most transactions a search runs to catch the index up before it reads it (see flush). */
-const FLUSH_MAX_BATCHES = 8;
+const FLUSH_MAX_BATCHES = 20;
+/**
+ * How soon a pass that found the write lock taken tries again. The checkpoint thread holds it for
+ * a moment now and then; waiting the whole delay each time let the index fall tens of thousands
+ * of messages behind under a steady stream.
+ */
+const LOCKED_RETRY_MS = 2;
 
 /**
  * Fills SQLite's FTS5 search index off the commit path (migrations/20261208040000_search_indexer.ts):
@@ -23,7 +29,7 @@ const FLUSH_MAX_BATCHES = 8;
  *
  * Runs on the message writer's own connection, between its batches (both are synchronous on the
  * event loop), so the two never wait for each other's write lock. Another connection's lock
- * (a shell, a script) is not waited for: the pass is tried again after the delay.
+ * (the checkpoint thread's, a shell's) is not waited for: the pass is tried again shortly.
  */
 export class SqliteSearchIndexer {
   readonly #options: SearchIndexerOptions;
@@ -91,9 +97,9 @@ export class SqliteSearchIndexer {
     try {
       if (this.#step()) setImmediate(() => this.#pass());
     } catch (error) {
-      // Locked by another connection: try again later. Anything else would fail every pass the
+      // Locked by another connection: try again shortly. Anything else would fail every pass the
       // same way; the writer's own errors show it, and a search reads what is indexed.
-      if (isLocked(error)) this.schedule();
+      if (isLocked(error)) this.schedule(LOCKED_RETRY_MS);
     }
   }
 

@@ -95,6 +95,7 @@ const SERVERS = {
   // Not run unless asked for: another build of the server, to measure a change before and after
   // in one run (BENCH_BEFORE=/path/to/other/checkout/packages/server/dist/src/index.js).
   'roomchat-before': { script: 'servers/roomchat.mjs', label: 'Roomchat before (SQLite)', options: { serverModule: process.env.BENCH_BEFORE ?? null } },
+  'roomchat-before-pg': { script: 'servers/roomchat.mjs', label: 'Roomchat before (PostgreSQL)', options: { serverModule: process.env.BENCH_BEFORE ?? null } },
   socketio: { script: 'servers/socketio.mjs', label: 'bare Socket.IO' },
   ws: { script: 'servers/ws.mjs', label: 'raw ws (floor)' },
 };
@@ -500,7 +501,7 @@ async function persistence() {
   const rows = [];
   const pgUp = await postgresAvailable();
   const asked = args.servers ? String(args.servers).split(',') : ['roomchat', 'roomchat-pg', 'socketio', 'ws'];
-  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['roomchat-nostore', {}], ['roomchat-before', {}], ['socketio', {}], ['ws', {}]].filter(([k]) => asked.includes(k));
+  const targets = [['roomchat', {}], ...(pgUp ? [['roomchat-pg', 'pg']] : []), ['roomchat-nostore', {}], ['roomchat-before', {}], ...(pgUp ? [['roomchat-before-pg', 'pg']] : []), ['socketio', {}], ['ws', {}]].filter(([k]) => asked.includes(k));
   for (const [kind, extra] of targets) {
     const run = async (opts) =>
       withServer(kind, opts, async (server, gen) => {

@@ -119,6 +119,15 @@ export interface ChatServerConfig {
   shutdownTimeoutMs: number;
   /** How long a SQLite statement waits for another connection's write lock before failing (UNAVAILABLE). */
   sqliteBusyTimeoutMs: number;
+  /** PostgreSQL: message batches (group commits) written at once, so their commits overlap; each holds a pooled connection. */
+  postgresBatchesInFlight: number;
+  /**
+   * PostgreSQL's synchronous_commit for the server's connections. Off (opt-in) a commit does not
+   * wait for its WAL flush: several times the acked messages/s where the disk's flush is slow, but
+   * a crash of PostgreSQL or of its machine (not of this server) may lose the messages acknowledged
+   * in the last moments (up to 3 × wal_writer_delay, 600 ms by default).
+   */
+  postgresSynchronousCommit: boolean;
 
   /** A bearer token that opens GET /metrics (`Authorization: Bearer <token>`); unset: no token opens it. */
   metricsToken: string | undefined;
@@ -132,6 +141,10 @@ export interface ChatServerConfig {
   /** Searches one connection (REST: client address) may run per window. */
   searchesPerWindow: number;
   searchWindowMs: number;
+  /** SQLite: how long after a commit its new messages are indexed for search, off the commit path (a search indexes what is pending first). */
+  searchIndexDelayMs: number;
+  /** SQLite: most messages one search-indexing transaction takes; a longer backlog takes several. */
+  searchIndexBatchSize: number;
 
   /**
    * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
@@ -250,6 +263,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   moderationPageSize: 100,
   shutdownTimeoutMs: 10_000,
   sqliteBusyTimeoutMs: 5_000,
+  postgresBatchesInFlight: 4,
+  postgresSynchronousCommit: true,
 
   // Off by default: behind a reverse proxy on the same host every request comes from 127.0.0.1,
   // so even "loopback only" would publish the metrics to the world (docs/operating.md).
@@ -260,6 +275,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   searchPageSize: 20,
   searchesPerWindow: 30,
   searchWindowMs: 60_000,
+  searchIndexDelayMs: 200,
+  searchIndexBatchSize: 500,
 
   tokenMaxLifetimeMs: 24 * 60 * 60_000,
   tokenClockToleranceMs: 30_000,
@@ -303,6 +320,11 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
+  if (!Number.isInteger(config.postgresBatchesInFlight) || config.postgresBatchesInFlight < 1 || config.postgresBatchesInFlight > 8) {
+    throw new Error('postgresBatchesInFlight must be a whole number from 1 to 8 (the connection pool holds 10)');
+  }
+  if (config.searchIndexDelayMs < 0) throw new Error('searchIndexDelayMs must not be negative');
+  if (!Number.isInteger(config.searchIndexBatchSize) || config.searchIndexBatchSize < 1) throw new Error('searchIndexBatchSize must be a whole number, at least 1');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.hookConcurrency < 1) throw new Error('hookConcurrency must be at least 1');
   if (!Number.isInteger(config.retentionBatchSize) || config.retentionBatchSize < 1 || config.retentionBatchSize > 10_000) throw new Error('retentionBatchSize must be between 1 and 10000');

@@ -18,6 +18,8 @@ import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
 import * as moderation from '../migrations/20261208000000_moderation.js';
 import * as webhooks from '../migrations/20261208020000_webhooks.js';
 import * as retention from '../migrations/20261208030000_retention.js';
+import * as searchIndexer from '../migrations/20261208040000_search_indexer.js';
+import * as appendMessagesFunction from '../migrations/20261208041000_append_messages_function.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -94,6 +96,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261208000000_moderation': moderation,
   '20261208020000_webhooks': webhooks,
   '20261208030000_retention': retention,
+  '20261208040000_search_indexer': searchIndexer,
+  '20261208041000_append_messages_function': appendMessagesFunction,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */
@@ -112,6 +116,8 @@ export interface DatabaseOptions {
   searchPath?: string;
   /** SQLite: how long a write waits for another connection's write lock. */
   busyTimeoutMs?: number;
+  /** PostgreSQL: false turns synchronous_commit off for the server's connections (config.ts). */
+  postgresSynchronousCommit?: boolean;
   /** Where knex's own warnings go (a lost PostgreSQL connection...); unset, knex prints them with console.log. */
   log?: Logger;
 }
@@ -147,7 +153,8 @@ export function openDatabase(options: DatabaseOptions): Database {
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     return knex({
       client: 'pg',
-      connection: url,
+      // synchronous_commit as a startup option of each connection: no statement of its own.
+      connection: options.postgresSynchronousCommit === false ? { connectionString: url, options: '-c synchronous_commit=off' } : url,
       ...(options.log ? { log: knexLog(options.log) } : {}),
       pool: { min: 0, max: 10 },
       ...(options.searchPath ? { searchPath: [options.searchPath] } : {}),

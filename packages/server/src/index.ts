@@ -91,6 +91,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     busyTimeoutMs: config.sqliteBusyTimeoutMs,
+    postgresSynchronousCommit: config.postgresSynchronousCommit,
     log,
     ...(searchPath ? { searchPath } : {}),
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { migrate, openDatabase, type Database } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
-import { Messages } from './messages.js';
+import { Messages, type AppendResult } from './messages.js';
 import { Rooms } from './rooms.js';
 import { connect, createStorage, engines, eventually, servicesOf, startServer, testNeeding, type TestStorage } from './testing.js';
 
@@ -60,6 +60,52 @@ for (const engine of engines()) {
       await messages.close();
       assert.deepEqual(batchSizes, [32, 8]);
       assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
+    test('with several batches written at once, each room keeps call order and gap-free seqs, and a repeated client id is stored once', async () => {
+      const rooms = new Rooms(db, 8);
+      const [a, b, c] = [await rooms.create(), await rooms.create(), await rooms.create()];
+      const writer = createMessageWriter(db, undefined, { batchesInFlight: 4 });
+      let writing = 0;
+      let mostAtOnce = 0;
+      const messages = new Messages(db, {
+        concurrency: writer.concurrency,
+        start: () => writer.start(),
+        close: () => writer.close(),
+        write: async (batch) => {
+          mostAtOnce = Math.max(mostAtOnce, ++writing);
+          try {
+            return await writer.write(batch);
+          } finally {
+            writing--;
+          }
+        },
+      });
+      const appended: Array<Promise<AppendResult>> = [];
+      for (let turn = 0; turn < 30; turn++) {
+        for (let i = 0; i < 5; i++) {
+          const n = turn * 5 + i;
+          // Every tenth is a retry of the send five calls before it, to its room, while that one may still be in flight.
+          const retry = n % 10 === 9;
+          const room = [a, b, c][(retry ? n - 5 : n) % 3]!;
+          appended.push(messages.append(room, { kind: 'text', author: 'x', text: `t${n}`, clientId: `c${retry ? n - 5 : n}` }));
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const results = await Promise.all(appended);
+      await messages.close();
+      if (engine === 'postgres') assert.ok(mostAtOnce > 1, `batches overlapped (at most ${mostAtOnce} at once)`);
+      for (const room of [a, b, c]) {
+        const created = results.filter((r) => r.created && r.message.roomCode === room.code).map((r) => r.message);
+        assert.deepEqual(created.map((m) => m.seq), Array.from({ length: created.length }, (_, i) => i + 1), 'gap-free, in call order');
+        const page = await messages.page(room, { after: 0, limit: 200 });
+        assert.deepEqual(page.messages.map((m) => m.text), created.map((m) => m.text), 'stored in call order');
+      }
+      results.forEach((r, n) => {
+        if (n % 10 !== 9) return assert.equal(r.created, true);
+        assert.equal(r.created, false);
+        assert.equal(r.message.id, results[n - 5]!.message.id);
+      });
     });
 
     test('a client id repeated within one batch, or later, is stored once', async () => {

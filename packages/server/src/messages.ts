@@ -60,14 +60,18 @@ interface PendingAppend {
  * first append arrived (setImmediate), or sooner once EARLY_BATCH appends wait, and while it is
  * written the next ones queue up for the following batch. Under load the database does one
  * commit for many messages instead of one each; an idle server still commits a lone message at
- * once, in the turn it arrived.
+ * once, in the turn it arrived. A writer that takes several batches at once (PostgreSQL's, whose
+ * commits wait for the server's WAL flush) gets the next batch while the earlier ones are being
+ * written, up to its `concurrency`, and keeps each room's order itself.
  */
 export class Messages {
   readonly #db: Database;
   readonly #writer: MessageWriter;
   #queue: PendingAppend[] = [];
-  /** Batches are being written: appends just queue, and the writing loop takes them. */
-  #draining = false;
+  /** Batches handed to the writer and not yet written; at #maxInFlight, appends just queue. */
+  #inFlight = 0;
+  /** The writer's concurrency: 1 on SQLite, postgresBatchesInFlight on PostgreSQL. */
+  readonly #maxInFlight: number;
   /** A batch will start at the end of this turn. */
   #scheduled = false;
   /** Batches written and appends in them, so far: how well group commit is batching. */
@@ -78,6 +82,7 @@ export class Messages {
   constructor(db: Database, writer: MessageWriter = createMessageWriter(db)) {
     this.#db = db;
     this.#writer = writer;
+    this.#maxInFlight = Math.max(1, writer.concurrency ?? 1);
   }
 
   /**
@@ -89,14 +94,15 @@ export class Messages {
   append(room: RoomRecord, message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ room, message, resolve, reject });
-      if (this.#draining) return;
-      if (this.#queue.length >= EARLY_BATCH) {
-        void this.#drain();
+      if (this.#inFlight >= this.#maxInFlight) return;
+      // With a batch being written already, the next one takes the rest of the turn's appends.
+      if (this.#inFlight === 0 && this.#queue.length >= EARLY_BATCH) {
+        this.#startBatch();
       } else if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => {
           this.#scheduled = false;
-          if (!this.#draining && this.#queue.length) void this.#drain();
+          if (this.#inFlight < this.#maxInFlight && this.#queue.length) this.#startBatch();
         });
       }
     });
@@ -117,25 +123,27 @@ export class Messages {
     return this.#writer.close();
   }
 
-  async #drain(): Promise<void> {
-    this.#draining = true;
+  /** Hands the queue's first MAX_BATCH appends to the writer; when they are written, the next batch starts at once if any wait. */
+  #startBatch(): void {
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    this.#inFlight++;
+    void this.#writeOrFail(batch).finally(() => {
+      this.#inFlight--;
+      if (this.#queue.length && this.#inFlight < this.#maxInFlight) this.#startBatch();
+    });
+  }
+
+  async #writeOrFail(batch: PendingAppend[]): Promise<void> {
     try {
-      while (this.#queue.length) {
-        const batch = this.#queue.splice(0, MAX_BATCH);
-        try {
-          await this.#write(batch);
-        } catch (error) {
-          // A client id stored meanwhile by another process fails the whole batch: redo it one
-          // by one, so only the duplicate answers with the original.
-          if (batch.length > 1 && isUniqueViolation(error)) {
-            for (const one of batch) await this.#write([one]).catch((e: unknown) => this.#fail(one, e));
-          } else {
-            for (const one of batch) await this.#fail(one, error);
-          }
-        }
+      await this.#write(batch);
+    } catch (error) {
+      // A client id stored meanwhile by another process fails the whole batch: redo it one
+      // by one, so only the duplicate answers with the original.
+      if (batch.length > 1 && isUniqueViolation(error)) {
+        for (const one of batch) await this.#write([one]).catch((e: unknown) => this.#fail(one, e));
+      } else {
+        for (const one of batch) await this.#fail(one, error);
       }
-    } finally {
-      this.#draining = false;
     }
   }
 
@@ -217,6 +225,8 @@ export class Messages {
    * they are now: edited, with their reactions (`mine` for `viewerId`) and reply quotes.
    */
   async search(room: RoomRecord, query: string, options: { before?: number | undefined; limit: number }, viewerId?: string): Promise<SearchPage> {
+    // Read-your-writes: what was acknowledged is in the index before it is read.
+    await this.#writer.flushSearchIndex?.();
     const rows = await findMessages(this.#db, room, searchTerms(query), { before: options.before, limit: options.limit + 1 });
     const page = rows.slice(0, options.limit);
     const { reactions, quotes } = await this.#extras(room, page, viewerId);

@@ -110,6 +110,93 @@ for (const engine of engines()) {
   });
 }
 
+describe('the SQLite search index, filled in the background', () => {
+  /** The FTS5 rows (rowids) that hold `word`: what the indexer wrote, read without a search's flush. */
+  const indexed = async (running: RunningServer, word: string): Promise<number[]> =>
+    ((await running.server.db.raw('select rowid from messages_fts where messages_fts match ? order by rowid', [`text : "${word}"`])) as Array<{ rowid: number }>).map((r) => r.rowid);
+  // An hour: in these tests the index moves only when a search (or a restart) makes it.
+  const INDEX_LATER = { searchIndexDelayMs: 3_600_000 };
+
+  test('a message edited or deleted before it was indexed is found by its current text only, once, and a deleted one never', async () => {
+    const storage = await createStorage('sqlite');
+    const running = await startServer({ ...storage.options, ...INDEX_LATER });
+    const client = connect(running.url);
+    try {
+      const alice = await client.createRoom({ name: 'Alice' });
+      const edited = await alice.send('meet at the harbour');
+      await alice.edit(edited.id, 'meet at the station');
+      const deleted = await alice.send('the harbour code is 1234');
+      await alice.delete(deleted.id);
+      const kept = await alice.send('the station is north');
+      assert.deepEqual(await indexed(running, 'station'), [], 'nothing indexed yet: the triggers left the unindexed rows alone');
+      assert.deepEqual(texts(await alice.search('station')), ['the station is north', 'meet at the station']);
+      assert.deepEqual(texts(await alice.search('harbour')), []);
+      assert.deepEqual(texts(await alice.search('1234')), []);
+      assert.deepEqual(await indexed(running, 'station'), [Number(edited.id), Number(kept.id)].sort((a, b) => a - b), 'one entry each, by the current text');
+      assert.deepEqual(await indexed(running, 'harbour'), [], 'neither the old text nor the deleted message');
+      // Once indexed, edits and deletes are kept in step by the triggers.
+      await alice.edit(kept.id, 'the harbour is north');
+      assert.deepEqual(await indexed(running, 'harbour'), [Number(kept.id)]);
+      assert.deepEqual(await indexed(running, 'station'), [Number(edited.id)]);
+      await alice.delete(edited.id);
+      assert.deepEqual(await indexed(running, 'station'), []);
+      assert.deepEqual(texts(await alice.search('north')), ['the harbour is north']);
+    } finally {
+      client.close();
+      await running.server.close();
+      await storage.dispose();
+    }
+  });
+
+  test('a message that takes the id of a deleted newest message (SQLite reuses it) is indexed too', async () => {
+    const storage = await createStorage('sqlite');
+    const running = await startServer({ ...storage.options, ...INDEX_LATER });
+    const client = connect(running.url);
+    try {
+      const alice = await client.createRoom({ name: 'Alice' });
+      const first = await alice.send('quince jam');
+      assert.equal((await alice.search('quince')).messages.length, 1, 'indexed');
+      // Deleted rows, as a room's removal or a retention job deletes them (not a tombstone).
+      await running.server.db('messages').where('id', first.id).delete();
+      const again = await alice.send('quince again');
+      assert.equal(again.id, first.id, 'the id was given again');
+      assert.deepEqual(texts(await alice.search('quince')), ['quince again']);
+      assert.deepEqual(await indexed(running, 'quince'), [Number(again.id)]);
+    } finally {
+      client.close();
+      await running.server.close();
+      await storage.dispose();
+    }
+  });
+
+  test('messages stored but not yet indexed when the server stopped are indexed after a restart, without a search', async () => {
+    const storage = await createStorage('sqlite');
+    const first = await startServer({ ...storage.options, ...INDEX_LATER });
+    let code: string;
+    const client = connect(first.url);
+    try {
+      const alice = await client.createRoom({ name: 'Alice' });
+      code = alice.code;
+      for (let i = 1; i <= 5; i++) await alice.send(`kumquat number ${i}`);
+      assert.deepEqual(await indexed(first, 'kumquat'), []);
+    } finally {
+      client.close();
+      await first.server.close();
+    }
+    // A batch of 2: the backlog takes several transactions.
+    const second = await startServer({ ...storage.options, searchIndexDelayMs: 10, searchIndexBatchSize: 2 });
+    try {
+      await eventually(async () => (await indexed(second, 'kumquat')).length === 5, 'the backlog to be indexed');
+      const res = await fetch(`${second.url}/v1/rooms/${code}/search?q=kumquat`);
+      assert.equal(((await res.json()) as Answer).messages.length, 5);
+      assert.equal((await indexed(second, 'kumquat')).length, 5, 'each once');
+    } finally {
+      await second.server.close();
+      await storage.dispose();
+    }
+  });
+});
+
 describe('search rate limits', () => {
   test('searches are budgeted per client address over the socket and REST together', async () => {
     const storage = await createStorage('sqlite');

@@ -2,9 +2,18 @@ import Database from 'better-sqlite3';
 import type { MessageWithImage } from './storage/rows.js';
 import { isChangeRequest, type AppendOutcome, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { SqliteSearchIndexer, type SearchIndexerOptions } from './storage/sqlite-search-indexer.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 
 type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
+interface Connection {
+  db: Database.Database;
+  writeBatch: WriteBatch;
+  indexer: SqliteSearchIndexer;
+}
+
+/** The background search indexer's pace when none is given (config.ts has the server's). */
+export const DEFAULT_SEARCH_INDEXING: SearchIndexerOptions = { delayMs: 200, batchSize: 500 };
 
 /**
  * Writes message batches on the event loop, on a better-sqlite3 connection of its own: statements
@@ -26,19 +35,24 @@ type WriteBatch = (batch: AppendRequest[]) => AppendOutcome[];
 export class SqliteMessageWriter implements MessageWriter {
   readonly #file: SqliteFile;
   readonly #checkpointer: SqliteCheckpointer;
-  #connection: { db: Database.Database; writeBatch: WriteBatch } | undefined;
+  readonly #indexing: SearchIndexerOptions;
+  #connection: Connection | undefined;
   /** The checkpoint the next batch must wait for, if any. */
   #checkpoint: Promise<void> | undefined;
   #closed = false;
 
-  constructor(file: SqliteFile, checkpointer = new SqliteCheckpointer(file)) {
+  constructor(file: SqliteFile, checkpointer = new SqliteCheckpointer(file), indexing: SearchIndexerOptions = DEFAULT_SEARCH_INDEXING) {
     this.#file = file;
     this.#checkpointer = checkpointer;
+    this.#indexing = indexing;
   }
 
-  /** Opens the connection and starts the checkpoint thread; rejects if the schema is not there. */
+  /**
+   * Opens the connection and starts the checkpoint thread; rejects if the schema is not there.
+   * Messages stored but not yet indexed when the server last stopped are indexed now, in the background.
+   */
   async start(): Promise<void> {
-    this.#open();
+    this.#open().indexer.schedule(0);
     await this.#checkpointer.start();
   }
 
@@ -46,6 +60,7 @@ export class SqliteMessageWriter implements MessageWriter {
     if (this.#checkpoint) await this.#checkpoint;
     const outcomes = await this.#commit(batch);
     this.#checkpoint = this.#checkpointer.afterCommit();
+    this.#connection?.indexer.schedule();
     return outcomes;
   }
 
@@ -61,24 +76,31 @@ export class SqliteMessageWriter implements MessageWriter {
     await wait;
   }
 
+  /** Indexes the messages committed so far for search (SqliteSearchIndexer.flush), waiting out another connection's lock. */
+  async flushSearchIndex(): Promise<void> {
+    if (this.#closed) return;
+    await retryWhileLocked(this.#file, () => this.#open().indexer.flush());
+  }
+
   #commit(batch: AppendRequest[]): Promise<AppendOutcome[]> {
     return retryWhileLocked(this.#file, () => this.#open().writeBatch(batch));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#connection?.indexer.close();
     await this.#checkpointer.close();
     this.#connection?.db.close();
     this.#connection = undefined;
   }
 
-  #open(): { db: Database.Database; writeBatch: WriteBatch } {
+  #open(): Connection {
     if (this.#closed) throw new Error('The message writer is closed');
     if (this.#connection) return this.#connection;
     const db = new Database(this.#file.filename);
     try {
       for (const pragma of sqlitePragmas(this.#file)) db.pragma(pragma);
-      this.#connection = { db, writeBatch: prepareBatchWrite(db) };
+      this.#connection = { db, writeBatch: prepareBatchWrite(db), indexer: new SqliteSearchIndexer(db, this.#indexing) };
     } catch (error) {
       db.close();
       throw error;

@@ -87,7 +87,7 @@ export class Chat {
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.rooms.onCreated = (room) => this.events.publish({ type: 'room-created', room });
-    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log));
+    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log, { searchIndexing: { delayMs: config.searchIndexDelayMs, batchSize: config.searchIndexBatchSize }, batchesInFlight: config.postgresBatchesInFlight }));
     this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
     this.images = new Images(db);
     this.access = new RoomAccess(db);

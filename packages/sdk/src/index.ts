@@ -26,5 +26,6 @@ export {
   type MessageKind,
   type RoomSnapshot,
   type RoomSummary,
+  type DirectMessageEvent,
   type SearchPage,
 } from './protocol.js';

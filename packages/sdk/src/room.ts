@@ -20,6 +20,8 @@ export interface RoomTransport {
   upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo>;
   resolveUrl(path: string): string;
   forget(room: Room): void;
+  /** Opens the direct room of this room's member (joined with `memberId`) and another member of it. */
+  openDirect(code: string, other: string, join: { memberId: string; name: string }): Promise<Room>;
   readonly outbox: Outbox;
 }
 
@@ -297,6 +299,23 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
   }
 
   /** @internal What a re-join after reconnecting sends. */
+  /**
+   * Opens a direct conversation with another member of this room, guests included, by its
+   * `Member.id` (from {@link Room.members}): a private room only the two can enter, joined as the
+   * member this client is here (same member id, so a reload that re-joins with it gets back in).
+   * MEMBER_NOT_FOUND when the other is not present, INVALID_PAYLOAD for oneself.
+   * @example const dm = await room.openDirect(room.members[1].id);
+   */
+  openDirect(memberId: string): Promise<Room> {
+    if (memberId === this.#self.id) return Promise.reject(new ChatError(ErrorCode.INVALID_PAYLOAD, 'A direct conversation is with another member'));
+    return this.#transport.openDirect(this.code, memberId, { memberId: this.#memberId, name: this.#self.name });
+  }
+
+  /** The private member id this room was joined with. */
+  get memberId(): string {
+    return this.#memberId;
+  }
+
   get _joinPayload(): { code: string; name: string; memberId: string } {
     return { code: this.code, name: this.#self.name, memberId: this.#memberId };
   }

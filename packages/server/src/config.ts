@@ -117,6 +117,12 @@ export interface ChatServerConfig {
   /** Searches one connection (REST: client address) may run per window. */
   searchesPerWindow: number;
   searchWindowMs: number;
+  /**
+   * Conversation lists (`room:list`) one client address may ask for per window: each reads every
+   * room of the visitor with its last message and unread count, so it has a budget of its own.
+   */
+  roomListsPerWindow: number;
+  roomListWindowMs: number;
 
   /**
    * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
@@ -192,6 +198,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   searchPageSize: 20,
   searchesPerWindow: 30,
   searchWindowMs: 60_000,
+  roomListsPerWindow: 30,
+  roomListWindowMs: 60_000,
 
   tokenMaxLifetimeMs: 24 * 60 * 60_000,
   tokenClockToleranceMs: 30_000,

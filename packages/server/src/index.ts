@@ -131,7 +131,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, log, { redis, messageWriter });
-  chat.events.subscribe(socketFanOut(io, redis));
+  chat.events.subscribe(socketFanOut(io, redis, (room) => chat.conversations.directMemberIds(room)));
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
   chat.messages.onBatch = metrics.observeBatch;

@@ -20,3 +20,29 @@ export function verifiedMember(app: App, identity: Identity): Member {
   if (identity.picture) member.avatarUrl = identity.picture;
   return member;
 }
+
+/**
+ * `sub`s starting with it are the server's own (a token or a REST call naming one is refused):
+ * room_members lists guests of direct conversations under it, so no host user can be taken for one.
+ */
+export const RESERVED_SUB_PREFIX = 'roomchat:';
+const GUEST_PREFIX = `${RESERVED_SUB_PREFIX}guest:`;
+
+/**
+ * Who a member is in a private room's list (room_members.user_id): a verified user by its `sub`;
+ * a guest by its public member id, which only the holder of its private memberId can join as
+ * (publicMemberId is a one-way hash), after a reload too.
+ */
+export function principalOf(member: Pick<Member, 'id' | 'verified' | 'userId'>): string {
+  return member.verified && member.userId !== undefined ? member.userId : GUEST_PREFIX + member.id;
+}
+
+/** The member id of a principal in `appId`: what the member list shows for it. */
+export function memberIdOfPrincipal(appId: string, principal: string): string {
+  return principal.startsWith(GUEST_PREFIX) ? principal.slice(GUEST_PREFIX.length) : publicMemberId(`user:${appId}:${principal}`);
+}
+
+/** A principal that is a guest's, with its member id; undefined for a user's `sub`. */
+export function guestOfPrincipal(principal: string): string | undefined {
+  return principal.startsWith(GUEST_PREFIX) ? principal.slice(GUEST_PREFIX.length) : undefined;
+}

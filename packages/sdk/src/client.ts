@@ -399,9 +399,16 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     return res as AckData<E>;
   }
 
-  #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
-    if (this.#closed) return Promise.reject(new ChatError(ErrorCode.DISCONNECTED, 'The client is closed'));
-    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, this.#credentials.headers());
+  /** Uploads with a current token, like the socket: asked of getToken when stale, and once more after AUTH_EXPIRED. */
+  async #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
+    if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
+    const send = async (renew: boolean) => uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, await this.#credentials.freshHeaders(renew));
+    try {
+      return await send(false);
+    } catch (error) {
+      if (!(error instanceof ChatError && error.code === ErrorCode.AUTH_EXPIRED && this.#credentials.renewable)) throw error;
+      return send(true);
+    }
   }
 }
 

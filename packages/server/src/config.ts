@@ -94,6 +94,14 @@ export interface ChatServerConfig {
   /** Read positions one connection may store per window (`read:mark`, one database write each). */
   readMarksPerWindow: number;
   readMarkWindowMs: number;
+  /**
+   * The key that signs image URLs of private rooms (HMAC-SHA256, `?exp=&sig=`). Unset: one is
+   * generated on first start and kept in the database (server_secrets), shared by every node.
+   * Never logged.
+   */
+  imageUrlSecret: string | undefined;
+  /** How long a signed image URL of a private room stays valid (up to a quarter more, for caching). */
+  imageUrlTtlMs: number;
   /** Image uploads one client address may make per window. */
   uploadsPerWindow: number;
   uploadWindowMs: number;
@@ -194,6 +202,9 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   metricsToken: undefined,
   metricsAllowFrom: [],
 
+  imageUrlSecret: undefined,
+  imageUrlTtlMs: 12 * 60 * 60_000,
+
   searchQueryMaxLength: 200,
   searchPageSize: 20,
   searchesPerWindow: 30,
@@ -222,6 +233,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   if (config.imageMaxFrames < 1) throw new Error('imageMaxFrames must be at least 1');
   if (config.httpRequestTimeoutMs < 1) throw new Error('httpRequestTimeoutMs must be at least 1');
   if (config.searchPageSize < 1 || config.searchPageSize > 100) throw new Error('searchPageSize must be between 1 and 100');
+  if (config.imageUrlTtlMs < 1000) throw new Error('imageUrlTtlMs must be at least 1000');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.historyPageSize > config.historyMaxPageSize) throw new Error('historyPageSize must not exceed historyMaxPageSize');
   return config;

@@ -15,6 +15,7 @@ import * as roomTitle from '../migrations/20261207021500_room_title.js';
 import * as roomKeys from '../migrations/20261207030000_room_keys.js';
 import * as privateRooms from '../migrations/20261207031000_private_rooms.js';
 import * as joinedRooms from '../migrations/20261207032000_joined_rooms.js';
+import * as serverSecrets from '../migrations/20261208050000_server_secrets.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -82,6 +83,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207030000_room_keys': roomKeys,
   '20261207031000_private_rooms': privateRooms,
   '20261207032000_joined_rooms': joinedRooms,
+  '20261208050000_server_secrets': serverSecrets,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -196,6 +196,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     metrics,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
+      await chat.imageUrls.load(db, config.imageUrlSecret);
       await chat.messages.start();
       await chat.restorePresence();
       if (redis) {

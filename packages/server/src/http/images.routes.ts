@@ -31,11 +31,16 @@ export function imagesRouter({ chat, config }: Deps): Router {
   });
 
   const serve = (variant: 'original' | 'thumbnail') => async (ctx: RouterContext) => {
+    const image = await chat.images.privacy(ctx.params.id!);
+    if (!image) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id');
+    // A private room's image only by a signed URL its members were handed (image-urls.ts), and
+    // kept by browsers alone and no longer than the URL lives.
+    const secondsLeft = image.private ? chat.imageUrls.verify(ctx.path, ctx.query.exp, ctx.query.sig) : undefined;
     const content = await chat.images.content(ctx.params.id!, variant);
     if (!content) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id');
     ctx.set('X-Content-Type-Options', 'nosniff');
     // An image never changes under its id.
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('Cache-Control', secondsLeft === undefined ? 'public, max-age=31536000, immutable' : `private, max-age=${secondsLeft}, immutable`);
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.etag = content.etag;
     ctx.type = content.mime;

@@ -61,6 +61,8 @@ export const ROOM_LIST_MEMBER_IDS_MAX = 20;
 export interface DirectMessageEvent {
   roomCode: string;
   message: ChatMessage;
+  /** Which member of the connection's it is for (its `Member.id`): the one to join the room as. */
+  memberId: string;
 }
 /** A room of a visitor's conversation list (`room:list`). */
 export interface RoomSummary {

@@ -105,13 +105,13 @@ for (const engine of engines()) {
       const lobby = await ann.createRoom({ name: 'Ann' });
       const beaInLobby = await bea.joinRoom(lobby.code, { name: 'Bea' });
       const cidInLobby = await cid.joinRoom(lobby.code, { name: 'Cid' });
-      const heard = new Promise<{ roomCode: string; message: { text?: string } }>((resolve) => bea.once('direct-message', resolve));
+      const heard = new Promise<{ roomCode: string; message: { text?: string }; memberId: string }>((resolve) => bea.once('direct-message', resolve));
 
       const direct = await lobby.openDirect(beaInLobby.self.id);
       assert.equal(direct.self.id, lobby.self.id, 'Ann is the same member in the direct room');
       await direct.send('psst, Bea');
       const news = await heard;
-      assert.deepEqual([news.roomCode, news.message.text], [direct.code, 'psst, Bea'], 'Bea hears of it without having joined it');
+      assert.deepEqual([news.roomCode, news.message.text, news.memberId], [direct.code, 'psst, Bea', beaInLobby.self.id], 'Bea hears of it without having joined it, as the member she is in the room');
       const listed = (await bea.rooms()).find((r) => r.code === direct.code);
       assert.deepEqual([listed?.private, listed?.unread, listed?.direct, listed?.lastMessage?.text], [true, 1, { memberId: lobby.self.id, name: 'Ann' }, 'psst, Bea']);
       assert.equal((await beaInLobby.openDirect(lobby.self.id)).code, direct.code, 'the same room from her side');

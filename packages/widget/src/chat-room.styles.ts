@@ -8,6 +8,7 @@ import { homeStyles } from './views/home-view.styles.js';
 import { launcherStyles } from './views/launcher.styles.js';
 import { lightboxStyles } from './views/lightbox.styles.js';
 import { membersStyles } from './views/members.styles.js';
+import { conversationsStyles } from './views/conversations.styles.js';
 import { messageActionsStyles } from './views/message-actions.styles.js';
 import { messageChangesStyles } from './views/message-changes.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
@@ -30,6 +31,7 @@ export const chatRoomStyles: CSSResultGroup = [
   homeStyles,
   headerStyles,
   membersStyles,
+  conversationsStyles,
   searchStyles,
   connectionBannerStyles,
   messageListStyles,

@@ -37,7 +37,9 @@ async function tellDirectMembers(io: ChatIo, event: Extract<RoomEvent, { type: '
   if (message.kind !== 'text' && message.kind !== 'image') return;
   const ids = await directMemberIds(event.room);
   if (ids.length === 0) return;
-  io.to(ids.map((id) => memberChannel(event.room.appId, id))).except(channelOf(event.room)).emit('direct:message', { roomCode: event.room.code, message });
+  for (const memberId of ids) {
+    io.to(memberChannel(event.room.appId, memberId)).except(channelOf(event.room)).emit('direct:message', { roomCode: event.room.code, message, memberId });
+  }
 }
 
 /** The member ids of a direct room (none for another room): chat/conversations.ts. */

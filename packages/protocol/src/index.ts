@@ -5,6 +5,7 @@
 export { ErrorCode, type Ack, type ErrorPayload } from './acks.js';
 export {
   APP_HEADER,
+  MEMBER_HEADER,
   APP_SECRET_SCHEME,
   BOT_AUTHOR_PREFIX,
   CHANGE_KINDS,

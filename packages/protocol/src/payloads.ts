@@ -190,6 +190,11 @@ export interface AuthRefreshPayload {
 /** The HTTP header that names the app on REST requests (absent: the default app). */
 export const APP_HEADER = 'Roomchat-App';
 /**
+ * A guest's private member id on an image upload: a direct conversation admits a guest by it (the
+ * member it is in the room the conversation was opened from), as its socket join does.
+ */
+export const MEMBER_HEADER = 'Roomchat-Member';
+/**
  * The `Authorization` scheme of the app secret, for a site's backend: `Roomchat-Secret <secret>`.
  * A scheme of its own, not `Bearer`, so a secret is never taken for a user's token or the other
  * way round (docs/api.md#server-to-server).

@@ -10,6 +10,7 @@ import {
   ROOM_KEY_MAX_LENGTH,
   ROOM_KEY_PATTERN,
   ROOM_LIST_MEMBER_IDS_MAX,
+  MEMBER_HEADER,
   type Ack,
   type DirectMessageEvent,
   type ClientToServerEvents,
@@ -154,7 +155,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.#transport = {
       outbox: new Outbox(store, options.outboxMaxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS),
       request: (event, payload) => this.#request(event, payload),
-      upload: (code, source, uploadOptions) => this.#upload(code, source, uploadOptions),
+      upload: (code, source, uploadOptions, memberId) => this.#upload(code, source, uploadOptions, memberId),
       resolveUrl: (path) => new URL(path, this.url + '/').toString(),
       openDirect: (code, other, join) => this.#enter(join, (memberId) => this.#request('direct:member', { code, member: other }), undefined),
       forget: (room) => {
@@ -400,9 +401,12 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   }
 
   /** Uploads with a current token, like the socket: asked of getToken when stale, and once more after AUTH_EXPIRED. */
-  async #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
+  async #upload(code: string, source: UploadSource, options: UploadOptions | undefined, memberId: string | undefined): Promise<ImageInfo> {
     if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
-    const send = async (renew: boolean) => uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, await this.#credentials.freshHeaders(renew));
+    // A guest names its member id: a direct room admits a guest by it (a verified user, by its token).
+    const member: Record<string, string> = memberId !== undefined && !this.verified ? { [MEMBER_HEADER]: memberId } : {};
+    const send = async (renew: boolean) =>
+      uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, { ...(await this.#credentials.freshHeaders(renew)), ...member });
     try {
       return await send(false);
     } catch (error) {

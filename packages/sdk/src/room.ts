@@ -17,7 +17,8 @@ export interface RoomTransport {
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>>;
-  upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo>;
+  /** `memberId`: the room's private member id, which admits a guest to its direct rooms. */
+  upload(code: string, source: UploadSource, options: UploadOptions | undefined, memberId?: string): Promise<ImageInfo>;
   resolveUrl(path: string): string;
   forget(room: Room): void;
   /** Opens the direct room of this room's member (joined with `memberId`) and another member of it. */
@@ -242,7 +243,7 @@ export class Room extends Emitter<RoomEvents, RoomEvents> {
 
   /** Uploads an image to the room without sending it; see {@link Room.sendUploadedImage}. */
   uploadImage(source: UploadSource, options?: UploadOptions): Promise<ImageInfo> {
-    return this.#transport.upload(this.code, source, options);
+    return this.#transport.upload(this.code, source, options, this.#memberId);
   }
 
   /** Sends an image uploaded earlier to this room as a message. */

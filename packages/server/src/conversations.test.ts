@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { io as rawSocket } from 'socket.io-client';
-import { ErrorCode } from '@roomchat/protocol';
+import sharp from 'sharp';
+import { APP_HEADER, ErrorCode, MEMBER_HEADER } from '@roomchat/protocol';
 import type { ChatClient, ChatError, RoomSummary } from '@roomchat/sdk';
 import type { App } from './auth/apps.js';
 import { connect, createStorage, engines, servicesOf, signFor, startServer, testNeeding, type RunningServer, type TestStorage } from './testing.js';
@@ -121,6 +122,15 @@ for (const engine of engines()) {
       const reloaded = guest('ann-private-1');
       const back = await reloaded.joinRoom(direct.code, { name: 'Ann' });
       assert.deepEqual(back.messages.filter((m) => m.kind === 'text').map((m) => m.text), ['psst, Bea'], 'Ann gets back in after a reload, with the same member id');
+
+      // Images: a guest uploads by its member id (Roomchat-Member), and gets signed URLs; another guest's id is refused.
+      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0af' } }).png().toBuffer();
+      const image = await direct.uploadImage(new Uint8Array(png));
+      assert.match(image.url, /\?exp=\d+&sig=/, "a direct room's image URL is signed");
+      const upload = (memberId: string) =>
+        fetch(`${running.url}/v1/rooms/${direct.code}/images`, { method: 'POST', body: new Uint8Array(png), headers: { [APP_HEADER]: shop.id, [MEMBER_HEADER]: memberId } });
+      assert.equal((await upload('cid-private-1')).status, 403, "another member's id does not open it");
+      assert.equal((await upload('bea-private-1')).status, 201, "the other member's does");
 
       const raw = async (payload: unknown) => {
         const socket = rawSocket(running.url, { auth: { app: shop.id }, transports: ['websocket'], extraHeaders: { origin: SHOP } });

@@ -49,7 +49,11 @@ export class ImageUrls {
 
   /** Checks a request for `path`: IMAGE_URL_EXPIRED without a valid signature or past `exp`. Returns the seconds left. */
   verify(path: string, exp: unknown, sig: unknown, now = Date.now()): number {
-    const refused = (why: string) => new ChatError(ErrorCode.IMAGE_URL_EXPIRED, `${why}: images of private rooms are served by the URLs the room hands its members; load the room again for fresh ones`);
+    const refused = (why: string) =>
+      new ChatError(
+        ErrorCode.IMAGE_URL_EXPIRED,
+        `${why}: images of private rooms are served by the URLs the room hands its members; load the room again for fresh ones`,
+      );
     if (typeof exp !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(exp)) throw refused('No valid signature');
     const expected = Buffer.from(this.#mac(path, Number(exp)));
     const given = Buffer.from(sig);

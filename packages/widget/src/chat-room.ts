@@ -88,6 +88,8 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  * @csspart send-button - The send button.
  * @csspart attach-button - The image picker button.
  * @csspart search-button - The header's search button; `search`, `search-input`, `search-results`: the box it opens.
+ * @csspart conversations-button - The header's Conversations button; `conversations`: the list it opens (rooms and direct messages, with unread counts).
+ * @csspart member-message - The "Message" action on another member in the member list (a direct conversation).
  * @csspart exit-confirm - "Leave this room?", asked before leaving.
  * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).

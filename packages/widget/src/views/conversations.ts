@@ -45,12 +45,14 @@ export function renderConversations(ctx: ConversationsContext): TemplateResult {
     >
       ${chatIcon}${ctx.unread ? html`<span class="count-badge" aria-hidden="true">${ctx.unread}</span>` : nothing}
     </button>
-    ${ctx.open
-      ? html`<div class="conversation-list" id="conversation-list" part="conversations" @keydown=${ctx.listKey}>
+    ${
+      ctx.open
+        ? html`<div class="conversation-list" id="conversation-list" part="conversations" @keydown=${ctx.listKey}>
           <h3 id="conversations-title">${s.conversations}</h3>
-          ${ctx.list.length === 0
-            ? html`<p class="no-conversations">${ctx.loading ? '…' : s.noConversations}</p>`
-            : html`<ul aria-labelledby="conversations-title" class="plain">
+          ${
+            ctx.list.length === 0
+              ? html`<p class="no-conversations">${ctx.loading ? '…' : s.noConversations}</p>`
+              : html`<ul aria-labelledby="conversations-title" class="plain">
                 ${repeat(
                   ctx.list,
                   (c) => c.code,
@@ -63,8 +65,10 @@ export function renderConversations(ctx: ConversationsContext): TemplateResult {
                     </button>
                   </li>`,
                 )}
-              </ul>`}
+              </ul>`
+          }
         </div>`
-      : nothing}
+        : nothing
+    }
   </div>`;
 }

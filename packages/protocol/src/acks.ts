@@ -23,6 +23,13 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The connection has not joined the room it is acting on. */
   NOT_A_MEMBER: 'NOT_A_MEMBER',
+  /** The member named (a direct conversation's other one) is not present in the room. */
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  /**
+   * An image of a private room asked for without a valid signature (`?exp=&sig=`), or after its
+   * URL expired: ask the room again (history) for fresh URLs.
+   */
+  IMAGE_URL_EXPIRED: 'IMAGE_URL_EXPIRED',
   /** The connection is in as many rooms as the server allows (`roomsPerConnection`); leave one first. */
   TOO_MANY_ROOMS: 'TOO_MANY_ROOMS',
   /** The client address holds as many connections as the server allows (`connectionsPerAddress`). */

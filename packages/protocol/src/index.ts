@@ -5,6 +5,7 @@
 export { ErrorCode, type Ack, type ErrorPayload } from './acks.js';
 export {
   APP_HEADER,
+  MEMBER_HEADER,
   APP_SECRET_SCHEME,
   BOT_AUTHOR_PREFIX,
   CHANGE_KINDS,
@@ -60,6 +61,10 @@ export {
   type RoomJoinPayload,
   type RoomOpenPayload,
   type DirectOpenPayload,
+  type DirectMemberPayload,
+  type DirectMessageEvent,
+  type RoomListPayload,
+  ROOM_LIST_MEMBER_IDS_MAX,
   type RoomSummary,
   type RoomLeavePayload,
   type RoomSnapshot,

@@ -36,13 +36,46 @@ export interface DirectOpenPayload {
   userId: string;
   memberId?: string;
 }
-/** A room of a verified user's conversation list (`room:list`). */
+/**
+ * Opens the direct conversation of this connection's member of room `code` and another member of
+ * that room (guests included), chosen from the member list by their `Member.id`. The connection
+ * joins it as the same member it is in `code`; only those two members may ever enter it (a guest
+ * by re-joining with the same private memberId, a verified user by its `sub`).
+ */
+export interface DirectMemberPayload {
+  /** The room both are members of, joined by this connection. */
+  code: string;
+  /** The other member's `Member.id` in that room. */
+  member: string;
+}
+/**
+ * Asks for the connection's conversation list. A verified user's comes from its token; a guest
+ * names the private member ids it joins rooms with (it alone knows them), up to 20.
+ */
+export interface RoomListPayload {
+  memberIds?: string[];
+}
+/** The most private member ids a guest's `room:list` may name. */
+export const ROOM_LIST_MEMBER_IDS_MAX = 20;
+/** A message in a direct conversation of a member that this connection has not joined. */
+export interface DirectMessageEvent {
+  roomCode: string;
+  message: ChatMessage;
+  /** Which member of the connection's it is for (its `Member.id`): the one to join the room as. */
+  memberId: string;
+}
+/** A room of a visitor's conversation list (`room:list`). */
 export interface RoomSummary {
   code: string;
   key?: string;
+  /** The title the room was created with, if any. */
+  title?: string;
   private: boolean;
-  /** For a direct conversation: the other user. */
-  direct?: { userId: string };
+  /**
+   * For a direct conversation: the other one, a user (by `sub`) or, for one opened from a room's
+   * member list with a guest, a member (by `Member.id`), with the name it last had.
+   */
+  direct?: { userId: string } | { memberId: string; name?: string };
   /** The newest text or image message not deleted. */
   lastMessage?: ChatMessage;
   /** Messages of others after the user's read position. */
@@ -156,6 +189,11 @@ export interface AuthRefreshPayload {
 
 /** The HTTP header that names the app on REST requests (absent: the default app). */
 export const APP_HEADER = 'Roomchat-App';
+/**
+ * A guest's private member id on an image upload: a direct conversation admits a guest by it (the
+ * member it is in the room the conversation was opened from), as its socket join does.
+ */
+export const MEMBER_HEADER = 'Roomchat-Member';
 /**
  * The `Authorization` scheme of the app secret, for a site's backend: `Roomchat-Secret <secret>`.
  * A scheme of its own, not `Bearer`, so a secret is never taken for a user's token or the other

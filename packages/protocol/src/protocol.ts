@@ -8,7 +8,7 @@
  */
 
 import type { Ack } from './acks.js';
-import type { ReportCreatePayload, ReportDecidePayload, ReportListPayload, ReportSummary, RoomModeratePayload, RoomRemovedEvent, AuthRefreshPayload, DirectOpenPayload, MemberEvent, MessageDeletePayload, MessageEditPayload, MessageHistoryPayload, MessageSearchPayload, MessageSendPayload, ReactionPayload, ReadEvent, ReadMarkPayload, RoomCreatePayload, RoomJoinPayload, RoomLeavePayload, RoomOpenPayload, RoomSummary, SearchPage, TypingEvent, TypingPayload } from './payloads.js';
+import type { ReportCreatePayload, ReportDecidePayload, ReportListPayload, ReportSummary, RoomModeratePayload, RoomRemovedEvent, AuthRefreshPayload, DirectOpenPayload, MemberEvent, MessageDeletePayload, MessageEditPayload, MessageHistoryPayload, MessageSearchPayload, MessageSendPayload, ReactionPayload, ReadEvent, ReadMarkPayload, RoomCreatePayload, RoomJoinPayload, RoomLeavePayload, RoomOpenPayload, RoomSummary, SearchPage, TypingEvent, TypingPayload, DirectMemberPayload, DirectMessageEvent, RoomListPayload } from './payloads.js';
 
 /** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
 export const DEFAULT_LIMITS = {
@@ -340,8 +340,17 @@ export interface ClientToServerEvents {
   'room:open': (payload: RoomOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
   /** A verified user's direct conversation with `userId`: the same room from both sides, created on first use. */
   'direct:open': (payload: DirectOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  /** A verified user's rooms (its private and direct rooms, and the rooms it joined), newest activity first. */
-  'room:list': (payload: Record<string, never>, ack: (res: Ack<{ rooms: RoomSummary[] }>) => void) => void;
+  /**
+   * A room's member opens a direct conversation with another member of it (guests included).
+   * NOT_A_MEMBER: this connection has not joined `code`; MEMBER_NOT_FOUND: the other is not present
+   * in it; INVALID_PAYLOAD: the other is oneself.
+   */
+  'direct:member': (payload: DirectMemberPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
+  /**
+   * The visitor's rooms (private and direct rooms it is listed in, and the rooms it joined), newest
+   * activity first. Budgeted per address (`roomListsPerWindow`).
+   */
+  'room:list': (payload: RoomListPayload, ack: (res: Ack<{ rooms: RoomSummary[] }>) => void) => void;
   'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
@@ -383,6 +392,11 @@ export interface ServerToClientEvents {
   'read:updated': (event: ReadEvent) => void;
   /** This connection was taken out of the room (kicked, banned, or the room closed); it receives nothing more of it. */
   'room:removed': (event: RoomRemovedEvent) => void;
+  /**
+   * A message in a direct conversation of one of this connection's members, to connections that
+   * have not joined it (they get `message:created`): how a conversation list learns of it.
+   */
+  'direct:message': (event: DirectMessageEvent) => void;
 }
 
 /** HTTP routes, relative to the server URL. */

@@ -10,7 +10,10 @@ import {
   normalizeRoomCode,
   ROOM_KEY_MAX_LENGTH,
   ROOM_KEY_PATTERN,
+  ROOM_LIST_MEMBER_IDS_MAX,
+  MEMBER_HEADER,
   type Ack,
+  type DirectMessageEvent,
   type ClientToServerEvents,
   type LogEntry,
   type JoinOptions,
@@ -23,7 +26,7 @@ import { canShareConnection, SharedConnection } from './shared-connection.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { Room, type RoomTransport } from './room.js';
 import { checkName } from './send-checks.js';
-import { uploadImage, type UploadOptions, type UploadSource } from './upload.js';
+import { absoluteImageUrls, uploadImage, type UploadOptions, type UploadSource } from './upload.js';
 import type { ImageInfo } from './protocol.js';
 
 /** Connection state: a small state machine driven by socket.io-client's Manager. */
@@ -82,6 +85,11 @@ export interface ClientEvents {
   state: (state: ConnectionState) => void;
   /** A background operation failed (e.g. re-joining a room after a reconnect). */
   error: (error: ChatError) => void;
+  /**
+   * A message in a direct conversation of one of this client's members that it has not joined
+   * (someone opened one with it from a member list, or wrote in one): for a conversation list.
+   */
+  'direct-message': (event: DirectMessageEvent) => void;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -159,8 +167,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.#transport = {
       outbox: new Outbox(store, options.outboxMaxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS),
       request: (event, payload) => this.#request(event, payload),
-      upload: (code, source, uploadOptions) => this.#upload(code, source, uploadOptions),
+      upload: (code, source, uploadOptions, memberId) => this.#upload(code, source, uploadOptions, memberId),
       resolveUrl: (path) => new URL(path, this.url + '/').toString(),
+      openDirect: (code, other, join) => this.#enter(join, (memberId) => this.#request('direct:member', { code, member: other }), undefined),
       forget: (room) => {
         if (this.#rooms.get(room.code) === room) this.#rooms.delete(room.code);
         for (const [code, r] of this.#aliases) if (r === room) this.#aliases.delete(code);
@@ -229,9 +238,16 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     return this.#enter(options, (memberId) => this.#request('direct:open', { userId, memberId }));
   }
 
-  /** The signed-in user's rooms (private, direct and joined ones) with their last message and unread count, newest activity first. */
-  async rooms(): Promise<RoomSummary[]> {
-    return (await this.#request('room:list', {})).rooms;
+  /**
+   * The visitor's rooms (private and direct ones it is listed in, and those it joined) with their
+   * last message and unread count, newest activity first. A signed-in user's come from its token;
+   * a guest's are those of its member ids: this client's, its joined rooms', and `memberIds`
+   * (e.g. the ones a page remembered).
+   */
+  async rooms(options: { memberIds?: readonly string[] } = {}): Promise<RoomSummary[]> {
+    if (this.verified) return (await this.#request('room:list', {})).rooms;
+    const memberIds = [...new Set([this.memberId, ...this.joinedRooms.map((r) => r.memberId), ...(options.memberIds ?? [])])].slice(0, ROOM_LIST_MEMBER_IDS_MAX);
+    return (await this.#request('room:list', { memberIds })).rooms;
   }
 
   /**
@@ -333,6 +349,10 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
     socket.on('member:typing', (event) => this.#rooms.get(event.roomCode)?._memberTyping(event.member));
     socket.on('read:updated', (event) => this.#rooms.get(event.roomCode)?._readUpdated(event.memberId, event.seq));
+    socket.on('direct:message', (event) => {
+      // A room of this client's is told by message:created; this is for the others.
+      if (!this.#rooms.has(event.roomCode)) this.emit('direct-message', { ...event, message: absoluteImageUrls(event.message, this.#transport.resolveUrl) });
+    });
   }
 
   #room(code: string): Room | undefined {
@@ -403,9 +423,19 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     return res as AckData<E>;
   }
 
-  #upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo> {
-    if (this.#closed) return Promise.reject(new ChatError(ErrorCode.DISCONNECTED, 'The client is closed'));
-    return uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, this.#credentials.headers());
+  /** Uploads with a current token, like the socket: asked of getToken when stale, and once more after AUTH_EXPIRED. */
+  async #upload(code: string, source: UploadSource, options: UploadOptions | undefined, memberId: string | undefined): Promise<ImageInfo> {
+    if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
+    // A guest names its member id: a direct room admits a guest by it (a verified user, by its token).
+    const member: Record<string, string> = memberId !== undefined && !this.verified ? { [MEMBER_HEADER]: memberId } : {};
+    const send = async (renew: boolean) =>
+      uploadImage(this.url, code, source, { timeoutMs: this.requestTimeoutMs * 6, ...options }, { ...(await this.#credentials.freshHeaders(renew)), ...member });
+    try {
+      return await send(false);
+    } catch (error) {
+      if (!(error instanceof ChatError && error.code === ErrorCode.AUTH_EXPIRED && this.#credentials.renewable)) throw error;
+      return send(true);
+    }
   }
 }
 

@@ -5,6 +5,8 @@ import { APP_HEADER, ErrorCode } from './protocol.js';
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Reconnects after an AUTH_EXPIRED handshake, each asking getToken again, before giving up. */
 const EXPIRED_RETRIES = 3;
+/** An upload takes a while: a token with less than this left is replaced before it starts. */
+const UPLOAD_TOKEN_MARGIN_MS = 10_000;
 
 export interface CredentialsOptions {
   app: string | undefined;
@@ -25,6 +27,8 @@ export class Credentials {
   #token: string | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #expiredRetries = 0;
+  /** A getToken call for an upload under way, shared by uploads that start meanwhile. */
+  #renewing: Promise<string> | undefined;
 
   constructor(options: CredentialsOptions) {
     this.#options = options;
@@ -50,7 +54,32 @@ export class Credentials {
     return { ...(app === undefined ? {} : { app }), ...(this.#token === undefined ? {} : { token: this.#token }) };
   }
 
-  /** The headers of an HTTP request (uploads) on the same footing as the socket. */
+  /**
+   * The headers of an HTTP request (uploads) on the same footing as the socket, with a token that
+   * is still good: one that expires within the margin (a refresh that failed, a background tab's
+   * throttled timer) is replaced from getToken first; `renew` asks getToken whatever the token
+   * (after the server answered AUTH_EXPIRED).
+   */
+  async freshHeaders(renew = false): Promise<Record<string, string>> {
+    const expiresAt = this.#token === undefined ? undefined : tokenExpiry(this.#token);
+    const stale = expiresAt !== undefined && expiresAt - Date.now() < UPLOAD_TOKEN_MARGIN_MS;
+    if (this.#options.getToken && (renew || stale || this.#token === undefined)) {
+      this.#renewing ??= this.#options.getToken().finally(() => (this.#renewing = undefined));
+      try {
+        this.#token = await this.#renewing;
+      } catch (cause) {
+        throw new ChatError(ErrorCode.AUTH_INVALID, 'getToken failed', { cause });
+      }
+    }
+    return this.headers();
+  }
+
+  /** Whether a refused upload may be tried again with a token from getToken. */
+  get renewable(): boolean {
+    return this.#options.getToken !== undefined;
+  }
+
+  /** The headers of an HTTP request with the token as it is. */
   headers(): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.#options.app !== undefined) headers[APP_HEADER] = this.#options.app;

@@ -33,5 +33,6 @@ export {
   type MessageKind,
   type RoomSnapshot,
   type RoomSummary,
+  type DirectMessageEvent,
   type SearchPage,
 } from './protocol.js';

@@ -16,11 +16,14 @@ export interface RoomTransport {
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>>;
-  upload(code: string, source: UploadSource, options: UploadOptions | undefined): Promise<ImageInfo>;
+  /** `memberId`: the room's private member id, which admits a guest to its direct rooms. */
+  upload(code: string, source: UploadSource, options: UploadOptions | undefined, memberId?: string): Promise<ImageInfo>;
   resolveUrl(path: string): string;
   forget(room: Room): void;
   /** The room's code changed (a moderator rotated it): entries may come under either code for a while. */
   renamed(room: Room, oldCode: string): void;
+  /** Opens the direct room of this room's member (joined with `memberId`) and another member of it. */
+  openDirect(code: string, other: string, join: { memberId: string; name: string }): Promise<Room>;
   readonly outbox: Outbox;
 }
 
@@ -228,7 +231,7 @@ export class Room extends ModeratedRoom {
 
   /** Uploads an image to the room without sending it; see {@link Room.sendUploadedImage}. */
   uploadImage(source: UploadSource, options?: UploadOptions): Promise<ImageInfo> {
-    return this.#transport.upload(this.code, source, options);
+    return this.#transport.upload(this.code, source, options, this.#memberId);
   }
 
   /** Sends an image uploaded earlier to this room as a message. */
@@ -290,6 +293,23 @@ export class Room extends ModeratedRoom {
     this.emit('removed', event.message ? { reason: event.reason, message: event.message } : { reason: event.reason });
     this.#sender.discardPending();
     this._closed();
+  }
+
+  /**
+   * Opens a direct conversation with another member of this room, guests included, by its
+   * `Member.id` (from {@link Room.members}): a private room only the two can enter, joined as the
+   * member this client is here (same member id, so a reload that re-joins with it gets back in).
+   * MEMBER_NOT_FOUND when the other is not present, INVALID_PAYLOAD for oneself.
+   * @example const dm = await room.openDirect(room.members[1].id);
+   */
+  openDirect(memberId: string): Promise<Room> {
+    if (memberId === this.self.id) return Promise.reject(new ChatError(ErrorCode.INVALID_PAYLOAD, 'A direct conversation is with another member'));
+    return this.#transport.openDirect(this.code, memberId, { memberId: this.#memberId, name: this.self.name });
+  }
+
+  /** The private member id this room was joined with. */
+  get memberId(): string {
+    return this.#memberId;
   }
 
   /** @internal What a re-join after reconnecting sends. */

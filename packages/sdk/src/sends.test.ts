@@ -45,6 +45,9 @@ class FakeTransport implements RoomTransport {
   resolveUrl(path: string): string {
     return `http://chat.example${path}`;
   }
+  openDirect(): Promise<Room> {
+    return Promise.reject(new Error('not used here'));
+  }
   forget(): void {}
   renamed(): void {}
 }

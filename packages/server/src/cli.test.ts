@@ -9,6 +9,8 @@ import { after, test } from 'node:test';
 import { envName, settingsFromEnv } from './config.js';
 import { SQLITE_FILE_NAME } from './db.js';
 import { NO_MODERATION } from './moderation/settings.js';
+import { eventually, startServer } from './testing.js';
+import { APP_HEADER, ErrorCode } from '@roomchat/protocol';
 
 const CLI = new URL('./cli.js', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -140,4 +142,29 @@ test('`apps` creates, lists, updates, rotates the secret of and deletes apps on 
   assert.match(keep.out, /default app cannot be deleted/);
   assert.equal((await cli('delete', app.id)).code, 0);
   assert.deepEqual((JSON.parse((await cli('list')).out) as Array<{ id: string }>).map((a) => a.id), ['default']);
+});
+
+test('`apps update` from another process reaches a running server on the same SQLite file within appsCacheMs', async () => {
+  const dataDir = await tempDir();
+  const appsCacheMs = 300;
+  const running = await startServer({ dataDir, appsCacheMs });
+  try {
+    const app = await running.server.apps.create('Shop', ['https://shop.example']);
+    const room = await running.server.chat.createRoom('127.0.0.1', app.id);
+    const guestRead = async () => (await fetch(`${running.url}/v1/rooms/${room.code}`, { headers: { [APP_HEADER]: app.id } })).status;
+    assert.equal(await guestRead(), 200, 'guests are allowed at first');
+
+    const { child, output } = run(['apps', 'update', app.id, '--guests', 'off', '--data-dir', dataDir]);
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, output());
+    const updatedAt = Date.now();
+    // The server read the app before the update and keeps it up to appsCacheMs: the effect comes within it.
+    await eventually(async () => (await guestRead()) === 401, 'the running server to refuse guests', appsCacheMs + 2000);
+    const took = Date.now() - updatedAt;
+    assert.ok(took <= appsCacheMs + 1000, `took ${took} ms, more than appsCacheMs (${appsCacheMs} ms) and a margin`);
+    const refused = (await (await fetch(`${running.url}/v1/rooms/${room.code}`, { headers: { [APP_HEADER]: app.id } })).json()) as { error: { code: string } };
+    assert.equal(refused.error.code, ErrorCode.AUTH_REQUIRED);
+  } finally {
+    await running.server.close();
+  }
 });

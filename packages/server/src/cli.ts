@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, resolveConfig, settingsFromEnv, type ChatServerConfig } from './config.js';
 import { describeStorageProblem, openDatabase } from './db.js';
-import { createChatServer } from './index.js';
+import type { ChatServer } from './index.js';
 import { migrateConcurrently } from './migrate.js';
 import { APPS_HELP, appsCommand } from './apps-cli.js';
 import { DATA_HELP, backupCommand, exportCommand } from './data-cli.js';
@@ -112,9 +112,12 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port ?? env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? env.PORT}`);
   const host = values.host ?? env.HOST;
-  let server: ReturnType<typeof createChatServer>;
+  let server: ChatServer;
   let url: string;
   try {
+    // Imported here: the server's modules (sharp, Socket.IO...) take seconds to load on a slow disk,
+    // which `migrate` and `apps ...` do not need.
+    const { createChatServer } = await import('./index.js');
     server = createChatServer(settings);
     ({ url } = await server.listen({ port, ...(host ? { host } : {}) }));
   } catch (err) {

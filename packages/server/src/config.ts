@@ -94,6 +94,14 @@ export interface ChatServerConfig {
   /** Read positions one connection may store per window (`read:mark`, one database write each). */
   readMarksPerWindow: number;
   readMarkWindowMs: number;
+  /**
+   * The key that signs image URLs of private rooms (HMAC-SHA256, `?exp=&sig=`). Unset: one is
+   * generated on first start and kept in the database (server_secrets), shared by every node.
+   * Never logged.
+   */
+  imageUrlSecret: string | undefined;
+  /** How long a signed image URL of a private room stays valid (up to a quarter more, for caching). */
+  imageUrlTtlMs: number;
   /** Image uploads one client address may make per window. */
   uploadsPerWindow: number;
   uploadWindowMs: number;
@@ -145,6 +153,12 @@ export interface ChatServerConfig {
   searchIndexDelayMs: number;
   /** SQLite: most messages one search-indexing transaction takes; a longer backlog takes several. */
   searchIndexBatchSize: number;
+  /**
+   * Conversation lists (`room:list`) one client address may ask for per window: each reads every
+   * room of the visitor with its last message and unread count, so it has a budget of its own.
+   */
+  roomListsPerWindow: number;
+  roomListWindowMs: number;
 
   /**
    * Longest lifetime (exp minus now) a signed identity token may claim; longer ones are
@@ -271,12 +285,17 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
   metricsToken: undefined,
   metricsAllowFrom: [],
 
+  imageUrlSecret: undefined,
+  imageUrlTtlMs: 12 * 60 * 60_000,
+
   searchQueryMaxLength: 200,
   searchPageSize: 20,
   searchesPerWindow: 30,
   searchWindowMs: 60_000,
   searchIndexDelayMs: 200,
   searchIndexBatchSize: 500,
+  roomListsPerWindow: 30,
+  roomListWindowMs: 60_000,
 
   tokenMaxLifetimeMs: 24 * 60 * 60_000,
   tokenClockToleranceMs: 30_000,
@@ -325,6 +344,7 @@ export function resolveConfig(overrides: Partial<ChatServerConfig> = {}): ChatSe
   }
   if (config.searchIndexDelayMs < 0) throw new Error('searchIndexDelayMs must not be negative');
   if (!Number.isInteger(config.searchIndexBatchSize) || config.searchIndexBatchSize < 1) throw new Error('searchIndexBatchSize must be a whole number, at least 1');
+  if (config.imageUrlTtlMs < 1000) throw new Error('imageUrlTtlMs must be at least 1000');
   if (config.searchQueryMaxLength < 1) throw new Error('searchQueryMaxLength must be at least 1');
   if (config.hookConcurrency < 1) throw new Error('hookConcurrency must be at least 1');
   if (!Number.isInteger(config.retentionBatchSize) || config.retentionBatchSize < 1 || config.retentionBatchSize > 10_000) throw new Error('retentionBatchSize must be between 1 and 10000');

@@ -4,6 +4,7 @@ import sharp, { type Metadata } from 'sharp';
 import { ErrorCode, type ImageInfo, type ImageType } from '@roomchat/protocol';
 import { retryingLocks, type Database, type ImageRow } from './db.js';
 import { ChatError } from './errors.js';
+import type { ImageUrls } from './image-urls.js';
 import type { RoomRecord } from './rooms.js';
 import { imageInfo } from './storage/rows.js';
 
@@ -98,8 +99,17 @@ function isPixelLimit(error: unknown): boolean {
 export class Images {
   readonly #db: Database;
 
-  constructor(db: Database) {
+  readonly #urls: ImageUrls | undefined;
+
+  constructor(db: Database, urls?: ImageUrls) {
     this.#db = db;
+    this.#urls = urls;
+  }
+
+  /** A private room's images are handed out with signed URLs (image-urls.ts). */
+  #signer(room: RoomRecord): ((path: string) => string) | undefined {
+    const urls = this.#urls;
+    return room.private && urls ? (path) => urls.sign(path) : undefined;
   }
 
   async store(room: RoomRecord, image: ProcessedImage): Promise<ImageInfo> {
@@ -118,14 +128,20 @@ export class Images {
       created_at: Date.now(),
     };
     await retryingLocks(this.#db, () => this.#db('images').insert(row));
-    return imageInfo(row);
+    return imageInfo(row, this.#signer(room));
   }
 
   /** The image's description if it belongs to the room, else IMAGE_NOT_FOUND (same answer either way). */
   async infoInRoom(room: RoomRecord, id: string): Promise<ImageInfo> {
     const row = await this.#db<ImageRow>('images').where({ id, room_id: room.id }).first('id', 'mime', 'width', 'height', 'size');
     if (!row) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id in this room');
-    return imageInfo(row);
+    return imageInfo(row, this.#signer(room));
+  }
+
+  /** Whether the image exists, and is of a private room (its URLs are signed). */
+  async privacy(id: string): Promise<{ private: boolean } | undefined> {
+    const row = await this.#db('images').join('rooms', 'rooms.id', 'images.room_id').where('images.id', id).first('rooms.is_private');
+    return row && { private: Boolean(row.is_private) };
   }
 
   /** The bytes to serve, with their type and ETag. */

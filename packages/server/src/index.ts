@@ -143,7 +143,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   const stopBackpressure = watchBackpressure(io, config.socketMaxBufferedBytes, log);
   const redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined;
   const chat = new Chat(db, config, log, { redis, messageWriter, apps });
-  chat.events.subscribe(socketFanOut(io, redis));
+  chat.events.subscribe(socketFanOut(io, redis, (room) => chat.conversations.directMemberIds(room)));
   chat.events.subscribe(moderationSignals(io, chat, log, redis));
   const metrics = new Metrics({ db, io, redis });
   chat.events.subscribe(metrics.onRoomEvent);
@@ -214,6 +214,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     webhooks,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
+      await chat.imageUrls.load(db, config.imageUrlSecret);
       await chat.messages.start();
       await chat.restorePresence();
       retention.start();

@@ -4,6 +4,7 @@ import { isUniqueViolation, type Database } from './db.js';
 import { entryData, quoteOf, selectMessages, toLogEntry, toReactions, type MessageWithImage, type ReactionCountRow } from './storage/rows.js';
 import { findMessages, searchTerms } from './storage/search.js';
 import { createMessageWriter, type AppendRequest, type EntryData, type MessageWriter } from './message-writer.js';
+import type { ImageUrls } from './image-urls.js';
 import type { RoomRecord } from './rooms.js';
 
 /** A message to store; the server adds id, seq and time. */
@@ -67,6 +68,7 @@ interface PendingAppend {
 export class Messages {
   readonly #db: Database;
   readonly #writer: MessageWriter;
+  readonly #urls: ImageUrls | undefined;
   #queue: PendingAppend[] = [];
   /** Batches handed to the writer and not yet written; at #maxInFlight, appends just queue. */
   #inFlight = 0;
@@ -79,10 +81,17 @@ export class Messages {
   /** Told each batch's size once it is committed (the metrics' histogram). */
   onBatch: ((entries: number) => void) | undefined;
 
-  constructor(db: Database, writer: MessageWriter = createMessageWriter(db)) {
+  constructor(db: Database, writer: MessageWriter = createMessageWriter(db), urls?: ImageUrls) {
     this.#db = db;
     this.#writer = writer;
     this.#maxInFlight = Math.max(1, writer.concurrency ?? 1);
+    this.#urls = urls;
+  }
+
+  /** How a room's image paths are handed out: signed for a private room's members (image-urls.ts). */
+  #signer(room: RoomRecord): ((path: string) => string) | undefined {
+    const urls = this.#urls;
+    return room.private && urls ? (path) => urls.sign(path) : undefined;
   }
 
   /**
@@ -165,7 +174,7 @@ export class Messages {
     this.onBatch?.(unique.length);
     const results = unique.map(({ room, message }, i): AppendResult => {
       const { row, created } = outcomes[i]!;
-      return { message: toLogEntry(room, row, created && (message.image || message.quote) ? { image: message.image, replyTo: message.quote } : undefined), created };
+      return { message: toLogEntry(room, row, { ...(created ? { image: message.image, replyTo: message.quote } : {}), signUrl: this.#signer(room) }), created };
     });
     batch.forEach((pending, i) => {
       const j = uniqueIndex[i]!;
@@ -203,7 +212,7 @@ export class Messages {
     const { reactions, quotes } = await this.#extras(room, page, viewerId);
     const messages = page.map((row) => {
       const replyTo = row.data ? entryData(row).replyTo : undefined;
-      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) });
+      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo), signUrl: this.#signer(room) });
     });
     // Only pages that reach back to where retention cut the log say where it now starts (one
     // lookup by key): catch-up from before it, and the oldest page.
@@ -232,7 +241,7 @@ export class Messages {
     const { reactions, quotes } = await this.#extras(room, page, viewerId);
     const messages = page.map((row) => {
       const replyTo = row.data ? entryData(row).replyTo : undefined;
-      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo) }) as ChatMessage;
+      return toLogEntry(room, row, { reactions: reactions.get(String(row.id)), replyTo: replyTo === undefined ? undefined : quotes.get(replyTo), signUrl: this.#signer(room) }) as ChatMessage;
     });
     return { messages, hasMore: rows.length > options.limit };
   }
@@ -264,7 +273,7 @@ export class Messages {
 
   async #findByClientId(room: RoomRecord, clientId: string): Promise<LogEntry | undefined> {
     const row = await this.#select(room).where('messages.client_id', clientId).first();
-    return row && toLogEntry(room, row);
+    return row && toLogEntry(room, row, { signUrl: this.#signer(room) });
   }
 
   #select(room: RoomRecord) {

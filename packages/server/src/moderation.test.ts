@@ -122,6 +122,18 @@ for (const engine of engines()) {
       await guest(memberId).joinRoom(owner.code, { name: 'Mallory' });
     });
 
+    test('a guest cannot take a verified user\'s member id, and with it the user\'s role', async () => {
+      const owner = await (await user('olga', 'Olga')).openRoom({ key: `impostor-${engine}` });
+      await s2s('PUT', `/v1/rooms/${owner.code}/owner`, { userId: 'olga' });
+      await eventually(() => owner.role === 'owner', 'the owner to know');
+      for (const memberId of [`user:${shop.id}:olga`, `bot:${shop.id}:Olga`]) {
+        const impostor = connect(running.url, { app: shop.id, memberId, socket: { extraHeaders: { origin: SHOP } } });
+        clients.push(impostor);
+        assert.equal((await codeOf(impostor.joinRoom(owner.code, { name: 'Olga' }))).code, ErrorCode.INVALID_PAYLOAD, memberId);
+      }
+      assert.deepEqual(owner.members.map((m) => m.name), ['Olga'], 'nobody joined as her');
+    });
+
     test('a verified user banned by user id cannot come back under another name, on any of its devices', async () => {
       const admin = await (await user('boss', 'Boss', ['admin'])).openRoom({ key: `ban-${engine}` });
       assert.equal(admin.role, 'admin');

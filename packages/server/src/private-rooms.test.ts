@@ -99,6 +99,44 @@ for (const engine of engines()) {
       assert.ok(!stored.messages.some((m) => m.text === 'let me in'), 'nothing was posted');
     });
 
+    test('images of a private room are served by the signed URLs its members get, not by id alone, and not after they expire', async () => {
+      const png = await sharp({ create: { width: 6, height: 6, channels: 3, background: '#654321' } }).png().toBuffer();
+      const alice = await client(await signFor(shop, 'alice')).joinRoom(room.code);
+      const bob = await client(await signFor(shop, 'bob')).joinRoom(room.code);
+      const live = new Promise<{ image?: { url: string } }>((resolve) => bob.on('message', (m) => m.kind === 'image' && resolve(m)));
+      const uploaded = await alice.uploadImage(new Uint8Array(png));
+      assert.match(uploaded.url, /\/v1\/images\/[\w-]+\?exp=\d+&sig=[\w-]+$/, 'the upload answer is signed');
+      const sent = await alice.sendImage(new Uint8Array(png));
+      const fromEvent = (await live).image!.url;
+      const history = await rest(`/v1/rooms/${room.code}/messages`, await signFor(shop, 'bob'));
+      const inHistory = (history.body.messages as { image?: { id: string; url: string; thumbUrl: string } }[]).find((m) => m.image?.id === sent.image!.id)!.image!;
+      for (const url of [uploaded.url, fromEvent, inHistory.url, inHistory.thumbUrl]) {
+        const res = await fetch(new URL(url, running.url));
+        assert.equal(res.status, 200, url);
+        assert.match(res.headers.get('cache-control') ?? '', /^private, max-age=\d+/, 'no shared cache keeps it');
+      }
+
+      const path = `/v1/images/${uploaded.id}`;
+      const refused = async (url: string) => {
+        const res = await fetch(`${running.url}${url}`);
+        return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+      };
+      const expired = running.server.chat.imageUrls.sign(path, Date.now() - 24 * 60 * 60_000);
+      const [, query] = uploaded.url.split('?');
+      const forged = `${path}?exp=${Number(/exp=(\d+)/.exec(query!)![1]) + 3600}&sig=${/sig=([\w-]+)/.exec(query!)![1]}`;
+      assert.deepEqual(
+        [await refused(path), await refused(`${path}/thumbnail`), await refused(expired), await refused(forged), await refused(`${path}/thumbnail?${query}`)],
+        Array(5).fill([403, ErrorCode.IMAGE_URL_EXPIRED]),
+        'by id alone, its thumbnail by id alone, expired, a later exp with the old signature, the original signature on the thumbnail',
+      );
+
+      // Open rooms keep plain, public URLs.
+      const open = await client(await signFor(shop, 'alice')).createRoom();
+      const openImage = await open.uploadImage(new Uint8Array(png));
+      assert.equal(openImage.url, `/v1/images/${openImage.id}`);
+      assert.equal((await fetch(new URL(openImage.url, running.url))).headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    });
+
     test('adding a user lets them in; removing one shuts them out at the next join', async () => {
       const carol = await signFor(shop, 'carol');
       await assert.rejects(client(carol).joinRoom(room.code), (e: ChatError) => e.code === ErrorCode.FORBIDDEN);

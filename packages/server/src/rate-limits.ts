@@ -68,6 +68,8 @@ export interface RateLimits {
   readMarks: Budget;
   /** Searches per client address, over sockets and REST together (each reads a full-text index). */
   searches: Budget;
+  /** Conversation lists (`room:list`) per client address. */
+  roomLists: Budget;
 }
 
 /** In-memory budgets, or with `redis`, budgets shared by every node (keys under `redisKeyPrefix`). */
@@ -84,5 +86,6 @@ export function createRateLimits(config: ChatServerConfig, redis?: RedisClient):
     typing: new Budget(config.typingPerWindow, config.typingWindowMs, 'typing signals'),
     readMarks: new Budget(config.readMarksPerWindow, config.readMarkWindowMs, 'read marks'),
     searches: new Budget(config.searchesPerWindow, config.searchWindowMs, 'searches', shared('searches')),
+    roomLists: new Budget(config.roomListsPerWindow, config.roomListWindowMs, 'conversation lists', shared('room-lists')),
   };
 }

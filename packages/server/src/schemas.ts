@@ -17,6 +17,9 @@ import {
   ROOM_KEY_PATTERN,
   DIRECT_KEY_PREFIX,
   type DirectOpenPayload,
+  type DirectMemberPayload,
+  type RoomListPayload,
+  ROOM_LIST_MEMBER_IDS_MAX,
   type RoomLeavePayload,
   type AuthRefreshPayload,
   type TypingPayload,
@@ -27,6 +30,7 @@ import {
   type ReportListPayload,
   type RoomModeratePayload,
 } from '@roomchat/protocol';
+import { isReservedMemberId, RESERVED_SUB_PREFIX } from './auth/members.js';
 import type { ChatServerConfig } from './config.js';
 import { ChatError } from './errors.js';
 import { MAX_RETENTION_DAYS } from './retention.js';
@@ -91,9 +95,16 @@ export function createSchemas(config: ChatServerConfig) {
     // looked like one could pre-empt two users' direct room as an open room.
     .refine((k) => !k.startsWith(DIRECT_KEY_PREFIX), `Room keys starting with "${DIRECT_KEY_PREFIX}" are the server's, for direct conversations`);
   // A user is the `sub` its host signs (auth/tokens.ts allows 1 to 255 characters).
-  const userId = z.string().min(1).max(255);
+  // Subs starting with RESERVED_SUB_PREFIX name guests in direct conversations (auth/members.ts).
+  const userId = z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((u) => !u.startsWith(RESERVED_SUB_PREFIX), `User ids starting with "${RESERVED_SUB_PREFIX}" are the server's`);
   // A verified user's name comes from its token, so only guests must give one (realtime/connection.ts).
-  const join = { name: name.optional(), memberId: id.optional() };
+  // A guest's private member id: never one of the ids the server derives for users and bots.
+  const guestMemberId = id.refine((m) => !isReservedMemberId(m), 'Member ids starting with "user:" or "bot:" are the server\'s');
+  const join = { name: name.optional(), memberId: guestMemberId.optional() };
   // A room's title, cleaned like a name (one spelling, single spaces, nothing invisible).
   const title = z
     .string()
@@ -161,8 +172,9 @@ export function createSchemas(config: ChatServerConfig) {
     restRoomCreate: z.object({ title: title.optional() }),
     roomJoin: z.object({ code, ...join }) satisfies z.ZodType<RoomJoinPayload>,
     roomOpen: z.object({ key: roomKey, ...join }) satisfies z.ZodType<RoomOpenPayload>,
-    directOpen: z.object({ userId, memberId: id.optional() }) satisfies z.ZodType<DirectOpenPayload>,
-    roomList: z.object({}),
+    directOpen: z.object({ userId, memberId: guestMemberId.optional() }) satisfies z.ZodType<DirectOpenPayload>,
+    directMember: z.object({ code, member: id }) satisfies z.ZodType<DirectMemberPayload>,
+    roomList: z.object({ memberIds: z.array(guestMemberId).max(ROOM_LIST_MEMBER_IDS_MAX, `At most ${ROOM_LIST_MEMBER_IDS_MAX} member ids`).optional() }) satisfies z.ZodType<RoomListPayload>,
     roomLeave: z.object({ code }) satisfies z.ZodType<RoomLeavePayload>,
     authRefresh: z.object({ token: z.string().min(1).max(8192) }) satisfies z.ZodType<AuthRefreshPayload>,
     messageSend: z
@@ -246,6 +258,8 @@ export type SchemasMirrorProtocol = [
   Holds<Mirrors<Schemas['roomJoin'], RoomJoinPayload>>,
   Holds<Mirrors<Schemas['roomOpen'], RoomOpenPayload>>,
   Holds<Mirrors<Schemas['directOpen'], DirectOpenPayload>>,
+  Holds<Mirrors<Schemas['directMember'], DirectMemberPayload>>,
+  Holds<Mirrors<Schemas['roomList'], RoomListPayload>>,
   Holds<Mirrors<Schemas['roomLeave'], RoomLeavePayload>>,
   Holds<Mirrors<Schemas['messageSend'], MessageSendPayload>>,
   Holds<Mirrors<Schemas['messageEdit'], MessageEditPayload>>,

@@ -7,6 +7,7 @@ import { headerStyles } from './views/header.styles.js';
 import { homeStyles } from './views/home-view.styles.js';
 import { launcherStyles } from './views/launcher.styles.js';
 import { membersStyles } from './views/members.styles.js';
+import { conversationsStyles } from './views/conversations.styles.js';
 import { messageActionsStyles } from './views/message-actions.styles.js';
 import { messageChangesStyles } from './views/message-changes.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
@@ -28,6 +29,7 @@ export const chatRoomStyles: CSSResultGroup = [
   homeStyles,
   headerStyles,
   membersStyles,
+  conversationsStyles,
   connectionBannerStyles,
   messageListStyles,
   messageRowStyles,

@@ -5,6 +5,7 @@ import { chatRoomStyles } from './chat-room.styles.js';
 import { AnnouncerController } from './controllers/announcer.js';
 import { ComposerController } from './controllers/composer.js';
 import { ConversationController } from './controllers/conversation.js';
+import { ConversationsController } from './controllers/conversations.js';
 import { CopyCodeController } from './controllers/copy-code.js';
 import { ExitConfirmController } from './controllers/exit-confirm.js';
 import { focusIn } from './controllers/host.js';
@@ -23,6 +24,7 @@ import { chatEvent, type ChatErrorAction, type ChatRoomEventDetail, type ChatRoo
 import type { ChatStrings } from './strings/index.js';
 import { isOwn } from './timeline.js';
 import { renderConnectionBanner } from './views/connection-banner.js';
+import { renderConversations } from './views/conversations.js';
 import { renderBell } from './views/bell.js';
 import { renderHome } from './views/home-view.js';
 import { renderInvite } from './views/invite.js';
@@ -87,6 +89,8 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  * @csspart send-button - The send button.
  * @csspart attach-button - The image picker button.
  * @csspart search-button - The header's search button; `search`, `search-input`, `search-results`: the box it opens.
+ * @csspart conversations-button - The header's Conversations button; `conversations`: the list it opens (rooms and direct messages, with unread counts).
+ * @csspart member-message - The "Message" action on another member in the member list (a direct conversation).
  * @csspart exit-confirm - "Leave this room?", asked before leaving.
  * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).
@@ -186,7 +190,16 @@ export class ChatRoomElement extends ChatRoomProperties {
     reportError: (error, action) => this.#reportError(error, action),
   });
   readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
-  readonly #members = new MembersController(this);
+  // The member list's "Message": a direct conversation with that member, as who the visitor is here.
+  readonly #members = new MembersController(this, (member) => void this.#session.enter('direct', member.id, this.#session.room?.self.name ?? ''));
+  readonly #conversations: ConversationsController = new ConversationsController(this, {
+    client: () => this.#session.client,
+    room: () => this.#session.room,
+    memberIds: () => this.#persist.memberIds(),
+    remember: (code, memberId, name) => this.#persist.remember(code, memberId, name),
+    switchTo: (code) => void this.#session.enter('join', code, this.#session.room?.self.name ?? this.name ?? ''),
+    reportError: (error) => this.#reportError(error, 'connection'),
+  });
   readonly #invite = new InviteController(this, (text) => this.#announcer.announce(text));
   readonly #notify: NotificationsController = new NotificationsController(this, {
     room: (): Room | null => this.#session.room,
@@ -293,6 +306,7 @@ export class ChatRoomElement extends ChatRoomProperties {
     this.name = room.self.name;
     rememberName(room.self.name);
     this.#members.close();
+    this.#conversations.close();
     this.#scroll.reset();
     this.#scroll.stickToBottom();
     this.#composer.enter(room);
@@ -355,7 +369,7 @@ export class ChatRoomElement extends ChatRoomProperties {
       // The room at the time of the click: the header may be a render behind a switch or an exit.
       copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
       copied: this.#copyCode.copied,
-      tools: html`${renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite })}${renderBell(this.#strings, this.#notify.enabled, this.#notify.toggle)}`,
+      tools: html`${renderConversations({ ...this.#conversations, current: room.code, unread: this.#conversations.unread, strings: this.#strings })}${renderInvite({ strings: this.#strings, code: room.code, invite: this.#invite })}${renderBell(this.#strings, this.#notify.enabled, this.#notify.toggle)}`,
       composer: this.#composer,
       scroll: this.#scroll,
       members: this.#members,

@@ -70,6 +70,7 @@ const steps = [
       'test/conversation.e2e.test.mjs',
       'test/loader.e2e.test.mjs',
       'test/stay.e2e.test.mjs',
+      'test/direct.e2e.test.mjs',
       'test/attention.e2e.test.mjs',
       'test/share.e2e.test.mjs',
     ],

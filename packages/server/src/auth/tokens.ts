@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTP
 import { ErrorCode } from '@roomchat/protocol';
 import { ChatError } from '../errors.js';
 import type { App } from './apps.js';
+import { RESERVED_SUB_PREFIX } from './members.js';
 
 /** A user the host site vouched for with a signed token. */
 export interface Identity {
@@ -79,6 +80,7 @@ function identityOf(payload: JWTPayload, limits: TokenLimits): Identity {
   }
   const { sub, name, picture, roles } = payload as JWTPayload & { name?: unknown; picture?: unknown; roles?: unknown };
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > SUB_MAX_LENGTH) throw invalid(`The token's sub is 1 to ${SUB_MAX_LENGTH} characters`);
+  if (sub.startsWith(RESERVED_SUB_PREFIX)) throw invalid(`A sub starting with "${RESERVED_SUB_PREFIX}" is the server's own`);
   if (typeof name !== 'string' || name.trim().length === 0) throw invalid("The token's name claim is missing");
   const shownName = [...name.trim()].slice(0, limits.nameMaxLength).join('');
   if (picture !== undefined && !isWebUrl(picture)) throw invalid("The token's picture is not an http or https URL");

@@ -5,6 +5,7 @@ import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { uniqueName } from '../display-names.js';
+import { ImageUrls } from '../image-urls.js';
 import { Images, processImage } from '../images.js';
 import { createMessageWriter, type MessageWriter } from '../message-writer.js';
 import { Messages, type HistoryQuery } from '../messages.js';
@@ -49,6 +50,8 @@ export class Chat {
   readonly rooms: Rooms;
   readonly messages: Messages;
   readonly images: Images;
+  /** Signs and checks the image URLs of private rooms (load() before use: at listen). */
+  readonly imageUrls: ImageUrls;
   /** Who may enter private rooms: checked on every way in (chat/access.ts). */
   readonly access: RoomAccess;
   /** Direct rooms and verified users' conversation lists. */
@@ -87,9 +90,10 @@ export class Chat {
     this.events = new RoomEvents(log);
     this.rooms = new Rooms(db, config.roomCodeLength);
     this.rooms.onCreated = (room) => this.events.publish({ type: 'room-created', room });
-    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log, { searchIndexing: { delayMs: config.searchIndexDelayMs, batchSize: config.searchIndexBatchSize }, batchesInFlight: config.postgresBatchesInFlight }));
+    this.imageUrls = new ImageUrls(config.imageUrlTtlMs);
+    this.messages = new Messages(db, messageWriter ?? createMessageWriter(db, log, { searchIndexing: { delayMs: config.searchIndexDelayMs, batchSize: config.searchIndexBatchSize }, batchesInFlight: config.postgresBatchesInFlight }), this.imageUrls);
     this.conversations = new Conversations(db, this.rooms, new RoomAccess(db), this.messages);
-    this.images = new Images(db);
+    this.images = new Images(db, this.imageUrls);
     this.access = new RoomAccess(db);
     this.rateLimits = createRateLimits(config, redis);
     const onLeave = (room: RoomRecord, member: Member) => {

@@ -1,6 +1,7 @@
 import Router, { type RouterContext } from '@koa/router';
 import getRawBody from 'raw-body';
-import { ErrorCode } from '@roomchat/protocol';
+import { ErrorCode, MEMBER_HEADER } from '@roomchat/protocol';
+import { isReservedMemberId, principalOf, publicMemberId } from '../auth/members.js';
 import type { Chat } from '../chat/chat.js';
 import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
@@ -11,6 +12,12 @@ interface Deps {
   config: ChatServerConfig;
 }
 
+/** A guest by the private member id it names (Roomchat-Member): direct rooms admit guests by it. */
+function guestVisitor(memberId: string): { sub: string } | undefined {
+  if (!memberId || memberId.length > 64 || !/^[\w.:-]+$/.test(memberId) || isReservedMemberId(memberId)) return undefined;
+  return { sub: principalOf({ id: publicMemberId(memberId) }) };
+}
+
 /** Uploading images to a room (raw bytes as the body) and serving them back. */
 export function imagesRouter({ chat, config }: Deps): Router {
   const router = new Router();
@@ -19,7 +26,7 @@ export function imagesRouter({ chat, config }: Deps): Router {
     const state = requestState(ctx);
     requireGuestsOrUser(state);
     const room = await chat.openRoom(ctx.params.code!, ctx.ip, undefined, state.app.id);
-    await chat.access.check(room, state.identity);
+    await chat.access.check(room, state.identity ?? guestVisitor(ctx.get(MEMBER_HEADER)));
     await chat.rateLimits.uploads.consume(`ip:${ctx.ip}`);
     // raw-body refuses a declared Content-Length over the limit before reading, and stops
     // reading at the limit otherwise (413 either way).
@@ -31,11 +38,16 @@ export function imagesRouter({ chat, config }: Deps): Router {
   });
 
   const serve = (variant: 'original' | 'thumbnail') => async (ctx: RouterContext) => {
+    const image = await chat.images.privacy(ctx.params.id!);
+    if (!image) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id');
+    // A private room's image only by a signed URL its members were handed (image-urls.ts), and
+    // kept by browsers alone and no longer than the URL lives.
+    const secondsLeft = image.private ? chat.imageUrls.verify(ctx.path, ctx.query.exp, ctx.query.sig) : undefined;
     const content = await chat.images.content(ctx.params.id!, variant);
     if (!content) throw new ChatError(ErrorCode.IMAGE_NOT_FOUND, 'No image with that id');
     ctx.set('X-Content-Type-Options', 'nosniff');
     // An image never changes under its id.
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('Cache-Control', secondsLeft === undefined ? 'public, max-age=31536000, immutable' : `private, max-age=${secondsLeft}, immutable`);
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.etag = content.etag;
     ctx.type = content.mime;

@@ -175,6 +175,11 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
     Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'query', required: !(field as z.ZodType).safeParse(undefined).success, schema: toJson(field as z.ZodType, 'input') }));
   const codeParam = { name: 'code', in: 'path', required: true, description: 'The room code (the capability to read and post).', schema: { type: 'string', maxLength: 64 } };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  // A private room's images: the URL its members are handed carries these (IMAGE_URL_EXPIRED, 403, without them or after exp).
+  const signature = [
+    { name: 'exp', in: 'query', required: false, description: 'Private rooms: when the URL expires (Unix seconds)', schema: { type: 'string' } },
+    { name: 'sig', in: 'query', required: false, description: 'Private rooms: the server’s signature of the path and exp', schema: { type: 'string' } },
+  ];
   const roomsWithCode = { parameters: [codeParam] };
   // Routes for the site's backend only: Authorization: Roomchat-Secret <app secret>.
   const appSecret = [{ appSecret: [] }];
@@ -301,8 +306,8 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
           responses: { '201': ok('The stored image', { type: 'object', properties: { image: ref('ImageInfo') }, required: ['image'], additionalProperties: false }), ...errors(400, 401, 403, 404, 413, 415, 429) },
         },
       },
-      '/v1/images/{id}': { parameters: [idParam], get: { summary: 'An image', responses: { '200': { description: 'The image', ...imageBytes }, ...errors(404) } } },
-      '/v1/images/{id}/thumbnail': { parameters: [idParam], get: { summary: 'An image’s thumbnail (WebP)', responses: { '200': { description: 'The thumbnail', ...imageBytes }, ...errors(404) } } },
+      '/v1/images/{id}': { parameters: [idParam, ...signature], get: { summary: 'An image', responses: { '200': { description: 'The image', ...imageBytes }, ...errors(403, 404) } } },
+      '/v1/images/{id}/thumbnail': { parameters: [idParam, ...signature], get: { summary: 'An image’s thumbnail (WebP)', responses: { '200': { description: 'The thumbnail', ...imageBytes }, ...errors(403, 404) } } },
       // Moderation (docs/moderation.md#server-to-server): the app's backend and its admin page.
       '/v1/rooms/{code}/moderation': {
         ...roomsWithCode,

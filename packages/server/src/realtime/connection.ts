@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode, type Member } from '@roomchat/protocol';
 import { mayCreateRooms } from '../auth/apps.js';
-import { publicMemberId, verifiedMember } from '../auth/members.js';
+import { principalOf, publicMemberId, RESERVED_SUB_PREFIX, verifiedMember } from '../auth/members.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import type { Actor, Queued } from '../chat/actor.js';
 import type { ChangeRequest } from '../chat/changes.js';
@@ -11,7 +11,7 @@ import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
 import { answerUnknownEvents, handle } from './handle.js';
 import { handleModeration } from './moderation.js';
-import { channelOf, type ChatSocket } from './socket-types.js';
+import { channelOf, memberChannel, type ChatSocket } from './socket-types.js';
 
 interface Deps {
   chat: Chat;
@@ -56,16 +56,18 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     await rateLimits.joinsPerAddress.consume(address);
   };
 
-  const enter = async (room: RoomRecord, name: string | undefined, memberId: string | undefined) => {
+  const enter = async (room: RoomRecord, name: string | undefined, memberId: string | undefined) => enterAs(room, memberFor(socket, name, memberId));
+  const enterAs = async (room: RoomRecord, member: Member) => {
     const joined = socket.data.memberships.get(room.code);
     if (!joined && socket.data.memberships.size >= roomsPerConnection) {
       throw new ChatError(ErrorCode.TOO_MANY_ROOMS, `A connection can be in at most ${roomsPerConnection} rooms; leave one first`);
     }
-    const member = memberFor(socket, name, memberId);
-    await chat.access.check(room, socket.data.identity);
     // A connection joins a room as one member; joining again (e.g. after a reconnect) keeps it.
     if (joined) member.id = joined.member.id;
-    await socket.join(channelOf(room));
+    // A guest is admitted to a private room by its member id: the direct rooms it opened from a member list.
+    await chat.access.check(room, socket.data.identity ?? { sub: principalOf(member) });
+    // The member's channel carries news of its direct conversations ('direct:message').
+    await socket.join([channelOf(room), memberChannel(app.id, member.id)]);
     const snapshot = await chat.join(room, member, socket.id);
     socket.data.memberships.set(room.code, { room, member: snapshot.self });
     return { room: snapshot };
@@ -119,7 +121,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     return enter(room, name, memberId);
   }, log);
 
-  // Direct conversations and the conversation list are a verified user's: a guest has no id to be found by.
+  // Direct conversations by user id are a verified user's: a guest has no id to be found by.
   const user = () => {
     const { identity } = socket.data;
     if (!identity) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'Direct conversations are for signed-in users: connect with a token');
@@ -128,15 +130,34 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
 
   handle(socket, 'direct:open', schemas.directOpen, async ({ userId, memberId }) => {
     const me = user();
+    if (userId.startsWith(RESERVED_SUB_PREFIX)) throw new ChatError(ErrorCode.INVALID_PAYLOAD, 'That is not a user id');
     await spendJoin();
     const room = await chat.conversations.openDirect(app, me.sub, userId, mayCreateRooms(app, me));
     return enter(room, undefined, memberId);
   }, log);
 
-  handle(socket, 'room:list', schemas.roomList, async () => {
-    const me = user();
-    await rateLimits.searches.consume(address);
-    return { rooms: await chat.conversations.list(app, me) };
+  // From a room's member list, guests included: the two are who they are in that room.
+  handle(socket, 'direct:member', schemas.directMember, async ({ code, member: otherId }) => {
+    const { room: via, member: me } = membership(code);
+    if (otherId === me.id) throw new ChatError(ErrorCode.INVALID_PAYLOAD, 'A direct conversation is with another member');
+    const other = (await chat.presence.list(via)).find((m) => m.id === otherId);
+    if (!other) throw new ChatError(ErrorCode.MEMBER_NOT_FOUND, 'That member is not in this room (any more)');
+    await spendJoin();
+    const room = await chat.conversations.openDirect(app, principalOf(me), principalOf(other), mayCreateRooms(app, socket.data.identity));
+    return enterAs(room, { ...me });
+  }, log);
+
+  handle(socket, 'room:list', schemas.roomList, async ({ memberIds }) => {
+    const { identity } = socket.data;
+    await rateLimits.roomLists.consume(address);
+    // A guest names the private member ids it joins with: only their holder can list their rooms.
+    const listers = identity
+      ? [{ principal: identity.sub, memberId: verifiedMember(app, identity).id }]
+      : [...new Set(memberIds ?? [])].map((id) => {
+          const memberId = publicMemberId(id);
+          return { principal: principalOf({ id: memberId }), memberId };
+        });
+    return { rooms: await chat.conversations.list(app, listers) };
   }, log);
 
   handle(socket, 'room:leave', schemas.roomLeave, async ({ code }) => {
@@ -144,6 +165,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
     // With the codes it had before a rotation, if any.
     for (const [c, m] of socket.data.memberships) if (m.room.id === room.id) socket.data.memberships.delete(c);
     await socket.leave(channelOf(room));
+    if (![...socket.data.memberships.values()].some((m) => m.member.id === member.id)) await socket.leave(memberChannel(app.id, member.id));
     await chat.leave(room, member.id, socket.id, true);
     return {};
   }, log);

@@ -1,7 +1,8 @@
 import type { RoomEvent, RoomEventSubscriber } from '../chat/events.js';
 import type { RoomRecord } from '../rooms.js';
 import type { RedisClient } from '../redis.js';
-import { channelOf, type ChatIo } from './socket-types.js';
+import { DIRECT_KEY_PREFIX, type ChatMessage } from '@roomchat/protocol';
+import { channelOf, memberChannel, type ChatIo } from './socket-types.js';
 
 /**
  * Closes the connections of users removed from a private room, on every node: a connection's
@@ -26,7 +27,25 @@ async function disconnectUsers(io: ChatIo, room: RoomRecord, users: readonly str
  * it at once with `local`; clients of other nodes miss it and fetch it by sequence number (the
  * SDK's gap backfill).
  */
-export function socketFanOut(io: ChatIo, redis?: RedisClient): RoomEventSubscriber {
+/**
+ * Tells the members of a direct room who have not joined it (on this connection) of a message, so
+ * that their conversation list shows it as unread: to their member channels, except the
+ * connections in the room, which get the message itself.
+ */
+async function tellDirectMembers(io: ChatIo, event: Extract<RoomEvent, { type: 'entry-appended' }>, directMemberIds: DirectMemberIds): Promise<void> {
+  const message = event.entry as ChatMessage;
+  if (message.kind !== 'text' && message.kind !== 'image') return;
+  const ids = await directMemberIds(event.room);
+  if (ids.length === 0) return;
+  for (const memberId of ids) {
+    io.to(memberChannel(event.room.appId, memberId)).except(channelOf(event.room)).emit('direct:message', { roomCode: event.room.code, message, memberId });
+  }
+}
+
+/** The member ids of a direct room (none for another room): chat/conversations.ts. */
+export type DirectMemberIds = (room: RoomRecord) => Promise<string[]>;
+
+export function socketFanOut(io: ChatIo, redis?: RedisClient, directMemberIds?: DirectMemberIds): RoomEventSubscriber {
   // The connection whose request made the change is left out: its answer carries it (a packet fewer).
   const to = (room: RoomRecord, origin: string | undefined) => {
     const operator = (redis && !redis.isReady ? io.local : io).to(channelOf(room));
@@ -35,6 +54,7 @@ export function socketFanOut(io: ChatIo, redis?: RedisClient): RoomEventSubscrib
   return (event: RoomEvent) => {
     switch (event.type) {
       case 'entry-appended':
+        if (directMemberIds && event.room.key?.startsWith(DIRECT_KEY_PREFIX)) void tellDirectMembers(io, event, directMemberIds).catch(() => undefined);
         return to(event.room, event.origin).emit('message:created', event.entry);
       case 'member-joined':
         return to(event.room, event.origin).emit('member:joined', { roomCode: event.room.code, member: event.member });

@@ -34,3 +34,6 @@ export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Node
 
 /** The Socket.IO room that carries a chat room's broadcasts. */
 export const channelOf = (room: RoomRecord) => `room:${room.id}`;
+
+/** The Socket.IO room of one member of an app (all its connections, on every node): news of its direct conversations. */
+export const memberChannel = (appId: string, memberId: string) => `member:${appId}:${memberId}`;

@@ -37,6 +37,8 @@ export function selectMessages(db: Database | Knex.Transaction) {
 /** What a row shows beyond its own columns: its reactions and its reply's quote, as they are now. */
 export interface RowExtras {
   image?: ImageInfo | undefined;
+  /** Signs an image path (a private room's: image-urls.ts). */
+  signUrl?: ((path: string) => string) | undefined;
   reactions?: Reaction[] | undefined;
   replyTo?: ReplyQuote | undefined;
 }
@@ -91,7 +93,7 @@ export function toChatMessage(room: RoomRecord, row: MessageWithImage, image?: I
   if (row.client_id !== null) message.clientId = row.client_id;
   if (image) message.image = image;
   else if (row.image_id !== null && row.mime) {
-    message.image = imageInfo({ id: row.image_id, mime: row.mime, width: row.width!, height: row.height!, size: row.size! });
+    message.image = imageInfo({ id: row.image_id, mime: row.mime, width: row.width!, height: row.height!, size: row.size! }, extras?.signUrl);
   }
   if (row.version !== null && row.version !== undefined) message.version = Number(row.version);
   if (row.edited_at !== null && row.edited_at !== undefined) message.editedAt = iso(row.edited_at);
@@ -116,15 +118,15 @@ export function quoteOf(target: Pick<MessageRow, 'id' | 'author' | 'text'> & { d
 }
 
 /** The public description of a stored image. */
-export function imageInfo(row: Pick<ImageRow, 'id' | 'mime' | 'width' | 'height' | 'size'>): ImageInfo {
+export function imageInfo(row: Pick<ImageRow, 'id' | 'mime' | 'width' | 'height' | 'size'>, signUrl: (path: string) => string = (path) => path): ImageInfo {
   return {
     id: row.id,
     mime: row.mime as ImageType,
     width: row.width,
     height: row.height,
     size: row.size,
-    url: HTTP_PATHS.image(row.id),
-    thumbUrl: HTTP_PATHS.thumbnail(row.id),
+    url: signUrl(HTTP_PATHS.image(row.id)),
+    thumbUrl: signUrl(HTTP_PATHS.thumbnail(row.id)),
   };
 }
 

@@ -1,12 +1,23 @@
+import type { Member } from '@roomchat/sdk';
 import { focusIn, type ChatHost } from './host.js';
 
-/** Whether the header's member list is open; it closes on a click elsewhere or Escape. */
+/**
+ * Whether the header's member list is open (it closes on a click elsewhere or Escape), and its
+ * "Message" action on another member: a direct conversation with them.
+ */
 export class MembersController {
   open = false;
   readonly #host: ChatHost;
+  readonly #direct: ((member: Member) => void) | undefined;
 
-  constructor(host: ChatHost) {
+  constructor(host: ChatHost, direct?: (member: Member) => void) {
     this.#host = host;
+    this.#direct = direct;
+  }
+
+  /** Opens a direct conversation with `member` (the list closes once the visitor is in it). */
+  get message(): ((member: Member) => void) | undefined {
+    return this.#direct;
   }
 
   close(): void {

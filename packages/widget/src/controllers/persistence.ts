@@ -125,6 +125,24 @@ export class PersistenceController implements ReactiveController {
     this.save();
   }
 
+  /** Remembers that `code` is joined as `memberId` under `name` (a direct room another member opened). */
+  remember(code: string, memberId: string, name: string): void {
+    if (this.#mode === 'none') return;
+    const members = readMembers();
+    members[memberKey(this.#host.serverUrl, normalizeRoomCode(code), name)] = { id: memberId, at: Date.now() };
+    write(localStore(), MEMBERS_KEY, members);
+  }
+
+  /** The member ids remembered on this server, newest first: a guest's conversations are theirs. */
+  memberIds(): string[] {
+    const prefix = `${this.#host.serverUrl} `;
+    const ids = Object.entries(readMembers())
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([, a], [, b]) => b.at - a.at)
+      .map(([, v]) => v.id);
+    return [...new Set(ids)];
+  }
+
   /** The visitor exited `code` (or it closed): it is not rejoined on the next page. */
   forget(code: string): void {
     const server = this.#host.serverUrl;

@@ -1,9 +1,9 @@
 import type { ReactiveController } from 'lit';
 import {
   ChatClient,
+  ChatError,
   ErrorCode,
   normalizeRoomCode,
-  type ChatError,
   type ChatMessage,
   type ConnectionState,
   type Member,
@@ -167,24 +167,36 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  /** Joins the room `code` (creates one, or opens the room with the key `code`) as `name`, leaving the current room once in. */
-  async enter(kind: 'join' | 'create' | 'open', code: string, name: string): Promise<void> {
+  /**
+   * Joins the room `code` (creates one, opens the room with the key `code`, or, `direct`, opens the
+   * direct conversation with the member `code` of the current room) as `name`, leaving the
+   * current room once in.
+   */
+  async enter(kind: 'join' | 'create' | 'open' | 'direct', code: string, name: string): Promise<void> {
     const host = this.#host;
     // Before taking a token: a new client tears the old one down, which voids earlier tokens.
     const client = this.#ensureClient();
     const token = ++this.#joinToken;
     this.#refusedKey = '';
-    this.busy = kind === 'open' ? 'join' : kind;
+    this.busy = kind === 'open' || kind === 'direct' ? 'join' : kind;
     this.#joining = kind === 'join' ? normalizeRoomCode(code) : kind === 'open' ? `key:${code}` : '';
     this.#hooks.joinStarted();
     host.requestUpdate();
     const previous = this.room;
     try {
-      const memberId = this.#hooks.memberId?.(kind === 'join' ? code : null, name);
+      if (kind === 'direct' && !previous) throw new ChatError(ErrorCode.NOT_A_MEMBER, 'Open a direct conversation from a room');
+      // A direct room is joined as the member the visitor is in the room it was opened from.
+      const memberId = kind === 'direct' ? previous!.memberId : this.#hooks.memberId?.(kind === 'join' ? code : null, name);
       // A signed-in visitor has no name of its own: the server takes it from the token.
       const options = { ...(name ? { name } : {}), ...(memberId ? { memberId } : {}) };
       const room = await this.#request(client, token, () =>
-        kind === 'create' ? client.createRoom(options) : kind === 'open' ? client.openRoom({ key: code, ...options }) : client.joinRoom(code, options),
+        kind === 'direct'
+          ? previous!.openDirect(code)
+          : kind === 'create'
+            ? client.createRoom(options)
+            : kind === 'open'
+              ? client.openRoom({ key: code, ...options })
+              : client.joinRoom(code, options),
       );
       if (!room) return;
       if (token !== this.#joinToken) {
@@ -205,7 +217,7 @@ export class SessionController implements ReactiveController {
       this.#joining = '';
       if (kind === 'open') this.#refusedKey = code;
       host.room = this.room?.code ?? '';
-      await this.#hooks.joinFailed(toChatError(cause), kind === 'create' ? 'create' : 'join', kind === 'open' ? '' : code);
+      await this.#hooks.joinFailed(toChatError(cause), kind === 'create' ? 'create' : 'join', kind === 'open' || kind === 'direct' ? '' : code);
     } finally {
       if (token === this.#joinToken) {
         this.busy = null;

@@ -29,6 +29,15 @@ export interface ChatStrings {
   members: (count: number) => string;
   membersTitle: string;
   you: string;
+  /** The action on another member in the member list that opens a direct conversation with them. */
+  message: string;
+  /** Its accessible name, with the member's name. */
+  messageMember: (name: string) => string;
+  /** The header button and heading of the visitor's conversations (rooms and direct messages). */
+  conversations: string;
+  noConversations: string;
+  /** Marks a direct conversation in the conversations list. */
+  directMessage: string;
   /** Beside a member the host site signed in (screen readers; a check mark shows it). */
   verified: string;
   /** The button that leaves the room (after `exitConfirm`); distinct from `closeChat`, which only hides the panel. */

@@ -14,6 +14,8 @@ export interface MembersContext {
   toggle: () => void;
   /** Key presses inside the open list (Escape closes it). */
   listKey: (e: KeyboardEvent) => void;
+  /** Opens a direct conversation with another member (the "Message" action). */
+  message?: ((member: Member) => void) | undefined;
 }
 
 /** A member's picture when the host site gave one (verified members), else their initial. */
@@ -52,6 +54,9 @@ export function renderMembers(ctx: MembersContext): TemplateResult {
                       <span class="member-name">${m.name}</span>
                       ${m.verified ? renderVerified(s) : nothing}
                       ${m.id === ctx.selfId ? html`<span class="you">(${s.you})</span>` : nothing}
+                      ${m.id !== ctx.selfId && ctx.message
+                        ? html`<button class="member-message" part="member-message" aria-label=${s.messageMember(m.name)} @click=${() => ctx.message!(m)}>${s.message}</button>`
+                        : nothing}
                     </li>`,
                   )}
                 </ul>

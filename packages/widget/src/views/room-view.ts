@@ -49,7 +49,7 @@ export function renderRoomView(room: Room, parts: RoomViewParts): TemplateResult
     exit: exitConfirm.ask,
     confirm: exitConfirm.asking ? renderExitConfirm({ strings: s, ...exitConfirm }) : nothing,
     search: { toggle: renderSearchToggle(s, conversation.search), box: conversation.search.box?.renderSearch(s, conversation.search, parts.locale) ?? nothing },
-    members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey }),
+    members: renderMembers({ strings: s, members: room.members, selfId: room.self.id, open: members.open, toggle: members.toggle, listKey: members.listKey, message: members.message }),
   });
   const list = renderMessageList({
     strings: s,

@@ -15,8 +15,10 @@ export type ToTabs =
   | { t: 'refused'; leader: string; message: string; data: unknown }
   | { t: 'ack'; leader: string; to: string; id: number; ack?: Ack; fail?: 'disconnected' | 'timeout' };
 
-/** Requests that make the connection a room's member, answered with `{ room }`. */
-const ENTERS = new Set(['room:create', 'room:join', 'room:open', 'direct:open']);
+/** Requests that make a member of theirs (by `memberId`, so over its lane) a room's member, answered with `{ room }`. */
+const ENTERS_AS_MEMBER = new Set(['room:create', 'room:join', 'room:open', 'direct:open']);
+/** All requests answered with a room joined: also `direct:member`, made over the lane of the room whose member list it came from. */
+const ENTERS = new Set([...ENTERS_AS_MEMBER, 'direct:member']);
 /** Of those, the ones two tabs asking at once (e.g. re-joins after a reconnect) can share. */
 const SHAREABLE = new Set(['room:join', 'room:open', 'direct:open']);
 /** Requests whose answer carries a new log entry: the server leaves the asking connection out of its broadcast. */
@@ -120,7 +122,8 @@ export class ConnectionHub {
     socket.on('connect_error', (err: Error & { data?: unknown }) => this.#post({ t: 'refused', leader: this.id, message: err.message, data: err.data }));
     socket.onAny((event: string, ...args: unknown[]) => {
       const code = (args[0] as { roomCode?: unknown } | undefined)?.roomCode;
-      const to = typeof code === 'string' ? [...(lane.rooms.get(code) ?? []), ...lane.entering.keys()] : [...this.#tabs];
+      // A direct message names a room none of the lane's tabs is in yet: it is for its member, so every tab of the lane hears it.
+      const to = event === 'direct:message' ? tabsOf(lane) : typeof code === 'string' ? [...(lane.rooms.get(code) ?? []), ...lane.entering.keys()] : [...this.#tabs];
       if (to.length) this.#post({ t: 'ev', leader: this.id, event, args, to });
     });
     this.#lanes.set(key, lane);
@@ -149,7 +152,7 @@ export class ConnectionHub {
   /** The lane a request goes over: an enter's by member id; another's, the one the tab is in that room through. */
   #route(req: Extract<ToLeader, { t: 'req' }>): Lane {
     const payload = (req.payload ?? {}) as { memberId?: unknown };
-    if (ENTERS.has(req.event)) return this.#lane(this.#options.signedIn ? 'user' : String(payload.memberId ?? ''));
+    if (ENTERS_AS_MEMBER.has(req.event)) return this.#lane(this.#options.signedIn ? 'user' : String(payload.memberId ?? ''));
     const code = codeOf(req.payload);
     for (const lane of this.#lanes.values()) if (lane.rooms.get(code)?.has(req.tab)) return lane;
     return this.#lanes.values().next().value ?? this.#lane('');
@@ -224,6 +227,11 @@ export class ConnectionHub {
       }
     }
   }
+}
+
+/** Every tab a lane serves: those in its rooms, and those entering one. */
+function tabsOf(lane: Lane): string[] {
+  return [...new Set([...[...lane.rooms.values()].flatMap((tabs) => [...tabs]), ...lane.entering.keys()])];
 }
 
 function codeOf(payload: unknown): string {

@@ -37,6 +37,11 @@ export interface ProcessedImage {
  * Decides the type from the bytes (libvips sniffs magic bytes; the upload's label is ignored),
  * refuses pixel bombs before decoding, and re-encodes, which drops EXIF/GPS and other metadata.
  */
+/** PAYLOAD_TOO_LARGE, not UNAVAILABLE: the same bytes would take as long again; fewer pixels would not. */
+export function tookTooLong(cause?: unknown): ChatError {
+  return new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, 'The image took too long to process; send a smaller one', cause === undefined ? undefined : { cause });
+}
+
 export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<ProcessedImage> {
   const tooManyPixels = () => `The image has more than ${limits.maxPixels} pixels`;
   let meta: Metadata;
@@ -83,9 +88,7 @@ export async function processImage(bytes: Buffer, limits: ImageLimits): Promise<
     // PAYLOAD_TOO_LARGE, not UNSUPPORTED_MEDIA_TYPE: the image is of an accepted type and decodes;
     // it is too much work, and a smaller (fewer pixels, fewer frames) one would go through. Not
     // UNAVAILABLE either: sending the same bytes again would fail the same way.
-    if (cause instanceof Error && /timeout/i.test(cause.message)) {
-      throw new ChatError(ErrorCode.PAYLOAD_TOO_LARGE, 'The image took too long to process; send a smaller one', { cause });
-    }
+    if (cause instanceof Error && /timeout/i.test(cause.message)) throw tookTooLong(cause);
     throw new ChatError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'The image could not be decoded', { cause });
   }
 }

@@ -6,7 +6,7 @@ import { ChatError } from '../errors.js';
 import type { Database } from '../db.js';
 import { uniqueName } from '../display-names.js';
 import { ImageUrls } from '../image-urls.js';
-import { Images, processImage } from '../images.js';
+import { Images, processImage, tookTooLong } from '../images.js';
 import { createMessageWriter, type MessageWriter } from '../message-writer.js';
 import { Messages, type HistoryQuery } from '../messages.js';
 import { LocalPresence, RedisPresence, type Presence } from '../presence.js';
@@ -294,7 +294,21 @@ export class Chat {
       timeoutMs: this.#config.imageProcessingTimeoutMs,
       thumbnailSize: this.#config.thumbnailSize,
     };
-    const processed = await this.#imageWork(() => processImage(bytes, limits));
+    // libvips stops a pipeline past its timeout only when it checks (not always within an
+    // encode), so the answer has its own deadline; the slot stays taken until libvips is done,
+    // which keeps imageProcessingConcurrency a bound on the work.
+    const processed = await new Promise<Awaited<ReturnType<typeof processImage>>>((resolve, reject) => {
+      void this.#imageWork(async () => {
+        const deadline = setTimeout(() => reject(tookTooLong()), limits.timeoutMs);
+        try {
+          resolve(await processImage(bytes, limits));
+        } catch (err) {
+          reject(err);
+        } finally {
+          clearTimeout(deadline);
+        }
+      });
+    });
     return this.#inFlight.track(this.images.store(room, processed));
   }
 

@@ -67,4 +67,20 @@ describe('the conversation list', () => {
     assert.deepEqual([c.lastMessage, c.unread], [undefined, 0]);
     assert.deepEqual((await gus.rooms()).find((r) => r.key === 'page-a')?.unread, 0, "the other member's own count: his messages are not unread to him");
   });
+
+  test("each pair of users has a direct room of its own; once the app's users may not create rooms, the existing ones still open and new ones are refused", async () => {
+    const [ida, jon, kim] = [await as('ida'), await as('jon'), await as('kim')];
+    const idaJon = await ida.openDirect('jon');
+    const idaKim = await ida.openDirect('kim');
+    const jonKim = await jon.openDirect('kim');
+    assert.equal(new Set([idaJon.code, idaKim.code, jonKim.code]).size, 3);
+    assert.equal((await kim.openDirect('ida')).code, idaKim.code);
+    await running.server.apps.update(app.id, { settings: { roomCreation: 'none' } });
+    try {
+      assert.equal((await (await as('jon')).openDirect('ida')).code, idaJon.code, 'an existing direct room still opens');
+      await assert.rejects((await as('lou')).openDirect('ida'), { code: 'FORBIDDEN' });
+    } finally {
+      await running.server.apps.update(app.id, { settings: { roomCreation: 'anyone' } });
+    }
+  });
 });

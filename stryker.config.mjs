@@ -31,7 +31,7 @@ export const groups = {
   },
   changes: {
     mutate: ['packages/server/src/chat/{changes,read-positions}.ts'],
-    tests: ['chat/read-positions', 'message-changes', 'conversations', 'event-log'],
+    tests: ['chat/read-positions', 'message-changes', 'app-api', 'conversations', 'event-log'],
   },
   access: {
     mutate: ['packages/server/src/chat/{access,conversations}.ts'],

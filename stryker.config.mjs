@@ -22,7 +22,7 @@ export const groups = {
   },
   send: {
     mutate: ['packages/server/src/chat/{sending,actor,room-log,in-flight,mentions,targets,events}.ts', 'packages/server/src/realtime/connection.ts'],
-    tests: ['chat/events', 'chat/mentions', 'http', 'errors', 'realtime', 'chat', 'socket-requests', 'auth-refresh', 'message-changes', 'conversation-list'],
+    tests: ['chat/mentions', 'socket-requests', 'auth-refresh', 'message-changes', 'conversation-list', 'chat/events', 'http', 'errors', 'realtime', 'chat'],
   },
   // The use cases' facade (open, join, leave, create, upload), which the send path goes through.
   chat: {

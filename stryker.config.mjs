@@ -1,4 +1,7 @@
-// Mutation testing of the core modules (`npm run test:mutation`; not part of `npm test` or CI):
+// Mutation testing of the core modules (`npm run test:mutation`, scripts/mutation.mjs, runs the
+// `groups` below one by one, each against its focused test files; not part of `npm test` or CI).
+// This default export is the base of every group's run, and on its own (`npx stryker run`) the
+// whole set at once, which takes hours:
 // StrykerJS mutates the TypeScript sources in a sandbox, compiles them once with every mutant
 // behind a switch (mutant schemata), and runs the compiled node:test files that cover each mutant
 // (the tap runner: one test per file, coverage per file). Slow on two cores, so it runs with one

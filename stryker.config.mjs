@@ -1,4 +1,7 @@
-// Mutation testing of the core modules (`npm run test:mutation`; not part of `npm test` or CI):
+// Mutation testing of the core modules (`npm run test:mutation`, scripts/mutation.mjs, runs the
+// `groups` below one by one, each against its focused test files; not part of `npm test` or CI).
+// This default export is the base of every group's run, and on its own (`npx stryker run`) the
+// whole set at once, which takes hours:
 // StrykerJS mutates the TypeScript sources in a sandbox, compiles them once with every mutant
 // behind a switch (mutant schemata), and runs the compiled node:test files that cover each mutant
 // (the tap runner: one test per file, coverage per file). Slow on two cores, so it runs with one
@@ -8,6 +11,43 @@
 // Known limit: in the sandbox `@roomchat/sdk` still resolves to the workspace's unmutated copy
 // (node_modules is linked, not copied), so SDK mutants are killed only by the SDK's own tests,
 // never through the server's integration tests.
+/**
+ * The module groups `npm run test:mutation` (scripts/mutation.mjs) runs one by one, each against
+ * the test files that exercise it (compiled, under packages/server/dist/src/ unless a path is
+ * given), cheapest first: Stryker runs a mutant's covering files in this order and stops at the
+ * first that fails. A focused list keeps a run of a group within minutes instead of hours; the
+ * scores in docs/testing.md are against these files.
+ */
+export const groups = {
+  writers: {
+    mutate: ['packages/server/src/messages.ts', 'packages/server/src/message-writer.ts', 'packages/server/src/sqlite-message-writer.ts'],
+    tests: ['messages', 'message-batches', 'message-writer', 'client-ids', 'history-extras', 'message-writer-nodes', 'sqlite-message-writer'],
+  },
+  send: {
+    mutate: ['packages/server/src/chat/{sending,actor,room-log,in-flight,mentions,targets,events}.ts', 'packages/server/src/realtime/connection.ts'],
+    tests: ['chat/mentions', 'socket-requests', 'auth-refresh', 'message-changes', 'conversation-list', 'chat/events', 'http', 'errors', 'realtime', 'chat'],
+  },
+  // The use cases' facade (open, join, leave, create, upload), which the send path goes through.
+  chat: {
+    mutate: ['packages/server/src/chat/chat.ts'],
+    tests: ['chat/events', 'http', 'errors', 'realtime', 'chat'],
+  },
+  changes: {
+    mutate: ['packages/server/src/chat/{changes,read-positions}.ts'],
+    tests: ['chat/read-positions', 'message-changes', 'app-api', 'conversations', 'event-log'],
+  },
+  access: {
+    mutate: ['packages/server/src/chat/{access,conversations}.ts'],
+    tests: ['chat/access', 'conversation-list', 'conversations', 'private-rooms', 'app-api'],
+  },
+  'rate-limits': { mutate: ['packages/server/src/rate-limits.ts'], tests: ['rate-limits', 'presence'] },
+  presence: { mutate: ['packages/server/src/presence.ts'], tests: ['presence'] },
+  sdk: {
+    mutate: ['packages/sdk/src/outbox.ts', 'packages/sdk/src/timeline.ts', 'packages/sdk/src/room.ts'],
+    tests: ['packages/sdk/dist/**/*.test.js'],
+  },
+};
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: [

@@ -1,0 +1,85 @@
+// What a history page and a search page show beyond each row (messages.ts, `#extras`): the
+// reactions per emoji with `mine` for the reader, and each reply's quote of its target as the
+// target is now (edited, deleted). On both engines, through Messages and its writer.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import type { ChatMessage, LogEntry } from '@roomchat/protocol';
+import { migrate, openDatabase, type Database } from './db.js';
+import { Messages, type NewMessage } from './messages.js';
+import { Rooms, type RoomRecord } from './rooms.js';
+import { createStorage, engines, servicesOf, testNeeding, type TestStorage } from './testing.js';
+
+const text = (authorId: string, text: string, extra: Partial<NewMessage> = {}): NewMessage => ({ kind: 'text', author: authorId, authorId, text, ...extra });
+const react = (authorId: string, target: ChatMessage, emoji: string, on = true): NewMessage => ({ kind: 'reaction', author: authorId, authorId, targetId: Number(target.id), data: { emoji, on } });
+const byText = (entries: LogEntry[], t: string) => entries.find((e) => 'text' in e && e.text === t) as ChatMessage | undefined;
+
+for (const engine of engines()) {
+  describe(`history and search pages on ${engine}`, () => {
+    const { test, skipped } = testNeeding(...servicesOf(engine));
+    let storage: TestStorage;
+    let db: Database;
+    let messages: Messages;
+    let room: RoomRecord;
+    before(async () => {
+      if (skipped) return;
+      storage = await createStorage(engine);
+      const { databaseUrl, dataDir, searchPath } = storage.options;
+      db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
+      await migrate(db);
+      messages = new Messages(db);
+      await messages.start();
+      room = await new Rooms(db, 8).create();
+    });
+    after(async () => {
+      if (skipped) return;
+      await messages.close();
+      await db.destroy();
+      await storage.dispose();
+    });
+    const send = async (m: NewMessage) => (await messages.append(room, m)).message as ChatMessage;
+
+    test('reactions are counted per emoji in code point order, `mine` for the reader only; replies quote their targets as they are now', async () => {
+      await send({ kind: 'join', author: 'ann', authorId: 'ann' });
+      const question = await send(text('ann', 'lunch plans?'));
+      const doomed = await send(text('ann', 'a secret'));
+      const answer = await send(text('bob', 'pizza', { data: { replyTo: question.id }, quote: { id: question.id, author: 'ann', excerpt: 'lunch plans?' } }));
+      const toDoomed = await send(text('bob', 'what secret', { data: { replyTo: doomed.id } }));
+      const mention = await send(text('bob', 'lunch @ann', { data: { mentions: ['ann'] } }));
+      for (const m of [react('bob', question, '👍'), react('ann', question, '👍'), react('bob', question, '🎉'), react('ann', answer, '🎉'), react('bob', doomed, '👍')]) await send(m);
+      await send({ kind: 'edit', author: 'ann', authorId: 'ann', targetId: Number(question.id), text: 'lunch plans, anyone?' });
+      await send({ kind: 'delete', author: 'ann', authorId: 'ann', targetId: Number(doomed.id) });
+
+      const asBob = (await messages.page(room, { limit: 50 }, 'bob')).messages;
+      assert.deepEqual(byText(asBob, 'lunch plans, anyone?')?.reactions, [
+        { emoji: '🎉', count: 1, mine: true },
+        { emoji: '👍', count: 2, mine: true },
+      ]);
+      assert.deepEqual(byText(asBob, 'pizza')?.reactions, [{ emoji: '🎉', count: 1, mine: false }]);
+      assert.deepEqual(byText(asBob, 'pizza')?.replyTo, { id: question.id, author: 'ann', excerpt: 'lunch plans, anyone?' }, 'the edited text');
+      assert.deepEqual(byText(asBob, 'what secret')?.replyTo, { id: doomed.id, author: 'ann', deleted: true });
+      assert.equal(byText(asBob, 'what secret')?.reactions, undefined);
+      assert.deepEqual(byText(asBob, 'lunch @ann')?.mentions, ['ann']);
+      assert.equal(byText(asBob, 'lunch @ann')?.replyTo, undefined, 'a mention is no reply');
+      const tomb = asBob.find((e) => e.id === doomed.id) as ChatMessage;
+      assert.deepEqual([tomb.text, tomb.reactions, tomb.deletedAt !== undefined], [undefined, undefined, true]);
+
+      const asAnn = (await messages.page(room, { limit: 50 }, 'ann')).messages;
+      assert.deepEqual(byText(asAnn, 'lunch plans, anyone?')?.reactions, [
+        { emoji: '🎉', count: 1, mine: false },
+        { emoji: '👍', count: 2, mine: true },
+      ]);
+      const asNobody = (await messages.page(room, { limit: 50 })).messages;
+      assert.deepEqual(byText(asNobody, 'pizza')?.reactions, [{ emoji: '🎉', count: 1, mine: false }], 'without a reader, nothing is mine');
+
+      // A search page shows the same, newest first, a page at a time.
+      const found = await messages.search(room, 'lunch', { limit: 1 }, 'bob');
+      assert.deepEqual([found.messages.map((m) => m.text), found.hasMore], [['lunch @ann'], true]);
+      const next = await messages.search(room, 'lunch', { before: Number(mention.seq), limit: 1 }, 'bob');
+      assert.deepEqual([next.messages.map((m) => m.text), next.hasMore], [['lunch plans, anyone?'], false]);
+      assert.deepEqual(next.messages[0]!.reactions, byText(asBob, 'lunch plans, anyone?')?.reactions);
+      const replies = await messages.search(room, 'pizza', { limit: 5 }, 'ann');
+      assert.deepEqual([replies.messages[0]!.replyTo, replies.messages[0]!.reactions, replies.hasMore], [byText(asBob, 'pizza')?.replyTo, [{ emoji: '🎉', count: 1, mine: true }], false]);
+      assert.equal(toDoomed.replyTo, undefined, 'an answer without a quote given shows none');
+    });
+  });
+}

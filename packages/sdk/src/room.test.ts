@@ -300,6 +300,22 @@ test("leave() keeps other rooms' sends in the shared outbox", async () => {
   assert.deepEqual(outbox.entries('OTHERROOM'), [other]);
 });
 
+test('a send stored resolves with its message even when a listener closes the room as the ack releases later entries', async () => {
+  const transport = new FakeTransport();
+  const room = new Room(transport, snapshot([message(1)]), 'alice-private');
+  let answer!: (value: unknown) => void;
+  transport.once('message:send', () => new Promise((resolve) => (answer = resolve)));
+  const sent = room.send('hello');
+  await settle();
+  room._receive(message(3, { kind: 'leave', text: undefined })); // held: it comes after ours
+  room.on('message', (m) => {
+    if (m.kind === 'leave') room._closed(); // as the README's alice.mjs closes its client
+  });
+  answer({ ok: true, message: message(2, { text: 'hello' }) });
+  assert.equal((await sent).seq, 2, 'stored, so resolved, not rejected');
+  assert.deepEqual(room.messages.map((m) => m.seq), [1, 2, 3]);
+});
+
 test('a closed room (client closed) cancels its retry timer and rejects what waits', async (t) => {
   const advance = clock(t);
   const transport = new FakeTransport();

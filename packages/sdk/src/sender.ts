@@ -117,8 +117,12 @@ export class Sender {
             .finally(() => (this.#awaitingAck = false));
           this.#settle(entry);
           this.#retryAttempt = 0;
+          // Taken before the message is announced: a listener that closes the room or the client
+          // then must not fail a send that is already stored.
+          const waiters = this.#waiters.get(clientId) ?? [];
+          this.#waiters.delete(clientId);
           const message = this.#room.stored(res.message);
-          this.#settleWaiters(clientId, (w) => w.resolve(message));
+          for (const waiter of waiters) waiter.resolve(message);
         } catch (cause) {
           const error = cause instanceof ChatError ? cause : new ChatError(ErrorCode.INTERNAL, String(cause), { cause });
           this.#room.sendFailed();

@@ -40,6 +40,11 @@ export class AdminRoom extends LitElement {
     void this.#load();
   }
 
+  // Opened from the list: focus moves to the room's heading, so that Tab goes on from there.
+  override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+  }
+
   async #load(): Promise<void> {
     const room = `/v1/rooms/${seg(this.code)}`;
     try {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { ApiError, call, loadCredential, saveCredential, seg, type Credential, type Json } from './api.js';
+import { type ApiError, call, loadCredential, saveCredential, seg, type Credential, type Json } from './api.js';
 import { adminStyles } from './styles.js';
 import './admin-room.js';
 import './admin-settings.js';

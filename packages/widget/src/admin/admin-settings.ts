@@ -30,6 +30,11 @@ export class AdminSettings extends LitElement {
     );
   }
 
+  // Opened from the menu: focus moves to the view's heading, so that Tab goes on from there.
+  override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+  }
+
   async #save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);

@@ -28,7 +28,10 @@ const FILE_TIMEOUT_MS = 10 * 60_000;
 /**
  * The fewest tests (Node and browser, skipped ones included) a run must register: tests that are
  * silently never registered (a file not compiled, a loop over an empty list, a suite left out
-const MIN_TESTS = 600;
+ * when a service is missing) fail the run instead of passing unnoticed. The suite registered 667
+ * (Node and browser) when this was last raised; raise it as tests are added, lower it only with a reason.
+ */
+const MIN_TESTS = 667;
 /** A skip whose reason names one of these is a test that needs a service this run does not have. */
 const SERVICE_SKIP = /\b(TEST_DATABASE_URL|TEST_REDIS_URL)\b/;
 

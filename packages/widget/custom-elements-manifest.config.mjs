@@ -3,7 +3,7 @@
 // @csspart, @cssproperty). https://custom-elements-manifest.open-wc.org/analyzer/config/
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.test.ts', 'src/testing.ts'],
+  exclude: ['src/**/*.test.ts', 'src/testing.ts', 'src/admin/**'],
   outdir: '.',
   litelement: true,
   plugins: [

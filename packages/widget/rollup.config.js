@@ -3,6 +3,7 @@
 //   module, with each other language split off as its own chunk (fr.[hash].js, ar.[hash].js...);
 // - dist/widget.js: the loader (src/loader.ts), a classic script of a few KB that registers
 //   <chat-room>, draws the launcher or the inline box, and imports the first on demand.
+// - dist/admin.js: the admin page's app (src/admin/), apart from both.
 // Hashed names let the server cache the rest for a year; /widget.js itself stays short-lived.
 import { rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -72,4 +73,12 @@ const loader = {
   ],
 };
 
-export default [rest, loader];
+// The admin page's app (src/admin/, served at /admin.js; docs/admin.md): its own ES module, with its
+// own copy of lit, so that nothing of it reaches the widget's files.
+const admin = {
+  input: 'dist/admin/admin-app.js',
+  output: { file: 'dist/admin.js', format: 'es', sourcemap: true },
+  plugins: [nodeResolve({ browser: true }), minifyTemplates({ include: (id) => id.includes('/packages/widget/dist/admin/') }), minify(), reportSize()],
+};
+
+export default [rest, loader, admin];

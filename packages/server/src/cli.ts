@@ -7,14 +7,16 @@ import { migrateConcurrently } from './migrate.js';
 import { APPS_HELP, appsCommand } from './apps-cli.js';
 import { DATA_HELP, backupCommand, exportCommand } from './data-cli.js';
 import { WEBHOOKS_HELP, webhooksCommand } from './webhooks-cli.js';
+import { ADMIN_HELP, adminCommand } from './admin-cli.js';
 
-const HELP = `Usage: roomchat-server [start|migrate|apps ...|webhooks ...|export ...|backup <file>] [options]
+const HELP = `Usage: roomchat-server [start|migrate|apps ...|webhooks ...|admin token|export ...|backup <file>] [options]
 
 Commands:
   start (default)        migrate the database, then serve HTTP and Socket.IO
   migrate                bring the database schema up to date and exit
   apps ...               manage apps (sites): see below
   webhooks ...           manage apps' webhook endpoints: see below
+  admin token            print a token for the admin page, /admin: see below
   export ...             write a room's log and images to a directory: see below
   backup <file>          copy the SQLite database while the server runs
 
@@ -35,12 +37,14 @@ ${APPS_HELP}
 
 ${WEBHOOKS_HELP}
 
+${ADMIN_HELP}
+
 ${DATA_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
   // The apps, webhooks and export commands have options of their own (apps-cli.ts,
   // webhooks-cli.ts, data-cli.ts); the database options come first or last.
-  const appsAt = argv.findIndex((arg) => arg === 'apps' || arg === 'webhooks' || arg === 'export');
+  const appsAt = argv.findIndex((arg) => arg === 'apps' || arg === 'webhooks' || arg === 'export' || arg === 'admin');
   const appArgs = appsAt === -1 ? [] : argv.slice(appsAt + 1);
   const { values, positionals } = parseArgs({
     args: appsAt === -1 ? argv : [...argv.slice(0, appsAt + 1), ...serverOptions(appArgs)],
@@ -90,13 +94,14 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  if (command === 'apps' || command === 'webhooks' || command === 'export' || command === 'backup') {
+  if (command === 'apps' || command === 'webhooks' || command === 'export' || command === 'backup' || command === 'admin') {
     try {
       const db = openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir!, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
       const print = (line: string) => console.log(line);
       try {
         if (command === 'apps') await appsCommand(db, withoutServerOptions(appArgs), print, { ...DEFAULT_CONFIG, ...settings });
         else if (command === 'webhooks') await webhooksCommand(db, resolveConfig(settings), withoutServerOptions(appArgs), print);
+        else if (command === 'admin') await adminCommand(db, resolveConfig(settings), withoutServerOptions(appArgs), print);
         else if (command === 'export') await exportCommand(db, withoutServerOptions(appArgs), { exportPageSize: settings.exportPageSize ?? DEFAULT_CONFIG.exportPageSize }, print);
         else await backupCommand(db, positionals[1], print);
       } finally {

@@ -102,6 +102,10 @@ export interface ChatServerConfig {
   imageUrlSecret: string | undefined;
   /** How long a signed image URL of a private room stays valid (up to a quarter more, for caching). */
   imageUrlTtlMs: number;
+  /** How long a token of `roomchat-server admin token` works, when no --ttl is given. */
+  adminTokenTtlMs: number;
+  /** The longest --ttl an admin token may be given. */
+  adminTokenMaxTtlMs: number;
   /** Image uploads one client address may make per window. */
   uploadsPerWindow: number;
   uploadWindowMs: number;
@@ -287,6 +291,8 @@ export const DEFAULT_CONFIG: ChatServerConfig = {
 
   imageUrlSecret: undefined,
   imageUrlTtlMs: 12 * 60 * 60_000,
+  adminTokenTtlMs: 12 * 60 * 60_000,
+  adminTokenMaxTtlMs: 30 * 24 * 60 * 60_000,
 
   searchQueryMaxLength: 200,
   searchPageSize: 20,

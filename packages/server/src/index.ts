@@ -22,6 +22,8 @@ import { appRoomsRouter } from './http/app-rooms.routes.js';
 import { appSettingsRouter } from './http/app-settings.routes.js';
 import { dataRightsRouter } from './http/data-rights.routes.js';
 import { moderationRouter } from './http/moderation.routes.js';
+import { adminRouter } from './http/admin.routes.js';
+import { AdminTokens } from './auth/admin-tokens.js';
 import { siteRouter } from './http/site.routes.js';
 import type { MessageWriter } from './message-writer.js';
 import { Metrics, metricsRouter } from './metrics.js';
@@ -69,6 +71,8 @@ export interface ChatServer {
   readonly retention: Retention;
   /** The apps' webhook endpoints, their queue and its delivery (docs/webhooks.md). */
   readonly webhooks: Webhooks;
+  /** Signs and checks the admin tokens of /admin (docs/admin.md). */
+  readonly adminTokens: AdminTokens;
   /** Migrates the database, then listens. Resolves with the URL clients use. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /** Stops accepting, waits for writes in flight, closes connections and the database. */
@@ -182,9 +186,10 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       },
     }),
   );
-  app.use(identifyRequests(apps, config));
+  const adminTokens = new AdminTokens();
+  app.use(identifyRequests(apps, config, adminTokens));
   app.use(originCheck((ctx) => requestState(ctx).app.origins ?? config.corsOrigins));
-  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), moderationRouter({ chat, schemas, config }), webhooksRouter({ webhooks, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
+  const routers = [siteRouter({ db }), roomsRouter({ chat, schemas, config }), appRoomsRouter({ chat, schemas, config }), appSettingsRouter({ apps, config }), moderationRouter({ chat, schemas, config }), adminRouter({ db, apps, config }), webhooksRouter({ webhooks, config }), dataRightsRouter({ chat, db, schemas, config }), imagesRouter({ chat, config }), metricsRouter(metrics, config)];
   routers.push(openApiRouter(schemas, config));
   for (const router of routers) {
     // Sets 405 (or 501) with an Allow header; errorResponses gives it the JSON body.
@@ -212,9 +217,11 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     metrics,
     retention,
     webhooks,
+    adminTokens,
     async listen({ port = 3000, host } = {}) {
       await migrateConcurrently(db);
       await chat.imageUrls.load(db, config.imageUrlSecret);
+      await adminTokens.load(db);
       await chat.messages.start();
       await chat.restorePresence();
       retention.start();

@@ -180,6 +180,14 @@ for (const engine of engines()) {
         assert.equal((await asApp('get', settings, settings, undefined, {})).status, 401);
         assert.equal((await asApp('patch', settings, settings, { mentionsMax: null, linkPolicy: 'allow' })).status, 200);
         assert.equal((await asApp('patch', settings, settings, { blockedWords: ['two words'] })).status, 400);
+        // The admin page's routes (docs/admin.md), with an admin token and with the app secret.
+        const admin = { authorization: `Bearer ${await running.server.adminTokens.issue({ app: undefined }, 60_000)}` };
+        assert.equal((await asApp('get', '/v1/admin/session', '/v1/admin/session', undefined, admin)).body.serverAdmin, true);
+        assert.equal((await asApp('get', '/v1/admin/session', '/v1/admin/session', undefined, {})).status, 401);
+        assert.ok((await asApp('get', '/v1/admin/apps', '/v1/admin/apps', undefined, admin)).body.apps.some((a: Json) => a.id === 'default'));
+        assert.equal((await asApp('get', '/v1/admin/apps', '/v1/admin/apps', undefined, { authorization: 'Bearer forged.admin.token' })).status, 401);
+        assert.equal((await asApp('get', '/v1/admin/rooms', `/v1/admin/rooms?q=${code}`)).body.rooms[0].code, code);
+        assert.equal((await asApp('get', '/v1/admin/rooms', `/v1/admin/rooms?q=${'k'.repeat(300)}`)).status, 400);
         // Retention and data rights.
         const retention = '/v1/rooms/{code}/retention';
         assert.equal((await asApp('put', retention, `/v1/rooms/${code}/retention`, { days: 30 })).status, 200);

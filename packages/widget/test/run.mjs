@@ -55,7 +55,7 @@ const steps = [
     : []),
   ['component tests (web-test-runner, Chromium)', 'npx', ['wtr', '--static-logging'], () => readJson(wtrResults)],
   [
-    'end-to-end tests (playwright-core, two and three pages)',
+    'end-to-end tests (playwright-core, two and three pages; the admin page)',
     process.execPath,
     [
       '--import',
@@ -73,6 +73,7 @@ const steps = [
       'test/direct.e2e.test.mjs',
       'test/attention.e2e.test.mjs',
       'test/share.e2e.test.mjs',
+      'test/admin.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

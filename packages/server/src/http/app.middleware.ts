@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { APP_HEADER, APP_SECRET_SCHEME, ErrorCode } from '@roomchat/protocol';
+import { AdminTokens } from '../auth/admin-tokens.js';
 import type { App, Apps } from '../auth/apps.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import { ChatError } from '../errors.js';
@@ -15,6 +16,8 @@ export interface RequestState {
   identity: Identity | undefined;
   /** Whether the request is the app's own backend: `Authorization: Roomchat-Secret <the app's secret>`. */
   asApp: boolean;
+  /** Set for an admin token (docs/admin.md): `server` when it grants every app, not just this one. */
+  admin?: { server: boolean };
 }
 
 /** The app and user of a request, as set by {@link identifyRequests}. */
@@ -28,14 +31,24 @@ export function requestState(ctx: Context): RequestState {
  * rules as a socket's handshake.
  * An unknown app or a bad token is refused here, before any route reads a body.
  */
-export function identifyRequests(apps: Apps, limits: TokenLimits): Middleware {
+export function identifyRequests(apps: Apps, limits: TokenLimits, adminTokens?: AdminTokens): Middleware {
   return async (ctx, next) => {
-    const app = await apps.get(ctx.get(APP_HEADER) || DEFAULT_APP_ID);
     // Only the REST API's bearer is a user's token; elsewhere (GET /metrics) it is the operator's.
     const authorization = ctx.path.startsWith(API_PREFIX) ? ctx.get('Authorization') : '';
+    const [, scheme, credential] = /^(\S+)\s+(\S+)$/.exec(authorization) ?? [];
+    // An admin token (its audience says so) acts as the app's backend: a server admin's for the app
+    // the header names, an app admin's for its own app only.
+    if (adminTokens && scheme?.toLowerCase() === 'bearer' && AdminTokens.claimsAdmin(credential!)) {
+      const grant = await adminTokens.verify(credential!);
+      const named = ctx.get(APP_HEADER);
+      if (grant.app !== undefined && named && named !== grant.app) throw new ChatError(ErrorCode.FORBIDDEN, `This admin token is for the app ${grant.app} only`);
+      const app = await apps.get(grant.app ?? (named || DEFAULT_APP_ID));
+      Object.assign(ctx.state, { app, identity: undefined, asApp: true, admin: { server: grant.app === undefined } } satisfies RequestState);
+      return next();
+    }
+    const app = await apps.get(ctx.get(APP_HEADER) || DEFAULT_APP_ID);
     let identity: Identity | undefined;
     let asApp = false;
-    const [, scheme, credential] = /^(\S+)\s+(\S+)$/.exec(authorization) ?? [];
     if (authorization && scheme?.toLowerCase() === APP_SECRET_SCHEME.toLowerCase()) {
       if (!sameSecret(credential!, app.secret)) throw new ChatError(ErrorCode.AUTH_INVALID, `Not this app's secret (the ${APP_HEADER} header names the app)`);
       asApp = true;

@@ -7,6 +7,7 @@ import { HOOK_FAIL_MODES, LINK_POLICIES, moderationPatchSchema, WORD_ACTIONS, ty
 import type { Schemas } from '../schemas.js';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { webhookSchemas } from './webhooks.routes.js';
+import { adminPaths, adminTokenScheme } from './openapi-admin.js';
 
 /**
  * The REST API as an OpenAPI 3.1 document, served at GET /v1/openapi.json. Requests are described
@@ -386,6 +387,7 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
           responses: { '202': ok('Queued', toJson(z.strictObject({ eventId: z.string() }))), ...errors(401, 403, 404, 429) },
         },
       },
+      ...adminPaths({ ok, errors, query, toJson: (schema) => toJson(schema) }),
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': ok('OpenAPI 3.1', { type: 'object' }) } } },
     },
     components: {
@@ -393,6 +395,7 @@ export function openApiDocument(schemas: Schemas, limits: ModerationLimits): Jso
       securitySchemes: {
         appSecret: { type: 'http', scheme: 'Roomchat-Secret', description: 'The app secret, from the site’s backend only (docs/api.md#server-to-server)' },
         userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        adminToken: adminTokenScheme,
       },
       responses: Object.fromEntries([400, 401, 403, 404, 413, 415, 429].map((status) => [`Error${status}`, { description: 'An error: `{ error: { code, message } }` (see docs/api.md for the codes)', ...json(ref('Error')) }])),
     },

@@ -13,6 +13,10 @@ import { pingDatabase } from '../db.js';
 export const DEMO_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
+/** The admin page's policy: its own scripts and API only, never framed (docs/admin.md). */
+export const ADMIN_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const PUBLIC_DIR = new URL('../../../public/', import.meta.url);
 
 interface StaticFile {
@@ -58,7 +62,7 @@ function send(ctx: Context, file: StaticFile, type: string, cacheControl: string
 /** A file of the widget's rest (`chat-room.[hash].js`, a language chunk, their source maps): no paths. */
 const WIDGET_FILE = /^[\w-]+\.[\w-]+\.js(\.map)?$/;
 
-/** GET /healthz, the widget's loader at /widget.js and the rest under /widget/, and the demo page at /. */
+/** GET /healthz, the widget's loader at /widget.js and the rest under /widget/, the demo page at /, the admin page at /admin. */
 export function siteRouter({ db }: { db: Database }): Router {
   const router = new Router();
   const widgetPath = () => createRequire(import.meta.url).resolve('@roomchat/widget/widget.js');
@@ -66,6 +70,10 @@ export function siteRouter({ db }: { db: Database }): Router {
   const widgetFiles = new Map<string, () => Promise<StaticFile | undefined>>();
   const demoPage = cachedFile(() => new URL('index.html', PUBLIC_DIR));
   const demoStyles = cachedFile(() => new URL('demo.css', PUBLIC_DIR));
+  const adminPage = cachedFile(() => new URL('admin.html', PUBLIC_DIR));
+  const adminStyles = cachedFile(() => new URL('admin.css', PUBLIC_DIR));
+  // The admin app is built beside the widget (packages/widget/src/admin/), but as its own bundle.
+  const adminBundle = cachedFile(() => join(dirname(widgetPath()), 'admin.js'));
 
   // No Referer leaves the demo page: the room code can sit in its URL, and nothing on this server
   // reads Referer. It does not blank the Origin header that the origin check reads: fetch() and
@@ -122,6 +130,28 @@ export function siteRouter({ db }: { db: Database }): Router {
   router.get('/demo.css', async (ctx) => {
     const file = await demoStyles();
     if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The demo styles are missing');
+    send(ctx, file, 'text/css; charset=utf-8', 'no-cache');
+  });
+
+  // The admin page (docs/admin.md): static; everything it shows comes from the admin API, with
+  // the token the visitor pastes. Not cached by shared caches, never framed.
+  router.get('/admin', async (ctx) => {
+    const file = await adminPage();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The admin page is missing');
+    send(ctx, file, 'text/html; charset=utf-8', 'no-cache');
+    ctx.set('Content-Security-Policy', ADMIN_PAGE_CSP);
+    ctx.set('X-Frame-Options', 'DENY');
+  });
+
+  router.get('/admin.js', async (ctx) => {
+    const file = await adminBundle();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The admin bundle is not built: run `npm run build`');
+    send(ctx, file, 'application/javascript; charset=utf-8', 'no-cache');
+  });
+
+  router.get('/admin.css', async (ctx) => {
+    const file = await adminStyles();
+    if (!file) throw new ChatError(ErrorCode.NOT_FOUND, 'The admin styles are missing');
     send(ctx, file, 'text/css; charset=utf-8', 'no-cache');
   });
 

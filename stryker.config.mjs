@@ -43,7 +43,7 @@ export const groups = {
   'rate-limits': { mutate: ['packages/server/src/rate-limits.ts'], tests: ['rate-limits', 'presence'] },
   presence: { mutate: ['packages/server/src/presence.ts'], tests: ['presence'] },
   sdk: {
-    mutate: ['packages/sdk/src/outbox.ts', 'packages/sdk/src/timeline.ts', 'packages/sdk/src/room.ts'],
+    mutate: ['packages/sdk/src/outbox.ts', 'packages/sdk/src/timeline.ts', 'packages/sdk/src/room.ts', 'packages/sdk/src/room-log-calls.ts', 'packages/sdk/src/room-activity-calls.ts'],
     tests: ['packages/sdk/dist/**/*.test.js'],
   },
 };
@@ -65,6 +65,9 @@ export default {
     'packages/sdk/src/outbox.ts',
     'packages/sdk/src/timeline.ts',
     'packages/sdk/src/room.ts',
+    // Split out of room.ts: its catch-up and read positions, mutated as they were there
+    'packages/sdk/src/room-log-calls.ts',
+    'packages/sdk/src/room-activity-calls.ts',
   ],
   testRunner: 'tap',
   tap: {

@@ -1,14 +1,14 @@
 /**
- * The Roomchat wire protocol, defined once: Socket.IO event maps, payloads, log entries, default
- * limits and HTTP paths. The server and the SDK both import it, so a change here is a change on
- * both sides.
+ * The Roomchat wire protocol, defined once: log entries, snapshots, default limits and HTTP paths
+ * here; payloads (payloads.ts), moderation (moderation.ts) and the Socket.IO event maps
+ * (events.ts) beside it, re-exported from here. The server and the SDK both import it, so a change
+ * here is a change on both sides.
  *
  * Events are `domain:verb`; each takes one object and, from client to server, answers through a
- * Socket.IO acknowledgement with an {@link Ack} (acks.ts).
+ * Socket.IO acknowledgement with an `Ack` (acks.ts).
  */
 
-import type { Ack } from './acks.js';
-import type { ReportCreatePayload, ReportDecidePayload, ReportListPayload, ReportSummary, RoomModeratePayload, RoomRemovedEvent, AuthRefreshPayload, DirectOpenPayload, MemberEvent, MessageDeletePayload, MessageEditPayload, MessageHistoryPayload, MessageSearchPayload, MessageSendPayload, ReactionPayload, ReadEvent, ReadMarkPayload, RoomCreatePayload, RoomJoinPayload, RoomLeavePayload, RoomOpenPayload, RoomSummary, SearchPage, TypingEvent, TypingPayload, DirectMemberPayload, DirectMessageEvent, RoomListPayload } from './payloads.js';
+import type { ModerationEntry, Role, RoomModerationState } from './moderation.js';
 
 /** Default limits. The server's effective limits are sent in every {@link RoomSnapshot}. */
 export const DEFAULT_LIMITS = {
@@ -203,62 +203,6 @@ export function isModeration(entry: LogEntry): entry is ModerationEntry {
   return entry.kind === 'moderation';
 }
 
-/**
- * A member's role in a room (docs/moderation.md): the room's `owner` (its creator, or a user the
- * app named), a `moderator` the owner promoted, an `admin` of the app (token role `admin`), or a
- * plain `member`.
- */
-export type Role = 'owner' | 'moderator' | 'admin' | 'member';
-
-/**
- * What a moderation entry did. `kick`, `ban`, `unban`, `mute`, `unmute`, `role` target a member
- * (`target`: its `Member.id`); `hide`, `unhide` a message (`target`: its id); the others the room.
- */
-export type ModerationAction =
-  | 'kick'
-  | 'ban'
-  | 'unban'
-  | 'mute'
-  | 'unmute'
-  | 'role'
-  | 'lock'
-  | 'unlock'
-  | 'slow-mode'
-  | 'code-rotated'
-  | 'close'
-  | 'hide'
-  | 'unhide';
-
-/** A moderation action, as an entry of the room's log: clients fold it like any other change. */
-export interface ModerationEntry {
-  kind: 'moderation';
-  id: string;
-  roomCode: string;
-  seq: number;
-  /** Who acted (display name and member id; a bot id for the app's backend). */
-  author: string;
-  authorId?: string;
-  action: ModerationAction;
-  /** The member (kick, ban, mute, role...) or the message (hide, unhide) acted on. */
-  target?: string;
-  /** The reason given, shown to the member concerned. */
-  reason?: string;
-  /** mute: until when (ISO 8601); ban: until when, absent for good. */
-  until?: string;
-  /** slow-mode: seconds between a member's messages, 0 for off. */
-  seconds?: number;
-  /** role: the target's new role. */
-  role?: Role;
-  /** code-rotated: the room's new code (the old one no longer opens it). */
-  code?: string;
-  /** unhide: the message as it is now, for clients that were given it without text. */
-  message?: ChatMessage;
-  createdAt: string;
-  text?: undefined;
-  image?: undefined;
-  clientId?: undefined;
-}
-
 /** Someone present in a room. One member may have several connections (tabs). */
 export interface Member {
   /**
@@ -305,15 +249,6 @@ export interface RoomSnapshot {
   moderation?: RoomModerationState;
 }
 
-/** What a room's moderators set for it, as a snapshot carries it. */
-export interface RoomModerationState {
-  locked: boolean;
-  /** Seconds between one member's messages, 0 when slow mode is off. */
-  slowModeSeconds: number;
-  /** When this member's mute ends (ISO 8601), when it is muted now. */
-  mutedUntil?: string;
-}
-
 /** A page of the log, oldest first: messages as they are now, change entries as they were made. */
 export interface HistoryPage {
   messages: LogEntry[];
@@ -331,73 +266,8 @@ export interface HistoryPage {
 }
 
 export * from './payloads.js';
-
-/** Events the client emits. Each ends with an ack callback. */
-export interface ClientToServerEvents {
-  'room:create': (payload: RoomCreatePayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  'room:join': (payload: RoomJoinPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  /** Joins the app's room with a key (ROOM_NOT_FOUND when there is none and this client may not create it). */
-  'room:open': (payload: RoomOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  /** A verified user's direct conversation with `userId`: the same room from both sides, created on first use. */
-  'direct:open': (payload: DirectOpenPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  /**
-   * A room's member opens a direct conversation with another member of it (guests included).
-   * NOT_A_MEMBER: this connection has not joined `code`; MEMBER_NOT_FOUND: the other is not present
-   * in it; INVALID_PAYLOAD: the other is oneself.
-   */
-  'direct:member': (payload: DirectMemberPayload, ack: (res: Ack<{ room: RoomSnapshot }>) => void) => void;
-  /**
-   * The visitor's rooms (private and direct rooms it is listed in, and the rooms it joined), newest
-   * activity first. Budgeted per address (`roomListsPerWindow`).
-   */
-  'room:list': (payload: RoomListPayload, ack: (res: Ack<{ rooms: RoomSummary[] }>) => void) => void;
-  'room:leave': (payload: RoomLeavePayload, ack: (res: Ack) => void) => void;
-  'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
-  'message:history': (payload: MessageHistoryPayload, ack: (res: Ack<HistoryPage>) => void) => void;
-  /** Rate-limited per connection and per address (`searchesPerWindow`). */
-  'message:search': (payload: MessageSearchPayload, ack: (res: Ack<SearchPage>) => void) => void;
-  'message:edit': (payload: MessageEditPayload, ack: (res: Ack<{ entry: EditEntry }>) => void) => void;
-  'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ entry: DeleteEntry }>) => void) => void;
-  'reaction:add': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
-  'reaction:remove': (payload: ReactionPayload, ack: (res: Ack<{ entry: ReactionEntry }>) => void) => void;
-  /** Never stored and never given a seq; rate-limited per connection. */
-  'typing:start': (payload: TypingPayload, ack: (res: Ack) => void) => void;
-  'read:mark': (payload: ReadMarkPayload, ack: (res: Ack<{ seq: number }>) => void) => void;
-  /** Answers with the new token's expiry (ISO 8601); after it passes without a refresh the server closes the connection. */
-  'auth:refresh': (payload: AuthRefreshPayload, ack: (res: Ack<{ expiresAt: string }>) => void) => void;
-  /** A moderation action (docs/moderation.md); answers with its log entry (and for `rotate-code`, the new code in it). */
-  'room:moderate': (payload: RoomModeratePayload, ack: (res: Ack<{ entry: ModerationEntry }>) => void) => void;
-  /** Reports a message; `hidden` tells whether it is now hidden from members. One report per member and message. */
-  'report:create': (payload: ReportCreatePayload, ack: (res: Ack<{ hidden: boolean }>) => void) => void;
-  /** The room's reported messages awaiting a decision (moderators only). */
-  'report:list': (payload: ReportListPayload, ack: (res: Ack<{ reports: ReportSummary[] }>) => void) => void;
-  /** Decides on a reported message (moderators only): its log entry, `unhide` or a `delete`. */
-  'report:decide': (payload: ReportDecidePayload, ack: (res: Ack<{ entry: ModerationEntry | DeleteEntry }>) => void) => void;
-}
-
-/** Events the server emits to the members of a room. */
-export interface ServerToClientEvents {
-  /**
-   * A message was stored in a room this connection joined. Not sent to the connection whose
-   * request stored it, whose ack carries it: a message sent (its member's other connections do
-   * get it), a join line.
-   */
-  'message:created': (message: LogEntry) => void;
-  /** Not sent to the joining connection, whose snapshot has the member. */
-  'member:joined': (event: MemberEvent) => void;
-  'member:left': (event: MemberEvent) => void;
-  /** A member is typing (not sent to its own connection). Ephemeral: not in the log. */
-  'member:typing': (event: TypingEvent) => void;
-  /** A member's read position moved forward. */
-  'read:updated': (event: ReadEvent) => void;
-  /** This connection was taken out of the room (kicked, banned, or the room closed); it receives nothing more of it. */
-  'room:removed': (event: RoomRemovedEvent) => void;
-  /**
-   * A message in a direct conversation of one of this connection's members, to connections that
-   * have not joined it (they get `message:created`): how a conversation list learns of it.
-   */
-  'direct:message': (event: DirectMessageEvent) => void;
-}
+export * from './moderation.js';
+export * from './events.js';
 
 /** HTTP routes, relative to the server URL. */
 export const HTTP_PATHS = {

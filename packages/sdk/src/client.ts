@@ -12,10 +12,8 @@ import {
   ROOM_KEY_PATTERN,
   ROOM_LIST_MEMBER_IDS_MAX,
   MEMBER_HEADER,
-  type Ack,
   type DirectMessageEvent,
   type ClientToServerEvents,
-  type LogEntry,
   type JoinOptions,
   type Limits,
   type RoomCreatePayload,
@@ -25,6 +23,8 @@ import {
 import { canShareConnection, SharedConnection } from './shared-connection.js';
 import { localStorageOutboxStore, memoryOutboxStore, Outbox, type OutboxStore } from './outbox.js';
 import { Room, type RoomTransport } from './room.js';
+import { RoomRegistry } from './room-registry.js';
+import { Requests, type AckData } from './requests.js';
 import { checkName } from './send-checks.js';
 import { absoluteImageUrls, uploadImage, type UploadOptions, type UploadSource } from './upload.js';
 import type { ImageInfo } from './protocol.js';
@@ -115,21 +115,12 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
   readonly requestTimeoutMs: number;
   #state: ConnectionState = 'disconnected';
   #connection: Connection;
-  #rooms = new Map<string, Room>();
+  readonly #rooms = new RoomRegistry();
   #closed = false;
   #transport: RoomTransport;
-  /** Messages for rooms whose join awaits its answer, by code. */
-  #early = new Map<string, LogEntry[]>();
-  /** Rooms by a code they had before a moderator rotated it: entries sent meanwhile still find them. */
-  #aliases = new Map<string, Room>();
-  /** Buffers of opens by key, whose room's code is not known until their answer. */
-  #earlyAnyRoom = new Set<LogEntry[]>();
   /** The server's limits as last seen in a snapshot; the defaults before the first join. */
   #limits: Limits = { ...DEFAULT_LIMITS };
-  /** Rejecters of requests awaiting an ack, failed at once when the connection drops. */
-  #inFlight = new Set<(error: ChatError) => void>();
-  /** Rejecters of every request waiting, sent or buffered: failed when the server refuses the handshake. */
-  #waiting = new Set<(error: ChatError) => void>();
+  readonly #requests: Requests;
   readonly #credentials: Credentials;
 
   constructor(options: ChatClientOptions) {
@@ -164,21 +155,15 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     // sends. A random member id cannot be found again after a reload, so it gets memory.
     const persisted = options.memberId === undefined ? undefined : localStorageOutboxStore(`roomchat:outbox:${this.url}:${options.memberId}`);
     const store = options.outboxStore ?? persisted ?? memoryOutboxStore();
+    this.#requests = new Requests(this.#connection, this.requestTimeoutMs, () => this.#closed);
     this.#transport = {
       outbox: new Outbox(store, options.outboxMaxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS),
       request: (event, payload) => this.#request(event, payload),
       upload: (code, source, uploadOptions, memberId) => this.#upload(code, source, uploadOptions, memberId),
       resolveUrl: (path) => new URL(path, this.url + '/').toString(),
       openDirect: (code, other, join) => this.#enter(join, (memberId) => this.#request('direct:member', { code, member: other }), undefined),
-      forget: (room) => {
-        if (this.#rooms.get(room.code) === room) this.#rooms.delete(room.code);
-        for (const [code, r] of this.#aliases) if (r === room) this.#aliases.delete(code);
-      },
-      renamed: (room, oldCode) => {
-        if (this.#rooms.get(oldCode) === room) this.#rooms.delete(oldCode);
-        this.#rooms.set(room.code, room);
-        this.#aliases.set(oldCode, room);
-      },
+      forget: (room) => this.#rooms.forget(room),
+      renamed: (room, oldCode) => this.#rooms.renamed(room, oldCode),
     };
     this.#wireSocket();
     this.#setState('connecting');
@@ -192,7 +177,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
 
   /** The rooms this client has joined and not left. */
   get joinedRooms(): Room[] {
-    return [...this.#rooms.values()];
+    return this.#rooms.rooms;
   }
 
   /** Whether this client joins as a user the host signed in (its name comes from the token). */
@@ -259,18 +244,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     const refused = this.verified ? undefined : checkName(options.name ?? '', this.#limits);
     if (refused) throw refused;
     const memberId = options.memberId ?? this.memberId;
-    const early: LogEntry[] = [];
-    const buffered = code === undefined ? this.#earlyAnyRoom : undefined;
-    if (code !== undefined && !this.#rooms.has(code)) this.#early.set(code, early);
-    buffered?.add(early);
-    let res: { room: RoomSnapshot };
-    try {
-      res = await request(memberId);
-    } finally {
-      if (code !== undefined && this.#early.get(code) === early) this.#early.delete(code);
-      buffered?.delete(early);
-    }
-    const room = this.#adopt(res.room, memberId);
+    const { answer, early } = await this.#rooms.joining(code, () => request(memberId));
+    const room = this.#adopt(answer.room, memberId);
     const mine = early.filter((m) => m.roomCode === room.code);
     // After the caller's turn, like any live message, so that its listeners hear them.
     if (mine.length) setTimeout(() => room.left || mine.forEach((m) => room._receive(m)), 0);
@@ -283,10 +258,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.#closed = true;
     this.#credentials.close();
     const closed = new ChatError(ErrorCode.DISCONNECTED, 'The client was closed');
-    for (const reject of this.#inFlight) reject(closed);
-    for (const room of this.#rooms.values()) room._closed();
+    this.#requests.dropped(closed);
+    for (const room of this.#rooms.rooms) room._closed();
     this.#rooms.clear();
-    this.#aliases.clear();
     this.#connection.disconnect();
     this.#setState('disconnected');
   }
@@ -299,7 +273,7 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       return existing;
     }
     const room = new Room(this.#transport, snapshot, memberId);
-    this.#rooms.set(room.code, room);
+    this.#rooms.add(room);
     return room;
   }
 
@@ -317,9 +291,9 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       // reconnection, except a server-side kick, which we answer by reconnecting ourselves.
       if (this.#closed) return;
       this.#setState('connecting');
-      for (const room of this.#rooms.values()) room._offline();
+      for (const room of this.#rooms.rooms) room._offline();
       const lost = new ChatError(ErrorCode.DISCONNECTED, `The connection was lost (${reason})`);
-      for (const reject of this.#inFlight) reject(lost);
+      this.#requests.dropped(lost);
       if (reason === 'io server disconnect') socket.connect();
     });
     // A refusal by the server's handshake (realtime/identify.ts) carries { code, message } as data;
@@ -333,18 +307,11 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
       }
       const error = new ChatError(code as ErrorCode, err.data?.message ?? err.message, { cause: err });
       this.#setState('disconnected');
-      for (const reject of this.#waiting) reject(error);
+      this.#requests.refused(error);
       this.emit('error', error);
     });
-    socket.on('room:removed', (event) => this.#room(event.roomCode)?._removed(event));
-    socket.on('message:created', (message) => {
-      const room = this.#room(message.roomCode);
-      if (room) room._receive(message);
-      else {
-        this.#early.get(message.roomCode)?.push(message);
-        for (const early of this.#earlyAnyRoom) early.push(message);
-      }
-    });
+    socket.on('room:removed', (event) => this.#rooms.find(event.roomCode)?._removed(event));
+    socket.on('message:created', (message) => this.#rooms.received(message));
     socket.on('member:joined', (event) => this.#rooms.get(event.roomCode)?._memberJoined(event.member));
     socket.on('member:left', (event) => this.#rooms.get(event.roomCode)?._memberLeft(event.member));
     socket.on('member:typing', (event) => this.#rooms.get(event.roomCode)?._memberTyping(event.member));
@@ -355,12 +322,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     });
   }
 
-  #room(code: string): Room | undefined {
-    return this.#rooms.get(code) ?? this.#aliases.get(code);
-  }
-
   async #rejoinAll(): Promise<void> {
-    for (const room of [...this.#rooms.values()]) await this.#rejoin(room, 0);
+    for (const room of this.#rooms.rooms) await this.#rejoin(room, 0);
   }
 
   /**
@@ -389,38 +352,8 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     this.emit('state', state);
   }
 
-  async #request<E extends keyof ClientToServerEvents>(
-    event: E,
-    payload: Parameters<ClientToServerEvents[E]>[0],
-  ): Promise<AckData<E>> {
-    if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client is closed');
-    let res: Ack;
-    let rejectOnDisconnect: ((error: ChatError) => void) | undefined;
-    try {
-      // socket.io-client buffers emits made while disconnected and sends them on reconnect; the
-      // timeout bounds the wait either way, and a drop of the connection ends it at once (an ack
-      // can no longer come).
-      const dropped = new Promise<never>((_, reject) => (rejectOnDisconnect = reject));
-      if (this.#connection.connected) this.#inFlight.add(rejectOnDisconnect!);
-      this.#waiting.add(rejectOnDisconnect!);
-      res = await Promise.race([this.#connection.request(event, payload, this.requestTimeoutMs), dropped]);
-    } catch (cause) {
-      if (cause instanceof ChatError) throw cause;
-      if (this.#closed) throw new ChatError(ErrorCode.DISCONNECTED, 'The client was closed', { cause });
-      // socket.io-client's own answer when the connection drops after the request went out (one
-      // made before the first connect is not in #inFlight): not a timeout (realtime.test.ts).
-      if (cause instanceof Error && cause.message === 'socket has been disconnected') {
-        throw new ChatError(ErrorCode.DISCONNECTED, 'The connection was lost before the answer came', { cause });
-      }
-      throw new ChatError(ErrorCode.TIMEOUT, `No answer to ${event} within ${this.requestTimeoutMs} ms`, { cause });
-    } finally {
-      if (rejectOnDisconnect) {
-        this.#inFlight.delete(rejectOnDisconnect);
-        this.#waiting.delete(rejectOnDisconnect);
-      }
-    }
-    if (!res.ok) throw ChatError.fromPayload(res.error);
-    return res as AckData<E>;
+  #request<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<AckData<E>> {
+    return this.#requests.request(event, payload);
   }
 
   /** Uploads with a current token, like the socket: asked of getToken when stale, and once more after AUTH_EXPIRED. */
@@ -438,7 +371,3 @@ export class ChatClient extends Emitter<ClientEvents, ClientEvents> {
     }
   }
 }
-
-/** The success shape of an event's ack. */
-type AckData<E extends keyof ClientToServerEvents> =
-  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? Extract<A, { ok: true }> : never;

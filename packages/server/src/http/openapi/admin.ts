@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adminRoomsQuery } from './admin.routes.js';
+import { adminRoomsQuery } from '../admin.routes.js';
 
 type Json = Record<string, unknown>;
 

@@ -15,6 +15,7 @@ import { InviteController } from './controllers/invite.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
+import { ModerationController } from './controllers/moderation.js';
 import { NotificationsController } from './controllers/notifications.js';
 import { PersistenceController } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
@@ -29,6 +30,7 @@ import { renderBell } from './views/bell.js';
 import { renderHome } from './views/home-view.js';
 import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
+import { renderRemoved } from './views/moderation-notice.js';
 import { renderRoomView } from './views/room-view.js';
 
 export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
@@ -176,7 +178,10 @@ export class ChatRoomElement extends ChatRoomProperties {
   });
   readonly #composer = new ComposerController(this, {
     strings: () => this.#strings,
-    reportError: (error, action) => this.#reportError(error, action),
+    reportError: (error, action) => {
+      this.#moderation.refused(error);
+      this.#reportError(error, action);
+    },
     sent: () => this.#scroll.stickToBottom(),
     divert: (text): boolean => this.#conversation.target.divert(text),
   });
@@ -188,6 +193,15 @@ export class ChatRoomElement extends ChatRoomProperties {
     shown: () => this.mode !== 'launcher' || this.open,
     announce: (text) => this.#announcer.announce(text),
     reportError: (error, action) => this.#reportError(error, action),
+  });
+  readonly #moderation: ModerationController = new ModerationController(this, {
+    room: () => this.#session.room,
+    strings: () => this.#strings,
+    announce: (text) => this.#announcer.announce(text),
+    failed: (error, action) => {
+      this.#composer.error = this.#errorText(error);
+      this.#reportError(error, action);
+    },
   });
   readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
   // The member list's "Message": a direct conversation with that member, as who the visitor is here.
@@ -311,11 +325,13 @@ export class ChatRoomElement extends ChatRoomProperties {
     this.#scroll.stickToBottom();
     this.#composer.enter(room);
     this.#conversation.entered();
+    this.#moderation.entered(room);
   }
 
   #left(): void {
     this.#composer.leave();
     this.#conversation.left();
+    this.#moderation.left();
     this.#members.close();
     this.#lightbox.clear();
     this.#invite.close();
@@ -339,7 +355,7 @@ export class ChatRoomElement extends ChatRoomProperties {
     const { dir } = this.#i18n;
     const launcher = this.#launcher;
     const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close, room?.title) : nothing;
-    const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#renderHome()}</div>
+    const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#moderation.removed ? renderRemoved(this.#strings, this.#moderation.removed, this.#moderation.backHome) : this.#renderHome()}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;
     return renderLauncher({
@@ -376,6 +392,7 @@ export class ChatRoomElement extends ChatRoomProperties {
       lightbox: this.#lightbox,
       exitConfirm: this.#exitConfirm,
       conversation: this.#conversation,
+      moderation: this.#moderation,
     });
   }
 }

@@ -27,6 +27,8 @@ export interface RowContext {
   retry(clientId: string): void;
   discard(clientId: string): void;
   conversation: ConversationRowContext;
+  /** Whether the visitor moderates: it sees hidden messages whole, marked hidden. */
+  moderates: boolean;
   /** A member's name by id, for moderation lines (also once it left). */
   memberName(id: string | undefined): string;
 }
@@ -84,7 +86,7 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
         ${renderReplyQuote(m, s, c.jump)}
         ${deleted
           ? renderTombstone(s)
-          : m.hidden && m.text === undefined && !m.image
+          : m.hidden && (!ctx.moderates || (m.text === undefined && !m.image))
           ? html`<div class="bubble deleted hidden-msg" part="bubble hidden-bubble">${s.mod.hidden}</div>`
           : m.kind === 'image' && m.image && box
           ? html`<div class="bubble image" part="bubble">
@@ -93,9 +95,9 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
               </button>
             </div>`
           : html`<div class="bubble" part="bubble" dir="auto">${renderMessageText(m, ctx.mentions(m))}</div>`}
-        ${m.hidden && (m.text !== undefined || m.image) ? html`<span class="hidden-marker" part="hidden-marker">(${s.mod.hiddenMarker})</span>` : nothing}
+        ${m.hidden && ctx.moderates && (m.text !== undefined || m.image) ? html`<span class="hidden-marker" part="hidden-marker">(${s.mod.hiddenMarker})</span>` : nothing}
         ${renderEdited(m, s, ctx.locale)} ${renderReactions(m, s, c.actions.toggleReaction)}
-        ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${renderMessageActions(m, row.own, s, c.actions)}
+        ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${m.hidden && !ctx.moderates ? nothing : renderMessageActions(m, row.own, s, c.actions)}
       </li>`;
     }
     case 'pending':

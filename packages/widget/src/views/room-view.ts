@@ -21,6 +21,7 @@ import { renderModerationNotice } from './moderation-notice.js';
 import { renderSearchToggle } from './search.js';
 import type { RowContext } from './message-row.js';
 import { mentionNames } from './message-text.js';
+import { moderates } from '../moderation-rules.js';
 
 /** What the room view draws from: the element's strings and state, and the controllers that own the rest. */
 export interface RoomViewParts {
@@ -98,6 +99,7 @@ function rowContext(room: Room, parts: RoomViewParts): RowContext {
     retry: (clientId) => parts.composer.retry(clientId),
     discard: (clientId) => parts.composer.discard(clientId),
     conversation: parts.conversation.row(room),
+    moderates: moderates(room.role),
     memberName: (id) => parts.moderation.name(id),
   };
 }

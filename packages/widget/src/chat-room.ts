@@ -198,10 +198,8 @@ export class ChatRoomElement extends ChatRoomProperties {
     room: () => this.#session.room,
     strings: () => this.#strings,
     announce: (text) => this.#announcer.announce(text),
-    failed: (error, action) => {
-      this.#composer.error = this.#errorText(error);
-      this.#reportError(error, action);
-    },
+    failed: (error, action) => void ((this.#composer.error = this.#errorText(error)), this.#reportError(error, action)),
+    removed: (room, reason) => reason === 'banned' && this.#persist.banned(room),
   });
   readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
   // The member list's "Message": a direct conversation with that member, as who the visitor is here.

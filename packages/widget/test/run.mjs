@@ -73,6 +73,7 @@ const steps = [
       'test/direct.e2e.test.mjs',
       'test/attention.e2e.test.mjs',
       'test/share.e2e.test.mjs',
+      'test/moderation.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

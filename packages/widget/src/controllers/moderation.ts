@@ -16,6 +16,8 @@ export interface ModerationOptions {
   announce(text: string): void;
   /** Shows why an action failed (under the composer) and emits chat-error. */
   failed(error: ChatError, action: ChatErrorAction): void;
+  /** The visitor was taken out of `room` (before the room closes). */
+  removed?(room: Room, reason: RemovalReason): void;
 }
 
 /**
@@ -66,6 +68,7 @@ export class ModerationController {
     };
     const onRemoved = ({ reason }: { reason: RemovalReason }) => {
       this.removed = reason;
+      this.#options.removed?.(room, reason);
       this.#options.announce(this.#options.strings().mod[reason]);
     };
     const onMembers = () => this.#remember(room.members);

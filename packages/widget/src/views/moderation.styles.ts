@@ -128,4 +128,17 @@ export const moderationStyles = css`
     font-size: 1.1em;
     font-weight: 600;
   }
+  /* The room menu's button takes the header's room: its labels go a little earlier. */
+  @container (max-width: 620px) {
+    header:has(.mod-toggle) .room-label {
+      display: none;
+    }
+    header:has(.mod-toggle) .exit .label {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+  }
 `;

@@ -178,10 +178,8 @@ export class ChatRoomElement extends ChatRoomProperties {
   });
   readonly #composer = new ComposerController(this, {
     strings: () => this.#strings,
-    reportError: (error, action) => {
-      this.#moderation.refused(error);
-      this.#reportError(error, action);
-    },
+    // A refused send may be slow mode's: the moderation notice counts down to the next.
+    reportError: (error, action) => this.#reportError(error, action),
     sent: () => this.#scroll.stickToBottom(),
     divert: (text): boolean => this.#conversation.target.divert(text),
   });
@@ -198,7 +196,8 @@ export class ChatRoomElement extends ChatRoomProperties {
     room: () => this.#session.room,
     strings: () => this.#strings,
     announce: (text) => this.#announcer.announce(text),
-    failed: (error, action) => void ((this.#composer.error = this.#errorText(error)), this.#reportError(error, action)),
+    composer: this.#composer,
+    reportError: (error, action) => this.#reportError(error, action),
     removed: (room, reason) => reason === 'banned' && this.#persist.banned(room),
   });
   readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });

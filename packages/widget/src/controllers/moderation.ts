@@ -14,8 +14,10 @@ export interface ModerationOptions {
   room(): Room | null;
   strings(): ChatStrings;
   announce(text: string): void;
-  /** Shows why an action failed (under the composer) and emits chat-error. */
-  failed(error: ChatError, action: ChatErrorAction): void;
+  /** Why an action failed shows under the composer, as a failed send's does. */
+  composer: { error: string };
+  /** Emits chat-error. */
+  reportError(error: ChatError, action: ChatErrorAction): void;
   /** The visitor was taken out of `room` (before the room closes). */
   removed?(room: Room, reason: RemovalReason): void;
 }
@@ -72,13 +74,16 @@ export class ModerationController {
       this.#options.announce(this.#options.strings().mod[reason]);
     };
     const onMembers = () => this.#remember(room.members);
+    const onSendFailed = (_entry: unknown, error: ChatError) => this.refused(error);
     room.on('moderation', onModeration);
     room.on('removed', onRemoved);
     room.on('members', onMembers);
+    room.on('send-failed', onSendFailed);
     this.#off = () => {
       room.off('moderation', onModeration);
       room.off('removed', onRemoved);
       room.off('members', onMembers);
+      room.off('send-failed', onSendFailed);
     };
     this.#watchMute(room);
   }
@@ -170,7 +175,7 @@ export class ModerationController {
     try {
       this.reports = await room.reports();
     } catch (cause) {
-      this.#options.failed(toChatError(cause), 'moderate');
+      this.#failed(toChatError(cause));
     }
     this.#host.requestUpdate();
   };
@@ -190,7 +195,7 @@ export class ModerationController {
         this.newCode = await room.rotateCode();
         this.#options.announce(s.newCode(this.newCode));
       } catch (cause) {
-        this.#options.failed(toChatError(cause), 'moderate');
+        this.#failed(toChatError(cause));
       }
       this.#host.requestUpdate();
     });
@@ -232,9 +237,15 @@ export class ModerationController {
     try {
       await action(room);
     } catch (cause) {
-      this.#options.failed(toChatError(cause), 'moderate');
+      this.#failed(toChatError(cause));
     }
     this.#host.requestUpdate();
+  }
+
+  #failed(error: ChatError): void {
+    const s = this.#options.strings();
+    this.#options.composer.error = s.errors[error.code] ?? s.errors.fallback;
+    this.#options.reportError(error, 'moderate');
   }
 
   #remember(members: readonly Member[]): void {

@@ -81,8 +81,14 @@ export const moderationStyles = css`
     flex-wrap: wrap;
   }
   .member-more {
-    margin-inline-start: auto;
     padding: 0.1em 0.55em;
+  }
+  .member-list:has(.member-more) {
+    max-inline-size: 340px;
+  }
+  .member-actions .chip {
+    font-size: 0.8em;
+    white-space: nowrap;
   }
   .member-actions {
     flex-basis: 100%;

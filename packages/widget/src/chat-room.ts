@@ -94,6 +94,8 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  * @csspart conversations-button - The header's Conversations button; `conversations`: the list it opens (rooms and direct messages, with unread counts).
  * @csspart member-message - The "Message" action on another member in the member list (a direct conversation).
  * @csspart exit-confirm - "Leave this room?", asked before leaving.
+ * @csspart moderation-button - The header's Moderation button (moderators); `moderation-menu`: its menu; `mod-confirm`: a moderator's question; `role-badge`: "owner" or "moderator" beside a name.
+ * @csspart removed - What a kicked or banned visitor (or everyone in a closed room) sees; `mod-notice`: "You are muted until …" or slow mode's wait above the composer.
  * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).
  * @csspart badge - The unread count on the launcher.

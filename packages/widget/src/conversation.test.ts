@@ -101,7 +101,7 @@ describe('<chat-room> conversation: message actions', () => {
     equal(shadow(el).activeElement, theirs.querySelector('.react'), 'ArrowRight moves to React');
     equal(theirs.querySelector<HTMLButtonElement>('.react')!.tabIndex, 0, 'which becomes the tab stop');
     await sendKeys({ press: 'End' });
-    equal(shadow(el).activeElement, theirs.querySelector('.copy'));
+    equal(shadow(el).activeElement, theirs.querySelector('.report'), 'End: the last button, Report');
     await sendKeys({ press: 'ArrowRight' });
     equal(shadow(el).activeElement, theirs.querySelector('.reply'), 'and wraps around');
     await expectAccessible(el);

@@ -134,7 +134,16 @@ export const moderationStyles = css`
     font-size: 1.1em;
     font-weight: 600;
   }
-  /* The room menu's button takes the header's room: its labels go a little earlier. */
+  /* The room menu's button takes the header's room: the code keeps its width, the buttons wrap
+     to a second line when the header is too narrow for them all (the launcher panel). */
+  header:has(.mod-toggle) {
+    flex-wrap: wrap;
+    row-gap: 0.25em;
+  }
+  header:has(.mod-toggle) .room-id {
+    flex: 1 0 auto;
+  }
+  /* And the labels go a little earlier. */
   @container (max-width: 620px) {
     header:has(.mod-toggle) .room-label {
       display: none;

@@ -31,7 +31,7 @@ const FILE_TIMEOUT_MS = 10 * 60_000;
  * when a service is missing) fail the run instead of passing unnoticed. The suite registered 479
  * (Node and browser) when this was last raised; raise it as tests are added, lower it only with a reason.
  */
-const MIN_TESTS = 580;
+const MIN_TESTS = 622;
 /** A skip whose reason names one of these is a test that needs a service this run does not have. */
 const SERVICE_SKIP = /\b(TEST_DATABASE_URL|TEST_REDIS_URL)\b/;
 

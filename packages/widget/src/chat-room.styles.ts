@@ -13,6 +13,7 @@ import { messageChangesStyles } from './views/message-changes.styles.js';
 import { messageListStyles } from './views/message-list.styles.js';
 import { messageRowStyles } from './views/message-row.styles.js';
 import { messageTextStyles } from './views/message-text.styles.js';
+import { moderationStyles } from './views/moderation.styles.js';
 import { reactionsStyles } from './views/reactions.styles.js';
 import { readReceiptsStyles } from './views/read-receipts.styles.js';
 import { replyQuoteStyles } from './views/reply-quote.styles.js';
@@ -38,6 +39,7 @@ export const chatRoomStyles: CSSResultGroup = [
   messageChangesStyles,
   reactionsStyles,
   readReceiptsStyles,
+  moderationStyles,
   messageActionsStyles,
   typingStyles,
   composeTargetStyles,

@@ -15,6 +15,7 @@ import { InviteController } from './controllers/invite.js';
 import { LightboxController } from './controllers/lightbox.js';
 import { LocaleController } from './controllers/locale.js';
 import { MembersController } from './controllers/members.js';
+import { ModerationController } from './controllers/moderation.js';
 import { NotificationsController } from './controllers/notifications.js';
 import { PersistenceController } from './controllers/persistence.js';
 import { ScrollAnchoringController } from './controllers/scroll-anchoring.js';
@@ -29,6 +30,7 @@ import { renderBell } from './views/bell.js';
 import { renderHome } from './views/home-view.js';
 import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
+import { renderRemoved } from './views/moderation-notice.js';
 import { renderRoomView } from './views/room-view.js';
 
 export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
@@ -92,6 +94,8 @@ export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
  * @csspart conversations-button - The header's Conversations button; `conversations`: the list it opens (rooms and direct messages, with unread counts).
  * @csspart member-message - The "Message" action on another member in the member list (a direct conversation).
  * @csspart exit-confirm - "Leave this room?", asked before leaving.
+ * @csspart moderation-button - The header's Moderation button (moderators); `moderation-menu`: its menu; `mod-confirm`: a moderator's question; `role-badge`: "owner" or "moderator" beside a name.
+ * @csspart removed - What a kicked or banned visitor (or everyone in a closed room) sees; `mod-notice`: "You are muted until …" or slow mode's wait above the composer.
  * @csspart panel-bar - The launcher panel's title bar, with the button that hides the panel.
  * @csspart launcher - The floating button (launcher mode).
  * @csspart badge - The unread count on the launcher.
@@ -176,6 +180,7 @@ export class ChatRoomElement extends ChatRoomProperties {
   });
   readonly #composer = new ComposerController(this, {
     strings: () => this.#strings,
+    // A refused send may be slow mode's: the moderation notice counts down to the next.
     reportError: (error, action) => this.#reportError(error, action),
     sent: () => this.#scroll.stickToBottom(),
     divert: (text): boolean => this.#conversation.target.divert(text),
@@ -188,6 +193,14 @@ export class ChatRoomElement extends ChatRoomProperties {
     shown: () => this.mode !== 'launcher' || this.open,
     announce: (text) => this.#announcer.announce(text),
     reportError: (error, action) => this.#reportError(error, action),
+  });
+  readonly #moderation: ModerationController = new ModerationController(this, {
+    room: () => this.#session.room,
+    strings: () => this.#strings,
+    announce: (text) => this.#announcer.announce(text),
+    composer: this.#composer,
+    reportError: (error, action) => this.#reportError(error, action),
+    removed: (room, reason) => reason === 'banned' && this.#persist.banned(room),
   });
   readonly #persist: PersistenceController = new PersistenceController(this, { scroll: () => this.#scroll.position(), room: (): Room | null => this.#session.room });
   // The member list's "Message": a direct conversation with that member, as who the visitor is here.
@@ -311,11 +324,13 @@ export class ChatRoomElement extends ChatRoomProperties {
     this.#scroll.stickToBottom();
     this.#composer.enter(room);
     this.#conversation.entered();
+    this.#moderation.entered(room);
   }
 
   #left(): void {
     this.#composer.leave();
     this.#conversation.left();
+    this.#moderation.left();
     this.#members.close();
     this.#lightbox.clear();
     this.#invite.close();
@@ -339,7 +354,7 @@ export class ChatRoomElement extends ChatRoomProperties {
     const { dir } = this.#i18n;
     const launcher = this.#launcher;
     const bar = this.mode === 'launcher' ? renderPanelBar(this.#strings, launcher.close, room?.title) : nothing;
-    const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#renderHome()}</div>
+    const frame = html`<div class="frame" part="base" dir=${dir}>${bar}${room ? this.#renderRoom(room) : this.#moderation.removed ? renderRemoved(this.#strings, this.#moderation.removed, this.#moderation.backHome) : this.#renderHome()}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${this.#announcer.text}</div>`;
     if (this.mode !== 'launcher') return frame;
     return renderLauncher({
@@ -376,6 +391,7 @@ export class ChatRoomElement extends ChatRoomProperties {
       lightbox: this.#lightbox,
       exitConfirm: this.#exitConfirm,
       conversation: this.#conversation,
+      moderation: this.#moderation,
     });
   }
 }

@@ -90,7 +90,7 @@ describe('<chat-room> conversation: message actions', () => {
     const own = await sendAsAda(el, 'from Ada');
     const theirs = await rowOf(el, 'from Bob');
     const labels = (r: HTMLElement) => [...r.querySelectorAll('.toolbar button')].map((b) => b.getAttribute('aria-label'));
-    equal(labels(theirs).join(','), 'Reply,Add a reaction,Copy text', "others' messages: no edit or delete");
+    equal(labels(theirs).join(','), 'Reply,Add a reaction,Copy text,Report', "others' messages: no edit or delete (a plain member), Report instead");
     equal(labels(own).join(','), 'Reply,Add a reaction,Edit,Copy text,Delete');
     equal(theirs.querySelector('.toolbar')?.getAttribute('aria-label'), 'Actions for the message from Bob');
     const actions = theirs.querySelector<HTMLElement>('.actions')!;
@@ -101,7 +101,7 @@ describe('<chat-room> conversation: message actions', () => {
     equal(shadow(el).activeElement, theirs.querySelector('.react'), 'ArrowRight moves to React');
     equal(theirs.querySelector<HTMLButtonElement>('.react')!.tabIndex, 0, 'which becomes the tab stop');
     await sendKeys({ press: 'End' });
-    equal(shadow(el).activeElement, theirs.querySelector('.copy'));
+    equal(shadow(el).activeElement, theirs.querySelector('.report'), 'End: the last button, Report');
     await sendKeys({ press: 'ArrowRight' });
     equal(shadow(el).activeElement, theirs.querySelector('.reply'), 'and wraps around');
     await expectAccessible(el);

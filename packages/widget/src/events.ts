@@ -37,7 +37,7 @@ export interface ChatErrorDetail {
   action: ChatErrorAction;
 }
 
-export type ChatErrorAction = 'join' | 'create' | 'send' | 'upload' | 'history' | 'leave' | 'connection' | 'edit' | 'delete' | 'react';
+export type ChatErrorAction = 'join' | 'create' | 'send' | 'upload' | 'history' | 'leave' | 'connection' | 'edit' | 'delete' | 'react' | 'report' | 'moderate';
 
 /** Detail of `chat-connection`: the connection state changed. */
 export interface ChatConnectionDetail {

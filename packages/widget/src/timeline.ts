@@ -1,4 +1,4 @@
-import type { ChatMessage, PendingSend } from '@roomchat/sdk';
+import type { ChatMessage, ModerationEntry, PendingSend } from '@roomchat/sdk';
 
 /** One of the visitor's sends on its way (the SDK's), with the local preview of a picked image. */
 export interface PendingItem {
@@ -11,6 +11,7 @@ export interface PendingItem {
 export type TimelineRow =
   | { type: 'day'; key: string; date: Date }
   | { type: 'system'; key: string; messages: ChatMessage[] }
+  | { type: 'moderation'; key: string; entry: ModerationEntry }
   | { type: 'message'; key: string; message: ChatMessage; own: boolean; startsGroup: boolean; color: number }
   | { type: 'pending'; key: string; item: PendingItem; startsGroup: boolean };
 
@@ -30,9 +31,10 @@ export const AUTHOR_COLORS = 8;
 /**
  * Turns stored messages (oldest first) and the visitor's pending ones into the rows the list
  * shows: a day separator when the local date changes, one system line for each run of joins and
- * leaves, and consecutive messages of one author grouped under one header.
+ * leaves, one line for each moderation entry (in its place by seq), and consecutive messages of
+ * one author grouped under one header.
  */
-export function buildTimeline(messages: readonly ChatMessage[], pending: readonly PendingItem[], memberId: string): TimelineRow[] {
+export function buildTimeline(messages: readonly ChatMessage[], pending: readonly PendingItem[], memberId: string, moderation: readonly ModerationEntry[] = []): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay = '';
   let lastAuthor: string | undefined;
@@ -45,7 +47,17 @@ export function buildTimeline(messages: readonly ChatMessage[], pending: readonl
     rows.push({ type: 'day', key: `day:${key}`, date });
   };
 
+  let next = 0;
+  const moderationBefore = (seq: number) => {
+    for (; next < moderation.length && moderation[next]!.seq < seq; next++) {
+      const entry = moderation[next]!;
+      day(new Date(entry.createdAt), String(entry.seq));
+      rows.push({ type: 'moderation', key: entry.id, entry });
+      lastAuthor = undefined;
+    }
+  };
   for (const message of messages) {
+    moderationBefore(message.seq);
     const date = new Date(message.createdAt);
     day(date, String(message.seq));
     if (message.kind === 'join' || message.kind === 'leave') {
@@ -64,6 +76,7 @@ export function buildTimeline(messages: readonly ChatMessage[], pending: readonl
     lastTime = date.getTime();
   }
 
+  moderationBefore(Infinity);
   let lastWasOwn = lastAuthor?.startsWith('\u0000self') ?? false;
   for (const item of pending) {
     day(new Date(item.send.queuedAt), item.send.clientId);

@@ -74,6 +74,7 @@ const steps = [
       'test/attention.e2e.test.mjs',
       'test/share.e2e.test.mjs',
       'test/admin.e2e.test.mjs',
+      'test/moderation.e2e.test.mjs',
     ],
     () => countNodeEvents(e2eEvents),
   ],

@@ -3,6 +3,7 @@ import type { ChatError, ChatMessage, Room } from '@roomchat/sdk';
 import { copyText } from '../dom.js';
 import { toChatError } from '../errors.js';
 import type { ChatErrorAction } from '../events.js';
+import { moderates } from '../moderation-rules.js';
 import type { ActionsPanel, MessageActionsContext } from '../views/message-actions.js';
 import type { ChatHost } from './host.js';
 
@@ -17,7 +18,7 @@ export interface MessageActionsOptions {
   reply(message: ChatMessage): void;
   edit(message: ChatMessage): void;
   announce(text: string): void;
-  strings(): { textCopied: string };
+  strings(): { textCopied: string; mod: { reported: string } };
   /** Shows why an action failed (under the composer) and emits chat-error. */
   failed(error: ChatError, action: ChatErrorAction): void;
 }
@@ -29,6 +30,8 @@ export interface MessageActionsOptions {
  */
 export class MessageActionsController implements ReactiveController, MessageActionsContext {
   open: { id: string; panel: ActionsPanel } | null = null;
+  /** The reason picked in an open report panel. */
+  reportReason = 'spam';
   #press: { id: string; x: number; y: number; timer: ReturnType<typeof setTimeout> } | null = null;
   readonly #host: ChatHost;
   readonly #options: MessageActionsOptions;
@@ -113,7 +116,32 @@ export class MessageActionsController implements ReactiveController, MessageActi
 
   dismiss = (message: ChatMessage): void => {
     const panel = this.open?.panel;
-    this.#show(null, panel === 'picker' ? '.react' : '.delete', message.id);
+    this.#show(null, panel === 'picker' ? '.react' : panel === 'report' ? '.report' : '.delete', message.id);
+  };
+
+  /** Whether the visitor deletes others' messages too (moderators and up). */
+  get moderates(): boolean {
+    return moderates(this.#options.room()?.role);
+  }
+
+  askReport = (message: ChatMessage): void => {
+    this.reportReason = 'spam';
+    this.#show({ id: message.id, panel: 'report' }, '.reason input:checked', message.id);
+  };
+
+  pickReason = (reason: string): void => {
+    this.reportReason = reason;
+  };
+
+  confirmReport = (message: ChatMessage): void => {
+    const room = this.#options.room();
+    const reason = this.reportReason;
+    this.#show(null, '.report', message.id);
+    if (!room) return;
+    room.report(message.id, reason).then(
+      () => this.#options.announce(this.#options.strings().mod.reported),
+      (cause) => this.#options.failed(toChatError(cause), 'report'),
+    );
   };
 
   toolbarKey = (e: KeyboardEvent): void => {

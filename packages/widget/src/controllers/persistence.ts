@@ -112,7 +112,21 @@ export class PersistenceController implements ReactiveController {
   memberId(code: string | null, name: string): string | undefined {
     if (this.#mode === 'none') return undefined;
     if (code === null) return randomId();
-    return readMembers()[memberKey(this.#host.serverUrl, normalizeRoomCode(code), name)]?.id ?? randomId();
+    const members = readMembers();
+    const room = normalizeRoomCode(code);
+    return members[memberKey(this.#host.serverUrl, room, BANNED)]?.id ?? members[memberKey(this.#host.serverUrl, room, name)]?.id ?? randomId();
+  }
+
+  /**
+   * The visitor was banned from `room`: a ban names the member id, so this browser joins the room
+   * as that member from now on, whatever the name, and is told BANNED rather than let in as a
+   * "new" guest under another name (clearing the site's storage still makes a new guest).
+   */
+  banned(room: Room): void {
+    if (this.#mode === 'none') return;
+    const members = readMembers();
+    members[memberKey(this.#host.serverUrl, room.code, BANNED)] = { id: room.memberId, at: Date.now() };
+    write(localStore(), MEMBERS_KEY, members);
   }
 
   /** The visitor is in `room` as `memberId` under the name they asked for: remember both. */
@@ -179,6 +193,8 @@ export class PersistenceController implements ReactiveController {
   }
 }
 
+/** The name under which a room's banned member id is kept (no name the visitor can type). */
+const BANNED = '\u0000banned';
 const memberKey = (server: string, code: string, name: string) => `${server} ${code} ${name.trim().toLowerCase()}`;
 
 function readMembers(): MemberIds {

@@ -5,6 +5,7 @@ import { en } from './en.js';
 import type { ChatStrings } from './types.js';
 
 export { en, type ChatStrings };
+export type { ModerationStrings } from './moderation-types.js';
 export { plural, type PluralForms } from './plural.js';
 
 const loaders: Record<string, () => Promise<ChatStrings>> = {
@@ -59,10 +60,10 @@ export async function loadStrings(lang: string): Promise<ChatStrings> {
   return table;
 }
 
-/** `base` with `overrides` applied on top; `errors` entries are merged one by one. */
+/** `base` with `overrides` applied on top; `errors` and `mod` entries are merged one by one. */
 export function withOverrides(base: ChatStrings, overrides?: Partial<ChatStrings>): ChatStrings {
   if (!overrides) return base;
-  return { ...base, ...overrides, errors: { ...base.errors, ...overrides.errors } };
+  return { ...base, ...overrides, errors: { ...base.errors, ...overrides.errors }, mod: { ...base.mod, ...overrides.mod } };
 }
 
 /** The `strings` attribute: a JSON object of overrides; anything else is ignored. */

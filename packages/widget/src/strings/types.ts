@@ -1,4 +1,7 @@
 import type { ErrorCode } from '@roomchat/sdk';
+import type { ModerationStrings } from './moderation-types.js';
+
+export type { ModerationStrings };
 
 /**
  * Every piece of text the widget shows, in one table so it can be translated. Entries that depend
@@ -145,6 +148,9 @@ export interface ChatStrings {
   notifyBlocked: string;
   /** A notification's title: who wrote, in which room (its title, else its code). */
   notificationTitle: (author: string, room: string) => string;
+
+  /** Moderation: menus, what a removed or muted visitor is told, the log's lines (moderation-types.ts). */
+  mod: ModerationStrings;
 
   /** Inline error text for each server error code; `fallback` for anything else. */
   errors: Partial<Record<ErrorCode, string>> & { fallback: string };

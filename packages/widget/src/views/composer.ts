@@ -12,6 +12,8 @@ export interface ComposerContext {
   maxLength: number;
   /** Why the last send or switch did not happen, shown under the input; empty for none. */
   error: string;
+  /** Whether the visitor may not write now (muted): the input and its buttons are disabled. */
+  disabled?: boolean;
   /** Whether messages arrived below while the visitor was reading above. */
   newBelow: boolean;
   jumpToNew: () => void;
@@ -35,7 +37,7 @@ export function renderComposer(ctx: ComposerContext): TemplateResult {
         ? html`<button type="button" class="new-below" @click=${ctx.jumpToNew}>${downIcon}${s.newMessages}</button>`
         : nothing}
       <input id="file" type="file" accept=${IMAGE_TYPES.join(',')} multiple hidden @change=${ctx.filesPicked} />
-      <button type="button" class="icon-btn attach" part="attach-button" aria-label=${s.attachImage} title=${s.attachImage} @click=${ctx.pickFile}>
+      <button type="button" class="icon-btn attach" part="attach-button" aria-label=${s.attachImage} title=${s.attachImage} ?disabled=${ctx.disabled} @click=${ctx.pickFile}>
         ${imageIcon}
       </button>
       <div class="input-wrap">
@@ -49,6 +51,7 @@ export function renderComposer(ctx: ComposerContext): TemplateResult {
           aria-invalid=${length > max ? 'true' : 'false'}
           aria-describedby="composer-help"
           enterkeyhint="send"
+          ?disabled=${ctx.disabled}
           @input=${ctx.input}
           @keydown=${ctx.inputKey}
           @paste=${ctx.paste}
@@ -58,7 +61,7 @@ export function renderComposer(ctx: ComposerContext): TemplateResult {
           ${ctx.error ? html`<div class="composer-error" role="alert">${ctx.error}</div>` : nothing}
         </div>
       </div>
-      <button type="submit" class="send" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${!ctx.draft.trim() || length > max}>
+      <button type="submit" class="send" part="send-button" aria-label=${s.send} title=${s.send} ?disabled=${ctx.disabled || !ctx.draft.trim() || length > max}>
         ${sendIcon}
       </button>
     </form>`;

@@ -1,9 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Member } from '@roomchat/sdk';
+import type { Member, Role } from '@roomchat/sdk';
+import type { ModerationController } from '../controllers/moderation.js';
 import { usersIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 import { colorIndex, initial } from '../timeline.js';
+import { renderMemberActions, renderRoleBadge } from './member-actions.js';
 
 export interface MembersContext {
   strings: ChatStrings;
@@ -16,6 +18,9 @@ export interface MembersContext {
   listKey: (e: KeyboardEvent) => void;
   /** Opens a direct conversation with another member (the "Message" action). */
   message?: ((member: Member) => void) | undefined;
+  /** The visitor's role, and the moderation its role allows on each member (member-actions.ts). */
+  role?: Role;
+  moderation?: ModerationController;
 }
 
 /** A member's picture when the host site gave one (verified members), else their initial. */
@@ -52,11 +57,12 @@ export function renderMembers(ctx: MembersContext): TemplateResult {
                     (m) => html`<li class="member c${colorIndex(m.name)}">
                       ${renderAvatar(m)}
                       <span class="member-name">${m.name}</span>
-                      ${m.verified ? renderVerified(s) : nothing}
+                      ${m.verified ? renderVerified(s) : nothing} ${renderRoleBadge(s, m.role)}
                       ${m.id === ctx.selfId ? html`<span class="you">(${s.you})</span>` : nothing}
                       ${m.id !== ctx.selfId && ctx.message
                         ? html`<button class="member-message" part="member-message" aria-label=${s.messageMember(m.name)} @click=${() => ctx.message!(m)}>${s.message}</button>`
                         : nothing}
+                      ${ctx.moderation && ctx.role ? renderMemberActions(s, ctx.role, ctx.selfId, m, ctx.moderation) : nothing}
                     </li>`,
                   )}
                 </ul>

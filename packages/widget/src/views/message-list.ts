@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage, Room } from '@roomchat/sdk';
+import type { ChatMessage, ModerationEntry, Room } from '@roomchat/sdk';
 import { imageIcon } from '../icons.js';
 import type { ChatStrings } from '../strings/index.js';
 import { buildTimeline, type PendingItem } from '../timeline.js';
@@ -20,6 +20,8 @@ export interface MessageListContext {
   /** The visitor's sends not stored yet, shown after the stored messages. */
   pending: readonly PendingItem[];
   loadingOlder: boolean;
+  /** The room's moderation entries, shown as lines among the messages. */
+  moderation: readonly ModerationEntry[];
   /** Whether files are being dragged over the list. */
   dragging: boolean;
   row: RowContext;
@@ -54,7 +56,7 @@ export function renderMessageList(ctx: MessageListContext): TemplateResult {
         ${renderHistoryEdge(ctx)}
         <ol>
           ${repeat(
-            buildTimeline(room.messages, ctx.pending, room.self.id),
+            buildTimeline(room.messages, ctx.pending, room.self.id, ctx.moderation),
             (row) => row.key,
             (row) => renderRow(row, ctx.row),
           )}

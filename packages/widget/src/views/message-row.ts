@@ -12,7 +12,7 @@ import { renderMessageText } from './message-text.js';
 import { renderReactions } from './reactions.js';
 import { renderSeen, renderUnreadDivider } from './read-receipts.js';
 import { renderReplyQuote } from './reply-quote.js';
-import { systemText } from './system-text.js';
+import { moderationText, systemText } from './system-text.js';
 
 /** What a row needs from the element: its strings and locale, and the actions rows offer. */
 export interface RowContext {
@@ -27,6 +27,10 @@ export interface RowContext {
   retry(clientId: string): void;
   discard(clientId: string): void;
   conversation: ConversationRowContext;
+  /** Whether the visitor moderates: it sees hidden messages whole, marked hidden. */
+  moderates: boolean;
+  /** A member's name by id, for moderation lines (also once it left). */
+  memberName(id: string | undefined): string;
 }
 
 /** What a message row shows of the conversation around it (controllers/message-actions.ts, read-receipts.ts, jump.ts). */
@@ -57,6 +61,12 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
         <span class="system-text">${systemText(row.messages, ctx.strings, ctx.locale)}</span><time datetime=${m.createdAt}>${formatTime(m.createdAt, ctx.locale)}</time>
       </li>`;
     }
+    case 'moderation': {
+      const e = row.entry;
+      return html`<li class="system moderation" part="message system-message" data-seq=${e.seq} data-action=${e.action}>
+        <span class="system-text">${moderationText(e, s, ctx.memberName)}</span><time datetime=${e.createdAt}>${formatTime(e.createdAt, ctx.locale)}</time>
+      </li>`;
+    }
     case 'message': {
       const m = row.message;
       const c = ctx.conversation;
@@ -76,6 +86,8 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
         ${renderReplyQuote(m, s, c.jump)}
         ${deleted
           ? renderTombstone(s)
+          : m.hidden && (!ctx.moderates || (m.text === undefined && !m.image))
+          ? html`<div class="bubble deleted hidden-msg" part="bubble hidden-bubble">${s.mod.hidden}</div>`
           : m.kind === 'image' && m.image && box
           ? html`<div class="bubble image" part="bubble">
               <button class="thumb" aria-label=${`${s.openImage}: ${s.imageAlt(m.author)}`} @click=${() => ctx.openImage(m)}>
@@ -83,8 +95,9 @@ export function renderRow(row: TimelineRow, ctx: RowContext): TemplateResult {
               </button>
             </div>`
           : html`<div class="bubble" part="bubble" dir="auto">${renderMessageText(m, ctx.mentions(m))}</div>`}
+        ${m.hidden && ctx.moderates && (m.text !== undefined || m.image) ? html`<span class="hidden-marker" part="hidden-marker">(${s.mod.hiddenMarker})</span>` : nothing}
         ${renderEdited(m, s, ctx.locale)} ${renderReactions(m, s, c.actions.toggleReaction)}
-        ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${renderMessageActions(m, row.own, s, c.actions)}
+        ${c.seen?.id === m.id ? renderSeen(c.seen.text) : nothing} ${m.hidden && !ctx.moderates ? nothing : renderMessageActions(m, row.own, s, c.actions)}
       </li>`;
     }
     case 'pending':

@@ -1,4 +1,5 @@
-import type { ChatMessage } from '@roomchat/sdk';
+import type { ChatMessage, ModerationEntry } from '@roomchat/sdk';
+import { formatDuration } from '../moderation-rules.js';
 import type { ChatStrings } from '../strings/index.js';
 import { SYSTEM_NAMES_SHOWN, systemRun } from '../timeline.js';
 
@@ -20,4 +21,41 @@ export function systemText(messages: readonly ChatMessage[], s: ChatStrings, lan
     return kind === 'join' ? s.joined(text, names.length) : s.left(text, names.length);
   });
   return list.phrases.format(phrases);
+}
+
+/** A moderation entry as a line of the log: "Ann muted Bo for 1 hour", "Ann locked the room". `name` finds a member's name by id. */
+export function moderationText(entry: ModerationEntry, s: ChatStrings, name: (id: string | undefined) => string): string {
+  const m = s.mod;
+  const by = entry.author;
+  const who = name(entry.target);
+  switch (entry.action) {
+    case 'kick':
+      return m.didKick(by, who);
+    case 'ban':
+      return m.didBan(by, who);
+    case 'unban':
+      return m.didUnban(by, who);
+    case 'mute': {
+      const seconds = entry.until ? (Date.parse(entry.until) - Date.parse(entry.createdAt)) / 1000 : 0;
+      return m.didMute(by, who, formatDuration(m, seconds));
+    }
+    case 'unmute':
+      return m.didUnmute(by, who);
+    case 'role':
+      return entry.role === 'owner' ? m.didMakeOwner(by, who) : entry.role === 'moderator' ? m.didPromote(by, who) : m.didDemote(by, who);
+    case 'lock':
+      return m.didLock(by);
+    case 'unlock':
+      return m.didUnlock(by);
+    case 'slow-mode':
+      return entry.seconds ? m.didSlowMode(by, formatDuration(m, entry.seconds)) : m.didSlowModeOff(by);
+    case 'code-rotated':
+      return m.didRotate(by);
+    case 'close':
+      return m.didClose(by);
+    case 'hide':
+      return m.didHide;
+    case 'unhide':
+      return m.didUnhide(by);
+  }
 }

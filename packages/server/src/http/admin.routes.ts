@@ -4,7 +4,7 @@ import type { Apps } from '../auth/apps.js';
 import type { ChatServerConfig } from '../config.js';
 import type { Database } from '../db.js';
 import { parsePayload } from '../schemas.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 
 interface Deps {
   db: Database;
@@ -34,10 +34,7 @@ export interface AdminRoom {
  */
 export function adminRouter({ db, apps, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/admin' });
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
 
   router.get('/session', (ctx) => {
     const { app, admin } = requestState(ctx);

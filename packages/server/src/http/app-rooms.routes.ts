@@ -6,7 +6,7 @@ import type { ChatServerConfig } from '../config.js';
 import { ChatError } from '../errors.js';
 import type { RoomRecord } from '../rooms.js';
 import { parsePayload, type Schemas } from '../schemas.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 import { appActor, botAuthor } from './rooms.routes.js';
 
 interface Deps {
@@ -23,10 +23,7 @@ interface Deps {
 export function appRoomsRouter({ chat, schemas, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/rooms' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
 
   /** A room of the request's app, by code; the app's own, so no private list applies. */
   const roomOf = (ctx: { params: Record<string, string>; ip: string; state: unknown }) =>

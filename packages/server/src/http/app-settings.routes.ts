@@ -4,7 +4,7 @@ import type { Apps } from '../auth/apps.js';
 import type { ChatServerConfig } from '../config.js';
 import { moderationPatchSchema } from '../moderation/settings.js';
 import { parsePayload } from '../schemas.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 
 interface Deps {
   apps: Apps;
@@ -20,10 +20,7 @@ export function appSettingsRouter({ apps, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/app' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
   const patchSchema = moderationPatchSchema(config);
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
 
   router.get('/settings', (ctx) => {
     // The caller holds the app secret, so the hook's secret (which it needs to verify calls) is shown.

@@ -84,3 +84,9 @@ export function requireApp({ asApp, identity }: RequestState): void {
 export function requireGuestsOrUser({ app, identity, asApp }: RequestState): void {
   if (!identity && !asApp && !app.settings.guestsAllowed) throw new ChatError(ErrorCode.AUTH_REQUIRED, 'This app admits signed-in users only: send Authorization: Bearer <token>');
 }
+
+/** Guards a router for the site's backend: every route needs the app secret (or an admin token). */
+export const appOnly: Middleware = (ctx, next) => {
+  requireApp(requestState(ctx));
+  return next();
+};

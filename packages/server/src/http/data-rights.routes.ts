@@ -8,7 +8,7 @@ import type { Database } from '../db.js';
 import { roomEntryLines } from '../exports.js';
 import { roomRetention, setRoomRetention } from '../rooms.js';
 import { parsePayload, type Schemas } from '../schemas.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 import { botAuthor } from './rooms.routes.js';
 
 interface Deps {
@@ -26,10 +26,7 @@ interface Deps {
 export function dataRightsRouter({ chat, db, schemas, config }: Deps): Router {
   const router = new Router({ prefix: '/v1' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
   /** A room of the request's app, by code: another app's is as unknown as none. */
   const roomOf = (ctx: { params: Record<string, string>; ip: string; state: unknown }) =>
     chat.openRoom(ctx.params.code!, ctx.ip, undefined, requestState(ctx as never).app.id);

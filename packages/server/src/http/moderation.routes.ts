@@ -6,7 +6,7 @@ import { userMemberId } from '../chat/moderation.js';
 import type { ChatServerConfig } from '../config.js';
 import type { RoomRecord } from '../rooms.js';
 import { parsePayload, type Schemas } from '../schemas.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 import { botAuthor } from './rooms.routes.js';
 
 interface Deps {
@@ -24,10 +24,7 @@ interface Deps {
 export function moderationRouter({ chat, schemas, config }: Deps): Router {
   const router = new Router({ prefix: '/v1' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
 
   const roomOf = (ctx: { params: Record<string, string>; ip: string; state: unknown }) =>
     chat.openRoom(ctx.params.code!, ctx.ip, undefined, requestState(ctx as never).app.id);

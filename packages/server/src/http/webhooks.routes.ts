@@ -6,7 +6,7 @@ import { parsePayload } from '../schemas.js';
 import { publicEndpoint } from '../webhooks/endpoints.js';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
-import { requestState, requireApp } from './app.middleware.js';
+import { requestState, appOnly } from './app.middleware.js';
 
 /** Deliveries one page of an endpoint's log may hold. */
 export const DELIVERIES_PAGE_MAX = 100;
@@ -34,10 +34,7 @@ interface Deps {
 export function webhooksRouter({ webhooks, config }: Deps): Router {
   const router = new Router({ prefix: '/v1/webhooks' });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: config.httpJsonMaxBytes, encoding: 'utf-8' });
-  router.use((ctx, next) => {
-    requireApp(requestState(ctx));
-    return next();
-  });
+  router.use(appOnly);
   const appOf = (ctx: Parameters<typeof requestState>[0]) => requestState(ctx).app.id;
 
   router.post('/', json, async (ctx) => {

@@ -32,6 +32,7 @@ import { renderInvite } from './views/invite.js';
 import { renderLauncher, renderPanelBar } from './views/launcher.js';
 import { renderRemoved } from './views/moderation-notice.js';
 import { renderRoomView } from './views/room-view.js';
+import { errorText } from './errors.js';
 
 export type { ChatRoomMode, ChatRoomTheme } from './chat-room.properties.js';
 
@@ -152,8 +153,9 @@ export class ChatRoomElement extends ChatRoomProperties {
       this.#reportError(error, kind);
       if (kind === 'join') this.#persist.forget(normalizeRoomCode(code));
       // Switching rooms failed: the visitor stays where they were and is told below the composer.
-      if (this.#session.room) this.#composer.error = this.#errorText(error);
-      else await this.#home.failed(error, this.#errorText(error), code);
+      const text = errorText(this.#strings, error.code);
+      if (this.#session.room) this.#composer.error = text;
+      else await this.#home.failed(error, text, code);
     },
     ready: (room, created) => {
       this.#emit('chat-ready', { room: room.code, self: room.self, created });
@@ -310,11 +312,6 @@ export class ChatRoomElement extends ChatRoomProperties {
     this.#emit('chat-error', { code: error.code, message: error.message, action });
   }
 
-  #errorText(error: ChatError): string {
-    const s = this.#strings;
-    return s.errors[error.code] ?? s.errors.fallback;
-  }
-
   #entered(room: Room): void {
     this.name = room.self.name;
     rememberName(room.self.name);
@@ -380,7 +377,7 @@ export class ChatRoomElement extends ChatRoomProperties {
       strings: this.#strings,
       locale: this.#i18n.locale,
       status: this.#session.status,
-      errorText: (error) => this.#errorText(error),
+      errorText: (error) => errorText(this.#strings, error.code),
       // The room at the time of the click: the header may be a render behind a switch or an exit.
       copyCode: () => void (this.#session.room && this.#copyCode.copy(this.#session.room.code, this.#strings.copied)),
       copied: this.#copyCode.copied,

@@ -13,6 +13,7 @@ import { MessageActionsController } from './message-actions.js';
 import { ReadReceiptsController } from './read-receipts.js';
 import { SearchController } from './search.js';
 import type { ScrollAnchoringController } from './scroll-anchoring.js';
+import { errorText } from '../errors.js';
 
 export interface ConversationOptions {
   room(): Room | null;
@@ -47,7 +48,7 @@ export class ConversationController {
     // Why an action on a message failed shows where a failed send does: under the composer.
     const failed = (error: ChatError, action: ChatErrorAction) => {
       const s = strings();
-      composer.error = s.errors[error.code] ?? s.errors.fallback;
+      composer.error = errorText(s, error.code);
       options.reportError(error, action);
       host.requestUpdate();
     };

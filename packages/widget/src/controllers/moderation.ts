@@ -1,6 +1,6 @@
 import type { ChatError, Member, ModerationEntry, RemovalReason, ReportSummary, Room } from '@roomchat/sdk';
 import { ErrorCode } from '@roomchat/sdk';
-import { toChatError } from '../errors.js';
+import { toChatError, errorText } from '../errors.js';
 import type { ChatErrorAction } from '../events.js';
 import { moderates } from '../moderation-rules.js';
 import type { ChatStrings } from '../strings/index.js';
@@ -244,7 +244,7 @@ export class ModerationController {
 
   #failed(error: ChatError): void {
     const s = this.#options.strings();
-    this.#options.composer.error = s.errors[error.code] ?? s.errors.fallback;
+    this.#options.composer.error = errorText(s, error.code);
     this.#options.reportError(error, 'moderate');
   }
 

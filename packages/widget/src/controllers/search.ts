@@ -2,6 +2,7 @@ import type { ChatError, ChatMessage, Room } from '@roomchat/sdk';
 import type { ChatStrings } from '../strings/index.js';
 import { loadPart } from '../late-part.js';
 import { focusIn, type ChatHost } from './host.js';
+import { errorText } from '../errors.js';
 
 /** How long typing pauses before the query is sent: one search per pause, not per key. */
 const DEBOUNCE_MS = 250;
@@ -105,7 +106,7 @@ export class SearchController {
     } catch (error) {
       if (asked !== this.#asked) return;
       const s = this.#options.strings();
-      Object.assign(this, { results: [], answered: false, error: s.errors[(error as ChatError).code] ?? s.errors.fallback });
+      Object.assign(this, { results: [], answered: false, error: errorText(s, (error as ChatError).code) });
     }
     this.#host.requestUpdate();
   }

@@ -1,6 +1,6 @@
 import type { ReactiveController } from 'lit';
 import {
-  ChatClient,
+  type ChatClient,
   ChatError,
   ErrorCode,
   normalizeRoomCode,
@@ -9,36 +9,18 @@ import {
   type Member,
   type Room,
 } from '@roomchat/sdk';
-import { sessionMemberId } from '../dom.js';
 import { toChatError } from '../errors.js';
 import type { ChatErrorAction, ChatRoomEventDetail, ChatRoomEventMap } from '../events.js';
 import type { ConnectionStatus } from '../views/connection-banner.js';
 import type { HomeBusy } from '../views/home-view.js';
-import type { ChatHost } from './host.js';
+import { clientFor, hostVerifies, type SessionHost } from './session-client.js';
+
+export { hostVerifies, type SessionHost } from './session-client.js';
 
 /** After this long without a connection the visitor is told "Connecting…" (no wait over a second goes unexplained). */
 const SLOW_MS = 1000;
 /** After this long, "Waiting for the server…": it is down or unreachable, and the SDK keeps trying. */
 const LONG_MS = 4000;
-
-/** The element's attributes the session follows (`room`, `name`, the server) and keeps in step. */
-export interface SessionHost extends ChatHost {
-  room: string | undefined;
-  /** The site's key of the room to be in; when set, it names the room instead of `room`. */
-  roomKey: string | undefined;
-  name: string | undefined;
-  readonly serverUrl: string;
-  /** The host site's app id (default app when unset). */
-  app: string | undefined;
-  /** A token the host signed for the visitor, or a function fetching fresh ones. */
-  token: string | undefined;
-  tokenProvider: (() => Promise<string>) | undefined;
-}
-
-/** Whether the host names the visitor with a token: then the widget asks no name. */
-export function hostVerifies(host: Pick<SessionHost, 'token' | 'tokenProvider'>): boolean {
-  return Boolean(host.token || host.tokenProvider);
-}
 
 /** What the session tells the rest of the element, in the order things happen. */
 export interface SessionHooks {
@@ -305,20 +287,7 @@ export class SessionController implements ReactiveController {
     if (this.client && this.client.url === url && this.#clientKey === key) return this.client;
     this.teardown();
     this.#clientKey = key;
-    // The token is read when the SDK asks (each connect, each refresh), so a page that updates the
-    // `token` attribute or sets `tokenProvider` later is heard without a new connection.
-    const getToken = hostVerifies(host) ? async () => (host.tokenProvider ? host.tokenProvider() : (host.token ?? '')) : undefined;
-    const client = new ChatClient({
-      url,
-      ...(host.app ? { app: host.app } : {}),
-      ...(getToken ? { getToken } : {}),
-      memberId: sessionMemberId(),
-      // The site's tabs share one connection (a leader tab holds it) unless the site says
-      // share-connection="off": read once, when the connection is made.
-      shareConnection: host.getAttribute('share-connection') !== 'off',
-      // Given the tab's member id, the SDK keeps unacknowledged sends in localStorage under it: a
-      // tab re-sends only its own messages (under its own name) and a reload of the tab finds them.
-    });
+    const client = clientFor(host);
     const onState = (state: ConnectionState) => {
       this.connection = state;
       if (state === 'connected') {

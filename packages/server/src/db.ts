@@ -21,6 +21,7 @@ import * as retention from '../migrations/20261208030000_retention.js';
 import * as searchIndexer from '../migrations/20261208040000_search_indexer.js';
 import * as appendMessagesFunction from '../migrations/20261208041000_append_messages_function.js';
 import * as serverSecrets from '../migrations/20261208050000_server_secrets.js';
+import * as appendMessagesProbe from '../migrations/20261208060000_append_messages_probe.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { retryWhileLocked, sqlitePragmas, type SqliteFile } from './sqlite-file.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
@@ -100,6 +101,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261208040000_search_indexer': searchIndexer,
   '20261208041000_append_messages_function': appendMessagesFunction,
   '20261208050000_server_secrets': serverSecrets,
+  '20261208060000_append_messages_probe': appendMessagesProbe,
 };
 
 /** The schema's migrations, for knex's migrator (`db.migrate.up({ migrationSource })` steps through them one at a time). */

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createClient } from 'redis';
 import { resolveConfig } from './config.js';
 import { ChatError } from './errors.js';
-import { createRateLimits } from './rate-limits.js';
+import { connectionKey, createRateLimits } from './rate-limits.js';
 import { createRedis, type RedisClient } from './redis.js';
 import { testNeeding } from './testing.js';
 
@@ -97,14 +97,28 @@ describe('rate limits shared through Redis', () => {
 
   test('two nodes spend one budget per key, under the configured prefix', async () => {
     const [a, b] = [createRateLimits(shared, await connected()), createRateLimits(shared, await connected())];
-    await a.messages.consume('socket:x');
-    await b.messages.consume('socket:x');
-    await a.messages.consume('socket:x');
-    await b.messages.consume('socket:x');
-    assert.equal((await refusal(a.messages.consume('socket:x')))?.code, 'RATE_LIMITED');
-    assert.equal((await refusal(b.messages.check('socket:x')))?.code, 'RATE_LIMITED');
+    // An HTTP client's own budget: its posts may reach any node.
+    await a.messages.consume('ip:x');
+    await b.messages.consume('ip:x');
+    await a.messages.consume('ip:x');
+    await b.messages.consume('ip:x');
+    assert.equal((await refusal(a.messages.consume('ip:x')))?.code, 'RATE_LIMITED');
+    assert.equal((await refusal(b.messages.check('ip:x')))?.code, 'RATE_LIMITED');
     const redis = await connected();
     assert.ok((await redis.keys(`${prefix}rl:messages*`)).length > 0, 'kept under redisKeyPrefix');
+  });
+
+  test("a connection's own budgets are counted on its node, without Redis; its address's are shared", async () => {
+    const [a, b] = [createRateLimits(shared, await connected()), createRateLimits(shared, await connected())];
+    const redis = await connected();
+    const own = connectionKey('node-local');
+    for (let i = 0; i < 4; i++) await a.messages.consume(own);
+    assert.equal((await refusal(a.messages.consume(own)))?.code, 'RATE_LIMITED', 'limited on its node');
+    assert.equal(await refusal(b.messages.consume(own)), undefined, 'another node does not count it');
+    await a.joins.consume(own);
+    assert.deepEqual(await redis.keys(`${prefix}rl:*node-local*`), [], 'no Redis key for it');
+    await a.messagesPerAddress.consume('10.0.0.9');
+    assert.equal((await redis.keys(`${prefix}rl:address-messages*10.0.0.9`)).length, 1, "the address's budget is in Redis");
   });
 
   test('while Redis is down a node counts on its own instead of refusing everyone', async () => {

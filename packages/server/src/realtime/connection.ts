@@ -7,6 +7,7 @@ import type { Actor, Queued } from '../chat/actor.js';
 import type { ChangeRequest } from '../chat/changes.js';
 import type { Chat } from '../chat/chat.js';
 import { ChatError } from '../errors.js';
+import { connectionKey } from '../rate-limits.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
 import { answerUnknownEvents, handle } from './handle.js';
@@ -52,7 +53,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
    * budgeted like messages. Leaving is free: a member must always be able to go.
    */
   const spendJoin = async () => {
-    await rateLimits.joins.consume(`socket:${socket.id}`);
+    await rateLimits.joins.consume(connectionKey(socket.id));
     await rateLimits.joinsPerAddress.consume(address);
   };
 
@@ -84,7 +85,7 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
   /** This connection as the use cases see it: a member of the rooms it joined, budgeted per connection and per address. */
   const actor: Actor = {
     membership,
-    budget: { own: `socket:${socket.id}`, address },
+    budget: { own: connectionKey(socket.id), address },
     connectionId: socket.id,
     get admin() {
       return socket.data.identity?.roles.includes('admin') === true;

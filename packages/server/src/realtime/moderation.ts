@@ -4,6 +4,7 @@ import type { Chat } from '../chat/chat.js';
 import { requireRole } from '../chat/moderation.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
+import { connectionKey } from '../rate-limits.js';
 import { handle } from './handle.js';
 import type { ChatSocket } from './socket-types.js';
 
@@ -25,7 +26,7 @@ interface Deps {
  * action and report is budgeted like a message: it may append to the room's log.
  */
 export function handleModeration(socket: ChatSocket, { chat, schemas, log, membership, roleIn, pageSize }: Deps): void {
-  const spend = () => chat.rateLimits.messages.consume(`socket:${socket.id}`);
+  const spend = () => chat.rateLimits.messages.consume(connectionKey(socket.id));
 
   handle(socket, 'room:moderate', schemas.roomModerate, async ({ code, ...request }) => {
     const { room, member } = membership(code);

@@ -1,6 +1,6 @@
 // PostgreSQL's append (roomchat_append_messages) must not read the whole messages table per batch.
 // PL/pgSQL keeps a generic plan per connection, made from the table's statistics when it first
-// runs: a pool connection opened on a new, empty table keeps that plan while the table grows. The
+// runs: a pool connection opened on a new, empty table keeps it until the table is analyzed. The
 // plan is read from auto_explain (loading it needs a superuser, as CI's TEST_DATABASE_URL is).
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';

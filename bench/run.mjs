@@ -727,7 +727,8 @@ console.log(`Roomchat runs with ${JSON.stringify(BENCH_OVERRIDES)} so that rate 
  * Multi-node (issue 6): the persistence closed loop through one Roomchat node and through two
  * nodes sharing PostgreSQL and Redis (Streams adapter), from two generator processes, in the same
  * run. On this 2-core machine both nodes share the server core, so the figure shows what the
- * cluster machinery costs, not how it scales with machines.
+ * cluster machinery costs, not how it scales with machines. `--servers=roomchat,roomchat-before`
+ * measures another build too (BENCH_BEFORE), the builds' 1- and 2-node runs interleaved.
  */
 async function multinode() {
   if (!(await postgresAvailable()) || !(await redisAvailable())) {
@@ -736,7 +737,8 @@ async function multinode() {
   }
   const rows = [];
   const { senders, warmupMs, durationMs } = SIZES.persistence;
-  for (const nodes of [1, 2]) {
+  const builds = args.servers ? String(args.servers).split(',').filter((kind) => kind === 'roomchat' || kind === 'roomchat-before') : ['roomchat'];
+  for (const nodes of [1, 2]) for (const build of builds) {
     await withPgSchema(async (pgOptions) => {
       const redisKeyPrefix = `bench:${process.pid}:${Date.now()}:`;
       const quiet = await waitQuiet({ maxWaitMs: SIZES.quietWaitMs });
@@ -744,7 +746,7 @@ async function multinode() {
       const servers = [];
       const gens = [];
       try {
-        for (let i = 0; i < nodes; i++) servers.push(await startServer('roomchat', { ...pgOptions, redisUrl: REDIS_URL, redisKeyPrefix }));
+        for (let i = 0; i < nodes; i++) servers.push(await startServer(build, { ...pgOptions, redisUrl: REDIS_URL, redisKeyPrefix }));
         for (let i = 0; i < 2; i++) gens.push(await startGenerator());
         const codes = await servers[0].call('createRooms', { count: senders });
         const half = Math.ceil(codes.length / 2);
@@ -752,6 +754,7 @@ async function multinode() {
         await Promise.all(gens.map((gen, i) => gen.call('connect', { url: servers[i % nodes].url, rooms: codes.slice(i * half, (i + 1) * half), members: 1 })));
         const results = await Promise.all(gens.map((gen) => gen.call('closedLoop', { warmupMs, durationMs })));
         const row = {
+          build: build === 'roomchat' ? 'this' : 'before',
           nodes,
           senders: results.reduce((n, r) => n + r.senders, 0),
           ackedPerSec: results.reduce((n, r) => n + r.ackedPerSec, 0),
@@ -760,7 +763,7 @@ async function multinode() {
           generatorCpu: Math.max(...results.map((r) => r.generatorCpu)),
           errors: results.reduce((n, r) => n + r.errors, 0),
         };
-        log(`${nodes} node(s): ${Math.round(row.ackedPerSec)} acked/s, ack p99 ${row.ackP99} ms`);
+        log(`${build}, ${nodes} node(s): ${Math.round(row.ackedPerSec)} acked/s, ack p99 ${row.ackP99} ms`);
         rows.push(row);
       } finally {
         for (const gen of gens) await gen.stop();
@@ -769,11 +772,15 @@ async function multinode() {
       }
     });
   }
-  if (rows.length === 2) rows[1].vsOneNode = rows[1].ackedPerSec / rows[0].ackedPerSec;
+  for (const row of rows) {
+    const one = rows.find((r) => r.build === row.build && r.nodes === 1);
+    if (row.nodes === 2 && one) row.vsOneNode = row.ackedPerSec / one.ackedPerSec;
+  }
   report(
     'multinode',
     `Multi-node: ${senders} senders over 2 generators, PostgreSQL + Redis, acked messages/s with 1 node and with 2 (both on the server core)`,
     [
+      ...(builds.length > 1 ? [{ key: 'build', label: 'build', align: 'left' }] : []),
       { key: 'nodes', label: 'nodes', digits: 0 },
       { key: 'senders', label: 'senders', digits: 0 },
       { key: 'ackedPerSec', label: 'acked msgs/s', digits: 0 },

@@ -1,6 +1,6 @@
 // Group commit's failure paths, with a writer that fails on cue in front of a real SQLite one:
 // a batch that loses a client-id race is redone message by message, any other failure rejects
-// only its own batch, and batches never overlap.
+// only its own batch, and batches overlap only for a writer that takes several, eight appends or more.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { migrate, openDatabase, type Database } from './db.js';
@@ -110,6 +110,30 @@ test('batches never overlap: what arrives while one is written waits for the nex
   assert.equal(most, 1);
   assert.deepEqual(results.map((r) => r.message.seq), [1, 2, 3]);
   assert.deepEqual(messages.stats, { batches: 2, appends: 3 });
+});
+
+test('a writer that takes several batches at once gets another while one is written only once eight appends wait', async () => {
+  const [room, other] = [await newRoom(), await newRoom()];
+  let release!: () => void;
+  const { writer: hooked, batches } = hookedWriter(async (_, call) => {
+    if (call === 1) await new Promise<void>((resolve) => (release = resolve));
+  });
+  const messages = new Messages(db, { ...hooked, concurrency: 4 });
+  const first = messages.append(room, text('one'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches, [['one']]);
+  const queued = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((t) => messages.append(other, text(t)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches, [['one']], 'seven wait for the batch in flight');
+  queued.push(messages.append(other, text('h')));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches, [['one'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']], 'the eighth starts another batch beside it');
+  release();
+  await Promise.all([first, ...queued]);
+  const late = messages.append(other, text('i'));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches.at(-1), ['i'], 'with none in flight, one append is a batch at once');
+  await late;
 });
 
 test('a history page: newest first by default, before and after a cursor, and whether there is more', async () => {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createClient as createRedisClient } from 'redis';
 import { bundleSizes } from './lib/bundle.mjs';
-import { cpuTimes } from './lib/cpu-stat.mjs';
+import { cpuTimes, processCpuMs, processCpuMsSince } from './lib/cpu-stat.mjs';
 import { BENCH_OVERRIDES } from './lib/overrides.mjs';
 import { HAS_TASKSET, startProcess } from './lib/proc.mjs';
 import { waitQuiet } from './lib/quiet.mjs';
@@ -142,12 +142,16 @@ function sampleWindow(server, gen) {
   let end;
   let coreStart;
   let coreEnd;
+  let databaseStart;
+  let databaseMs;
   const onStart = () => {
     coreStart = HAS_TASKSET ? cpuTimes(SERVER_CPU) : undefined;
+    databaseStart = processCpuMs('postgres');
     start = server.call('stats');
   };
   const onEnd = () => {
     coreEnd = HAS_TASKSET ? cpuTimes(SERVER_CPU) : undefined;
+    databaseMs = processCpuMsSince('postgres', databaseStart);
     end = server.call('stats');
   };
   gen.on('measure-start', onStart);
@@ -168,7 +172,9 @@ function sampleWindow(server, gen) {
           serverCoreSteal: (coreEnd.steal - coreStart.steal) / ticks,
         }
       : {};
-    return { serverCpu: (b.cpuMs - a.cpuMs) / (b.wallMs - a.wallMs), serverRss: b.rss, msgsPerCommit, ...core };
+    // PostgreSQL's processes on this machine (its backends do the writes no server is charged for).
+    const databaseCpu = databaseMs === undefined ? undefined : databaseMs / (b.wallMs - a.wallMs);
+    return { serverCpu: (b.cpuMs - a.cpuMs) / (b.wallMs - a.wallMs), serverRss: b.rss, msgsPerCommit, databaseCpu, ...core };
   };
 }
 
@@ -524,6 +530,9 @@ async function persistence() {
           ackP99: res.ackMs.p99,
           serverCpu: usage.serverCpu,
           serverCoreBusy: usage.serverCoreBusy,
+          ...(extra === 'pg' ? { databaseCpu: usage.databaseCpu } : {}),
+          // What a message costs the machine: the server's CPU, and on PostgreSQL its backends' too.
+          cpuPerMsgUs: usage.serverCpu === undefined || !res.ackedPerSec ? undefined : ((usage.serverCpu + (extra === 'pg' ? (usage.databaseCpu ?? 0) : 0)) * 1e6) / res.ackedPerSec,
           msgsPerCommit: usage.msgsPerCommit,
           generatorCpu: res.generatorCpu,
           idleP50: idle.ackMs.p50,
@@ -550,6 +559,8 @@ async function persistence() {
       { key: 'ackP99', label: 'ack p99 ms' },
       { key: 'serverCpu', label: 'server CPU', format: pct },
       { key: 'serverCoreBusy', label: 'server core busy', format: pct },
+      { key: 'databaseCpu', label: 'PostgreSQL CPU', format: pct },
+      { key: 'cpuPerMsgUs', label: 'µs CPU/msg (server + PostgreSQL)', digits: 0 },
       { key: 'msgsPerCommit', label: 'msgs/commit', digits: 1 },
       { key: 'generatorCpu', label: 'gen CPU', format: pct },
       { key: 'idleP50', label: 'idle ack p50 ms', digits: 3 },

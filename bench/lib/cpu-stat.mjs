@@ -1,5 +1,8 @@
 // CPU time from /proc/stat, in clock ticks (10 ms), for the whole machine or one CPU.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
 /**
  * The machine's CPU time so far (`cpu` undefined) or one CPU's: busy (anything but idle and
@@ -19,4 +22,39 @@ export function cpuTimes(cpu) {
   const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
   return { total, busy: total - idle - iowait, softirq, steal };
+}
+
+/**
+ * CPU time (ms) of every running process whose name is `name`, by pid: `postgres` for the
+ * database's backends, which no server process is charged for. Undefined without /proc.
+ */
+export function processCpuMs(name) {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  const byPid = new Map();
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== name) continue;
+      // Fields after the parenthesised name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return byPid;
+}
+
+/** CPU time `processCpuMs(name)` counted from `before` to now, in ms (processes started meanwhile from 0). */
+export function processCpuMsSince(name, before) {
+  const now = processCpuMs(name);
+  if (!before || !now) return undefined;
+  let ms = 0;
+  for (const [pid, t] of now) ms += t - (before.get(pid) ?? 0);
+  return ms;
 }

@@ -21,13 +21,13 @@
 export const groups = {
   writers: {
     mutate: ['packages/server/src/messages.ts', 'packages/server/src/message-writer.ts', 'packages/server/src/sqlite-message-writer.ts'],
-    tests: ['messages', 'message-batches', 'message-writer', 'client-ids', 'history-extras', 'message-writer-nodes', 'sqlite-message-writer'],
+    tests: ['messages', 'message-batches', 'message-writer', 'client-ids', 'history-extras', 'message-writer-nodes', 'sqlite-message-writer', 'retention', 'private-rooms'],
   },
   // The send path's use cases; the socket layer in front of them is `connection` (one group of both
   // took over two hours here: a survivor runs every file of its group).
   send: {
     mutate: ['packages/server/src/chat/{sending,actor,room-log,in-flight,mentions,targets,events}.ts'],
-    tests: ['chat/mentions', 'chat/events', 'socket-requests', 'message-changes', 'http', 'errors', 'realtime', 'chat'],
+    tests: ['chat/mentions', 'chat/events', 'socket-requests', 'message-changes', 'http', 'errors', 'realtime', 'chat', 'event-log', 'moderation/moderation', 'moderation'],
   },
   connection: {
     mutate: ['packages/server/src/realtime/connection.ts'],

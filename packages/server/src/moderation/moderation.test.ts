@@ -93,6 +93,21 @@ for (const engine of engines()) {
       assert.deepEqual(await texts(app, code), ['****, ******* and darning']);
     });
 
+    test('a masked message marks only the members its stored text still names', async () => {
+      const { app, code } = await appWith({ blockedWords: ['darn', 'bob'], wordAction: 'mask' });
+      const ann = await guest(app, code, 'Ann');
+      await guest(app, code, 'Bob');
+      const cy = await guest(app, code, 'Cy');
+      const both = await ann.send('@Bob @Cy darn it');
+      assert.equal(both.text, '@*** @Cy **** it');
+      assert.deepEqual(both.mentions, [cy.self.id], 'Bob is no longer named');
+      const none = await ann.send('@Bob, darn');
+      assert.equal(none.text, '@***, ****');
+      assert.equal(none.mentions, undefined, 'no one left to mark');
+      const unmasked = await ann.send('@Cy @Ann hello');
+      assert.deepEqual(new Set(unmasked.mentions), new Set([cy.self.id, ann.self.id]), 'a text the filter left alone keeps its mentions');
+    });
+
     test('an edit passes the same filters: a blocked word refuses it, a masked one is masked', async () => {
       const blocking = await appWith({ blockedWords: ['darn'] });
       const ann = await guest(blocking.app, blocking.code, 'Ann');

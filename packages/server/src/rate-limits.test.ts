@@ -29,16 +29,35 @@ const config = resolveConfig({
   messageWindowMs: 10_000,
   uploadsPerWindow: 1,
   uploadWindowMs: 30_000,
+  messagesPerAddressPerWindow: 5,
+  joinsPerWindow: 2,
+  joinsPerAddressPerWindow: 3,
+  joinWindowMs: 40_000,
+  typingPerWindow: 2,
+  typingWindowMs: 5_000,
+  readMarksPerWindow: 3,
+  readMarkWindowMs: 8_000,
+  searchesPerWindow: 2,
+  searchWindowMs: 50_000,
+  roomListsPerWindow: 2,
+  roomListWindowMs: 70_000,
 });
 
 describe('rate limits in one process', () => {
-  test('each budget allows its configured number per window, then RATE_LIMITED with the time left', async () => {
+  test('each budget allows its configured number per window, then RATE_LIMITED with the time left and what it limits', async () => {
     const limits = createRateLimits(config);
     const cases = [
       [limits.joinFailures, 2, 60_000, 'failed attempts to open a room'],
       [limits.roomCreates, 3, 120_000, 'rooms created'],
       [limits.messages, 4, 10_000, 'messages'],
+      [limits.messagesPerAddress, 5, 10_000, 'messages from your address'],
+      [limits.joins, 2, 40_000, 'rooms joined'],
+      [limits.joinsPerAddress, 3, 40_000, 'rooms joined from your address'],
       [limits.uploads, 1, 30_000, 'uploads'],
+      [limits.typing, 2, 5_000, 'typing signals'],
+      [limits.readMarks, 3, 8_000, 'read marks'],
+      [limits.searches, 2, 50_000, 'searches'],
+      [limits.roomLists, 2, 70_000, 'conversation lists'],
     ] as const;
     for (const [budget, points, windowMs, what] of cases) {
       for (let i = 0; i < points; i++) assert.equal(await refusal(budget.consume('key')), undefined, `${what}: ${i + 1} of ${points}`);

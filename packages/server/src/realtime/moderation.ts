@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { Member, ModerationRequest, Role } from '@roomchat/protocol';
 import type { Chat } from '../chat/chat.js';
 import { requireRole } from '../chat/moderation.js';
+import { connectionKey } from '../rate-limits.js';
 import type { RoomRecord } from '../rooms.js';
 import type { Schemas } from '../schemas.js';
-import { connectionKey } from '../rate-limits.js';
 import { handle } from './handle.js';
 import type { ChatSocket } from './socket-types.js';
 

@@ -4,10 +4,10 @@
 // (messages.ts, answerRepeat). On both engines, through Messages' group commit.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { migrate, openDatabase, type Database } from './db.js';
+import { type Database } from './db.js';
 import { Messages, type NewMessage } from './messages.js';
 import { Rooms, type RoomRecord } from './rooms.js';
-import { createStorage, engines, servicesOf, testNeeding, type TestStorage } from './testing.js';
+import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';
 
 const by = (authorId: string | undefined, author: string) => (text: string, clientId?: string): NewMessage => ({ kind: 'text', author, ...(authorId ? { authorId } : {}), text, ...(clientId ? { clientId } : {}) });
 const alice = by('alice-id', 'Alice');
@@ -26,9 +26,7 @@ for (const engine of engines()) {
     before(async () => {
       if (skipped) return;
       storage = await createStorage(engine);
-      const { databaseUrl, dataDir, searchPath } = storage.options;
-      db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
-      await migrate(db);
+      db = await openMigrated(storage);
       messages = new Messages(db);
       await messages.start();
     });

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { ChatMessage, LogEntry } from '@roomchat/protocol';
-import { migrate, openDatabase, type Database } from './db.js';
+import { type Database } from './db.js';
 import { Messages, type NewMessage } from './messages.js';
 import { Rooms, type RoomRecord } from './rooms.js';
-import { createStorage, engines, servicesOf, testNeeding, type TestStorage } from './testing.js';
+import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';
 
 const text = (authorId: string, text: string, extra: Partial<NewMessage> = {}): NewMessage => ({ kind: 'text', author: authorId, authorId, text, ...extra });
 const react = (authorId: string, target: ChatMessage, emoji: string, on = true): NewMessage => ({ kind: 'reaction', author: authorId, authorId, targetId: Number(target.id), data: { emoji, on } });
@@ -23,9 +23,7 @@ for (const engine of engines()) {
     before(async () => {
       if (skipped) return;
       storage = await createStorage(engine);
-      const { databaseUrl, dataDir, searchPath } = storage.options;
-      db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
-      await migrate(db);
+      db = await openMigrated(storage);
       messages = new Messages(db);
       await messages.start();
       room = await new Rooms(db, 8).create();

@@ -4,10 +4,10 @@
 // effect on its target (edit, delete, reaction), including a change that lost a race with a delete.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { migrate, openDatabase, type Database, type MessageRow } from './db.js';
+import { type Database, type MessageRow } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Rooms, type RoomRecord } from './rooms.js';
-import { createStorage, engines, servicesOf, testNeeding, type TestStorage } from './testing.js';
+import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';
 
 const base = { author: 'Alice', authorId: 'alice', text: null, imageId: null, clientId: null } as const;
 const textOf = (roomId: number, text: string, clientId: string | null = null): AppendRequest => ({ ...base, roomId, kind: 'text', text, clientId });
@@ -34,9 +34,7 @@ for (const engine of engines()) {
     before(async () => {
       if (skipped) return;
       storage = await createStorage(engine);
-      const { databaseUrl, dataDir, searchPath } = storage.options;
-      db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
-      await migrate(db);
+      db = await openMigrated(storage);
       writer = createMessageWriter(db);
       await writer.start();
       rooms = new Rooms(db, 8);

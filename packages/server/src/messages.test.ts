@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { migrate, openDatabase, type Database } from './db.js';
+import { type Database } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Messages, type AppendResult } from './messages.js';
 import { Rooms } from './rooms.js';
-import { connect, createStorage, engines, eventually, servicesOf, startServer, testNeeding, type TestStorage } from './testing.js';
+import { connect, createStorage, engines, eventually, openMigrated, servicesOf, startServer, testNeeding, type TestStorage } from './testing.js';
 
 for (const engine of engines()) {
   describe(`message storage on ${engine}`, () => {
@@ -14,9 +14,7 @@ for (const engine of engines()) {
     before(async () => {
       if (skipped) return;
       storage = await createStorage(engine);
-      const { databaseUrl, dataDir, searchPath } = storage.options;
-      db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
-      await migrate(db);
+      db = await openMigrated(storage);
     });
     after(async () => {
       if (skipped) return;

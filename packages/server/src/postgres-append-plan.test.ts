@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type pg from 'pg';
-import { migrate, openDatabase, type Database } from './db.js';
+import { type Database } from './db.js';
 import { Rooms } from './rooms.js';
-import { createStorage, testNeeding, type TestStorage } from './testing.js';
+import { createStorage, openMigrated, testNeeding, type TestStorage } from './testing.js';
 
 const APPEND = 'select * from roomchat_append_messages($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint)';
 
@@ -18,9 +18,7 @@ describe('the PostgreSQL append function', () => {
   before(async () => {
     if (skipped) return;
     storage = await createStorage('postgres');
-    const { databaseUrl, dataDir, searchPath } = storage.options;
-    db = openDatabase({ databaseUrl, dataDir: dataDir!, searchPath: searchPath! });
-    await migrate(db);
+    db = await openMigrated(storage);
   });
   after(async () => {
     if (skipped) return;

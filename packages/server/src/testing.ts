@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import knex from 'knex';
 import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
+import { migrate, openDatabase, type Database as KnexDatabase } from './db.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from './index.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -91,6 +92,14 @@ export async function createStorage(engine: Engine): Promise<TestStorage> {
       }
     },
   };
+}
+
+/** The database of `storage`, opened as the server opens it, with its schema migrated. */
+export async function openMigrated(storage: TestStorage): Promise<KnexDatabase> {
+  const { databaseUrl, dataDir, searchPath } = storage.options;
+  const db = openDatabase({ databaseUrl, dataDir: dataDir!, ...(searchPath ? { searchPath } : {}) });
+  await migrate(db);
+  return db;
 }
 
 export interface RunningServer {

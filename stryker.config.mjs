@@ -27,7 +27,7 @@ export const groups = {
   // took over two hours here: a survivor runs every file of its group).
   send: {
     mutate: ['packages/server/src/chat/{sending,actor,room-log,in-flight,mentions,targets,events}.ts'],
-    tests: ['chat/mentions', 'chat/events', 'socket-requests', 'message-changes', 'http', 'errors', 'realtime', 'chat', 'event-log', 'moderation/moderation', 'moderation'],
+    tests: ['chat/mentions', 'chat/events', 'chat/actor', 'socket-requests', 'message-changes', 'http', 'errors', 'realtime', 'chat', 'event-log', 'moderation/moderation', 'moderation', 'moderation/hook'],
   },
   connection: {
     mutate: ['packages/server/src/realtime/connection.ts'],

@@ -60,6 +60,15 @@ for (const engine of engines()) {
       await assert.rejects(bob.send('to nothing', { replyTo: '999999' }), { code: 'MESSAGE_NOT_FOUND' });
     });
 
+    test('an image answers a message too, quoting it', async () => {
+      const { alice, bob } = await pair();
+      const question = await alice.send('What does it look like?');
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0044cc' } }).png().toBuffer();
+      const picture = await bob.sendImage(new Blob([new Uint8Array(png)], { type: 'image/png' }), { replyTo: question.id });
+      assert.deepEqual([picture.kind, picture.replyTo?.id, picture.replyTo?.excerpt], ['image', question.id, 'What does it look like?']);
+      await eventually(() => alice.messages.some((m) => m.id === picture.id && m.replyTo?.id === question.id), 'Alice to see the image as a reply');
+    });
+
     test('reactions count per emoji, say whether the member reacted, and come off again', async () => {
       const { alice, bob } = await pair();
       const m = await alice.send('react to me');

@@ -218,6 +218,20 @@ for (const engine of engines()) {
       await owner.setSlowMode(0);
     });
 
+    test("slow mode holds neither an app admin nor the app's backend", async () => {
+      const admin = await (await user('sally', 'Sally', ['admin'])).openRoom({ key: `slow-${engine}` });
+      await admin.setSlowMode(5);
+      await admin.send('admin one');
+      await admin.send('admin two');
+      for (const text of ['bot one', 'bot two']) {
+        const posted = await s2s('POST', `/v1/rooms/${admin.code}/messages`, { name: 'Shop bot', text });
+        assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      }
+      const member = await (await user('milo', 'Milo')).openRoom({ key: `slow-${engine}` });
+      await member.send('member one');
+      assert.equal((await codeOf(member.send('member two'))).code, ErrorCode.SLOW_MODE, 'while members are held');
+    });
+
     test('a locked room refuses newcomers (ROOM_LOCKED) but lets its members back in', async () => {
       const owner = await guest().createRoom({ name: 'Olga' });
       const memberId = `back-${Math.random().toString(36).slice(2)}`;

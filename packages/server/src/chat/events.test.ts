@@ -17,8 +17,9 @@ test('every subscriber gets every room event, in order, until it unsubscribes', 
   events.publish(joined('Ann'));
   events.publish({ type: 'read-moved', room, memberId: 'ann', seq: 3 });
   stop();
+  stop();
   events.publish(joined('Bo'));
-  assert.deepEqual(first, ['Ann', 'read-moved', 'Bo']);
+  assert.deepEqual(first, ['Ann', 'read-moved', 'Bo'], 'unsubscribing twice removes no one else');
   assert.deepEqual(second, ['Ann', 'read-moved']);
 });
 

@@ -157,6 +157,9 @@ for (const engine of engines()) {
       const ok = await ann.send('@Bob @Cy lunch? @nobody');
       assert.equal(ok.mentions?.length, 2);
       await assert.rejects(ann.edit(ok.id, '@Bob @Cy @Dee lunch?'), blocked(/at most 2 members/));
+      // Under a cap, texts that mention no one pass: a plain one, and a reply.
+      const plain = await ann.send('lunch at one?');
+      assert.equal((await ann.send('or two', { replyTo: plain.id })).replyTo?.id, plain.id);
     });
 
     test('the app’s own backend is not filtered: its bot posts what it posts', async () => {

@@ -37,6 +37,22 @@ describe('socket requests', () => {
     await storage.dispose();
   });
 
+  test('a send repeated with its client id is answered with the original and reaches the others once', async () => {
+    const [ann, bob] = [await open(), await open()];
+    const { room } = await ask(ann, 'room:create', { name: 'Ann' });
+    await ask(bob, 'room:join', { code: room.code, name: 'Bob' });
+    const heard: string[] = [];
+    bob.on('message:created', (m) => heard.push(m.text));
+    const first = await ask(ann, 'message:send', { code: room.code, clientId: 'retry-1', text: 'once' });
+    const again = await ask(ann, 'message:send', { code: room.code, clientId: 'retry-1', text: 'once' });
+    assert.deepEqual([again.message.id, again.message.seq], [first.message.id, first.message.seq]);
+    // Broadcasts keep the room's order: once the next message is heard, a repeat would have been.
+    const next = new Promise((resolve) => bob.on('message:created', (m) => m.text === 'next' && resolve(m)));
+    await ask(ann, 'message:send', { code: room.code, clientId: 'retry-2', text: 'next' });
+    await next;
+    assert.deepEqual(heard, ['once', 'next']);
+  });
+
   test('typing reaches the other members, not the typist, and is budgeted per connection', async () => {
     const [ann, bob] = [await open(), await open()];
     const { room } = await ask(ann, 'room:create', { name: 'Ann' });

@@ -23,6 +23,16 @@ test('every subscriber gets every room event, in order, until it unsubscribes', 
   assert.deepEqual(second, ['Ann', 'read-moved']);
 });
 
+test('the first subscriber can unsubscribe too', () => {
+  const events = new RoomEvents(pino({ level: 'silent' }));
+  const seen: string[] = [];
+  const stop = events.subscribe(() => seen.push('first'));
+  events.subscribe(() => seen.push('second'));
+  stop();
+  events.publish(joined('Ann'));
+  assert.deepEqual(seen, ['second']);
+});
+
 test('a subscriber that throws keeps neither the others nor the publisher from going on', () => {
   const logged: unknown[] = [];
   const log = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
@@ -35,4 +45,6 @@ test('a subscriber that throws keeps neither the others nor the publisher from g
   assert.doesNotThrow(() => events.publish(joined('Ann')));
   assert.deepEqual(seen, ['member-joined']);
   assert.equal(logged.length, 1, 'the failure is logged');
+  const [line] = logged as { msg: string; event: string; err: { message: string } }[];
+  assert.deepEqual([line!.msg, line!.event, line!.err.message], ['a room event subscriber failed', 'member-joined', 'webhook down'], 'with the event and the error');
 });

@@ -17,6 +17,7 @@ test('an @name of a member marks that member, in any case, once however often it
   assert.deepEqual(mentioned('@Ann and @Bob'), ['ann', 'bob']);
   assert.deepEqual(mentioned('no one here, bob'), [], 'a name without @ is no mention');
   assert.deepEqual(findMentions('@bob', []), [], 'nor is a name of no member');
+  assert.deepEqual(mentioned('@Ann Lee@Bob'), ['ann-lee', 'bob'], 'a mention may start where another ends');
 });
 
 test('a name ends where no letter or digit follows, in any script', () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
+import sharp from 'sharp';
 import { APP_HEADER, APP_SECRET_SCHEME, ErrorCode, type ChatMessage } from '@roomchat/protocol';
 import type { ChatClient, ChatError } from '@roomchat/sdk';
 import { appsCommand } from '../apps-cli.js';
@@ -106,6 +107,14 @@ for (const engine of engines()) {
       assert.equal(none.mentions, undefined, 'no one left to mark');
       const unmasked = await ann.send('@Cy @Ann hello');
       assert.deepEqual(new Set(unmasked.mentions), new Set([cy.self.id, ann.self.id]), 'a text the filter left alone keeps its mentions');
+    });
+
+    test('an image has no text to filter: it is stored where the filters apply', async () => {
+      const { app, code } = await appWith({ blockedWords: ['darn'], wordAction: 'mask', linkPolicy: 'deny', mentionsMax: 1 });
+      const ann = await guest(app, code, 'Ann');
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#22aa44' } }).png().toBuffer();
+      const picture = await ann.sendImage(new Blob([new Uint8Array(png)], { type: 'image/png' }));
+      assert.deepEqual([picture.kind, picture.text], ['image', undefined]);
     });
 
     test('an edit passes the same filters: a blocked word refuses it, a masked one is masked', async () => {

@@ -31,7 +31,7 @@ export const groups = {
   },
   connection: {
     mutate: ['packages/server/src/realtime/connection.ts'],
-    tests: ['socket-requests', 'auth-refresh', 'conversation-list', 'message-changes', 'private-rooms', 'conversations', 'search', 'errors', 'realtime', 'abuse', 'moderation', 'chat', 'identity'],
+    tests: ['socket-requests', 'connection-answers', 'auth-refresh', 'conversation-list', 'message-changes', 'private-rooms', 'conversations', 'search', 'errors', 'realtime', 'abuse', 'moderation', 'chat', 'identity'],
   },
   // The use cases' facade (open, join, leave, create, upload), which the send path goes through.
   chat: {

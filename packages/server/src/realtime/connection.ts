@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ErrorCode, normalizeRoomCode, type Member } from '@roomchat/protocol';
 import { mayCreateRooms } from '../auth/apps.js';
-import { principalOf, publicMemberId, RESERVED_SUB_PREFIX, verifiedMember } from '../auth/members.js';
+import { principalOf, publicMemberId, verifiedMember } from '../auth/members.js';
 import { verifyToken, type Identity, type TokenLimits } from '../auth/tokens.js';
 import type { Actor, Queued } from '../chat/actor.js';
 import type { ChangeRequest } from '../chat/changes.js';
@@ -131,7 +131,6 @@ export function handleConnection(socket: ChatSocket, { chat, schemas, log, rooms
 
   handle(socket, 'direct:open', schemas.directOpen, async ({ userId, memberId }) => {
     const me = user();
-    if (userId.startsWith(RESERVED_SUB_PREFIX)) throw new ChatError(ErrorCode.INVALID_PAYLOAD, 'That is not a user id');
     await spendJoin();
     const room = await chat.conversations.openDirect(app, me.sub, userId, mayCreateRooms(app, me));
     return enter(room, undefined, memberId);

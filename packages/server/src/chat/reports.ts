@@ -43,10 +43,17 @@ export class Reports {
     if (target.deleted_at !== null && target.deleted_at !== undefined) throw new ChatError(ErrorCode.MESSAGE_NOT_FOUND, 'That message was deleted');
     if (target.author_id === reporter.id) throw new ChatError(ErrorCode.FORBIDDEN, 'You cannot report your own message');
     const createdAt = Date.now();
-    await db('message_reports').insert({ room_id: room.id, message_id: target.id, reporter_id: reporter.id, reason, created_at: createdAt }).onConflict(['message_id', 'reporter_id']).ignore();
+    const inserted = await db('message_reports')
+      .insert({ room_id: room.id, message_id: target.id, reporter_id: reporter.id, reason, created_at: createdAt })
+      .onConflict(['message_id', 'reporter_id'])
+      .ignore()
+      .returning('message_id');
     const hidden = await this.#hideIfReported(room, target, reportsToHide);
-    // A repeated report publishes again; webhooks know it by (message, reporter) and deliver it once.
-    this.#deps.events.publish({ type: 'report-created', room, report: { messageId: String(target.id), reporterId: reporter.id, reason, hidden, createdAt: new Date(createdAt).toISOString() } });
+    // Only a new report is news: a repeat published again would reach a webhook twice once the
+    // first delivery has left the queue (its dedupe holds only while both are queued).
+    if (inserted.length) {
+      this.#deps.events.publish({ type: 'report-created', room, report: { messageId: String(target.id), reporterId: reporter.id, reason, hidden, createdAt: new Date(createdAt).toISOString() } });
+    }
     return { hidden };
   }
 

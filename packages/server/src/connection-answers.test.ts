@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { App } from './auth/apps.js';
 import { RESERVED_SUB_PREFIX } from './auth/members.js';
-import { createStorage, eventually, signFor, startServer, type RunningServer, type TestStorage } from './testing.js';
+import { ask, createStorage, eventually, openSocket, signFor, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 const SITE = 'https://site.example';
 const DAY_MS = 24 * 60 * 60_000;
@@ -22,16 +22,10 @@ describe("a connection's answers", () => {
   const logged: { msg: string }[] = [];
   const sockets: Socket[] = [];
   const open = async (auth: Record<string, string> = {}) => {
-    const socket = io(running.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin: SITE } });
+    const socket = await openSocket(running.url, { auth, origin: SITE });
     sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
     return socket;
   };
-  // biome-ignore lint/suspicious/noExplicitAny: acks are checked field by field
-  const ask = (socket: Socket, event: string, payload: object): Promise<any> => socket.timeout(5000).emitWithAck(event, payload);
   const refusal = async (socket: Socket, event: string, payload: object) => {
     const answer = await ask(socket, event, payload);
     assert.equal(answer.ok, false, JSON.stringify(answer));

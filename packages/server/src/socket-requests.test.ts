@@ -3,9 +3,9 @@
 // a connection's rooms are bounded, and a room is created only where the app allows it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { App } from './auth/apps.js';
-import { createStorage, startServer, type RunningServer, type TestStorage } from './testing.js';
+import { ask, createStorage, openSocket, startServer, type RunningServer, type TestStorage } from './testing.js';
 
 const SITE = 'https://site.example';
 
@@ -15,16 +15,10 @@ describe('socket requests', () => {
   let closed: App;
   const sockets: Socket[] = [];
   const open = async (auth: Record<string, string> = {}) => {
-    const socket = io(running.url, { auth, transports: ['websocket'], reconnection: false, extraHeaders: { origin: SITE } });
+    const socket = await openSocket(running.url, { auth, origin: SITE });
     sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
     return socket;
   };
-  // biome-ignore lint/suspicious/noExplicitAny: acks are checked field by field
-  const ask = (socket: Socket, event: string, payload: object): Promise<any> => socket.timeout(5000).emitWithAck(event, payload);
 
   before(async () => {
     storage = await createStorage('sqlite');

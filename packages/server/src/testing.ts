@@ -12,6 +12,7 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import knex from 'knex';
+import { io, type Socket } from 'socket.io-client';
 import { ChatClient, type ChatClientOptions } from '@roomchat/sdk';
 import { migrate, openDatabase, type Database as KnexDatabase } from './db.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from './index.js';
@@ -118,6 +119,20 @@ export async function startServer(options: ChatServerOptions): Promise<RunningSe
   const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
   return { server, url };
 }
+
+/** A bare Socket.IO connection, as a script would open one (no SDK, no reconnects), once it is connected. */
+export async function openSocket(url: string, { auth = {}, origin }: { auth?: Record<string, string>; origin?: string } = {}): Promise<Socket> {
+  const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, ...(origin ? { extraHeaders: { origin } } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** A request over a bare socket, answered by its ack within 5 s. */
+// biome-ignore lint/suspicious/noExplicitAny: acks are checked field by field
+export const ask = (socket: Socket, event: string, payload: object): Promise<any> => socket.timeout(5000).emitWithAck(event, payload);
 
 /** An SDK client with short timeouts and fast reconnects, closed by the returned disposer list. */
 export function connect(url: string, options: Partial<ChatClientOptions> = {}): ChatClient {

@@ -21,7 +21,7 @@
 export const groups = {
   writers: {
     mutate: ['packages/server/src/messages.ts', 'packages/server/src/message-writer.ts', 'packages/server/src/sqlite-message-writer.ts'],
-    tests: ['messages', 'message-batches', 'message-writer', 'client-ids', 'history-extras', 'message-writer-nodes', 'sqlite-message-writer', 'history-pages', 'retention', 'private-rooms'],
+    tests: ['messages', 'message-batches', 'message-writer', 'client-ids', 'history-extras', 'message-writer-nodes', 'sqlite-message-writer', 'retention', 'private-rooms'],
   },
   // The send path's use cases; the socket layer in front of them is `connection` (one group of both
   // took over two hours here: a survivor runs every file of its group).

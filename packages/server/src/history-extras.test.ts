@@ -1,6 +1,8 @@
 // What a history page and a search page show beyond each row (messages.ts, `#extras`): the
 // reactions per emoji with `mine` for the reader, and each reply's quote of its target as the
-// target is now (edited, deleted). On both engines, through Messages and its writer.
+// target is now (edited, deleted); where the log starts once retention cut it, on the page that
+// reaches back there only; and message ids of any length. On both engines, through Messages and
+// its writer.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { ChatMessage, LogEntry } from '@roomchat/protocol';
@@ -35,6 +37,16 @@ for (const engine of engines()) {
       await storage.dispose();
     });
     const send = async (m: NewMessage) => (await messages.append(room, m)).message as ChatMessage;
+    const roomWith = async (count: number): Promise<RoomRecord> => {
+      const fresh = await new Rooms(db, 8).create();
+      for (let i = 1; i <= count; i++) await messages.append(fresh, { kind: 'text', author: 'Ann', authorId: 'ann-id', text: `m${i}` });
+      return fresh;
+    };
+    /** What retention leaves after cutting a room's log up to `seq`: the rows gone, the cut remembered. */
+    const cutAt = async (cut: RoomRecord, seq: number) => {
+      await db('messages').where({ room_id: cut.id }).where('seq', '<=', seq).delete();
+      await db('rooms').where({ id: cut.id }).update({ purged_seq: seq });
+    };
 
     test('reactions are counted per emoji in code point order, `mine` for the reader only; replies quote their targets as they are now', async () => {
       await send({ kind: 'join', author: 'ann', authorId: 'ann' });
@@ -78,6 +90,30 @@ for (const engine of engines()) {
       const replies = await messages.search(room, 'pizza', { limit: 5 }, 'ann');
       assert.deepEqual([replies.messages[0]!.replyTo, replies.messages[0]!.reactions, replies.hasMore], [byText(asBob, 'pizza')?.replyTo, [{ emoji: '🎉', count: 1, mine: true }], false]);
       assert.equal(toDoomed.replyTo, undefined, 'an answer without a quote given shows none');
+    });
+
+    test('only the page that reaches back to where retention cut the log says where it starts', async () => {
+      const room = await roomWith(30);
+      await cutAt(room, 5);
+      const newest = await messages.page(room, { limit: 10 });
+      assert.deepEqual([newest.messages[0]!.seq, newest.hasMore, newest.historyStart], [21, true, undefined], 'a page with more before it');
+      const oldest = await messages.page(room, { limit: 10, before: 16 });
+      assert.deepEqual([oldest.messages[0]!.seq, oldest.hasMore, oldest.historyStart], [6, false, 6]);
+      assert.equal((await messages.page(room, { after: 0, limit: 10 })).historyStart, 6, 'catch-up from before the cut');
+      assert.equal((await messages.page(room, { after: 3, limit: 10 })).historyStart, 6);
+      assert.equal((await messages.page(room, { after: 5, limit: 10 })).historyStart, undefined, 'catch-up from the cut itself misses nothing');
+      assert.equal((await messages.page(room, { after: 10, limit: 10 })).historyStart, undefined);
+      const uncut = await roomWith(3);
+      assert.equal((await messages.page(uncut, { limit: 10 })).historyStart, undefined, 'a log never cut starts at 1');
+    });
+
+    test('find() takes message ids of any length up to 18 digits', async () => {
+      const room = await roomWith(12);
+      const ids = (await db('messages').where({ room_id: room.id }).orderBy('id').select('id')).map((r) => String(r.id));
+      const twoDigits = ids.find((id) => id.length >= 2)!;
+      assert.ok(twoDigits, `ids ${ids.join(', ')}`);
+      assert.equal((await messages.find(room, twoDigits))?.room_id, room.id);
+      assert.equal(await messages.find(room, '9'.repeat(19)), undefined);
     });
   });
 }

@@ -134,6 +134,9 @@ for (const engine of engines()) {
       const open = await client(await signFor(shop, 'alice')).createRoom();
       const openImage = await open.uploadImage(new Uint8Array(png));
       assert.equal(openImage.url, `/v1/images/${openImage.id}`);
+      const openSent = await open.sendUploadedImage(openImage.id);
+      const openHistory = (await open.history()).messages.find((m) => m.id === openSent.id)!;
+      for (const url of [openSent.image!.url, openHistory.image!.url, openHistory.image!.thumbUrl]) assert.equal(new URL(url, running.url).search, '', `its message too, in history: ${url}`);
       assert.equal((await fetch(new URL(openImage.url, running.url))).headers.get('cache-control'), 'public, max-age=31536000, immutable');
     });
 

@@ -31,7 +31,7 @@ const FILE_TIMEOUT_MS = 10 * 60_000;
  * when a service is missing) fail the run instead of passing unnoticed. Raise it as tests are
  * added (the suite's count is on the last line of a run); lower it only with a reason.
  */
-const MIN_TESTS = 706;
+const MIN_TESTS = 703;
 /** A skip whose reason names one of these is a test that needs a service this run does not have. */
 const SERVICE_SKIP = /\b(TEST_DATABASE_URL|TEST_REDIS_URL)\b/;
 

@@ -4,7 +4,7 @@
 // (messages.ts, answerRepeat). On both engines, through Messages' group commit.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { type Database } from './db.js';
+import type { Database } from './db.js';
 import { Messages, type NewMessage } from './messages.js';
 import { Rooms, type RoomRecord } from './rooms.js';
 import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';

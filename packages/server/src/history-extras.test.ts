@@ -1,12 +1,12 @@
 // What a history page and a search page show beyond each row (messages.ts, `#extras`): the
 // reactions per emoji with `mine` for the reader, and each reply's quote of its target as the
 // target is now (edited, deleted); where the log starts once retention cut it, on the page that
-// reaches back there only; and message ids of any length. On both engines, through Messages and
-// its writer.
+// reaches back there only; and message ids of more than one digit (the ids refused are in
+// client-ids.test). On both engines, through Messages and its writer.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { ChatMessage, LogEntry } from '@roomchat/protocol';
-import { type Database } from './db.js';
+import type { Database } from './db.js';
 import { Messages, type NewMessage } from './messages.js';
 import { Rooms, type RoomRecord } from './rooms.js';
 import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';
@@ -107,13 +107,12 @@ for (const engine of engines()) {
       assert.equal((await messages.page(uncut, { limit: 10 })).historyStart, undefined, 'a log never cut starts at 1');
     });
 
-    test('find() takes message ids of any length up to 18 digits', async () => {
+    test('find() takes message ids of more than one digit', async () => {
       const room = await roomWith(12);
       const ids = (await db('messages').where({ room_id: room.id }).orderBy('id').select('id')).map((r) => String(r.id));
       const twoDigits = ids.find((id) => id.length >= 2)!;
       assert.ok(twoDigits, `ids ${ids.join(', ')}`);
       assert.equal((await messages.find(room, twoDigits))?.room_id, room.id);
-      assert.equal(await messages.find(room, '9'.repeat(19)), undefined);
     });
   });
 }

@@ -4,7 +4,7 @@
 // effect on its target (edit, delete, reaction), including a change that lost a race with a delete.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { type Database, type MessageRow } from './db.js';
+import type { Database, MessageRow } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Rooms, type RoomRecord } from './rooms.js';
 import { createStorage, engines, openMigrated, servicesOf, testNeeding, type TestStorage } from './testing.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Database } from './db.js';
+import type { Database } from './db.js';
 import { createMessageWriter, type AppendRequest, type MessageWriter } from './message-writer.js';
 import { Messages, type AppendResult } from './messages.js';
 import { Rooms } from './rooms.js';

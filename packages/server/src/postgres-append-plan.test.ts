@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type pg from 'pg';
-import { type Database } from './db.js';
+import type { Database } from './db.js';
 import { Rooms } from './rooms.js';
 import { createStorage, openMigrated, testNeeding, type TestStorage } from './testing.js';
 
